@@ -1,0 +1,51 @@
+# reviewfigs: raw -> extract -> processed -> notebooks -> figures.
+# `make figures` and `make test` are the two commands a newcomer needs; both set up .venv when needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+RAW    ?= raw
+OUT    ?= processed
+FIGS   ?= figures
+BENCH  ?= ../shared/corpus/pdf
+JOBS   ?=
+
+.PHONY: setup test lint figures processed report lab bench demo clean
+
+setup: $(STAMP)
+
+# Reinstall when the project's dependencies change; editable install so .venv/bin/reviewfigs tracks src/.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name reviewfigs --display-name "Python (reviewfigs)" >/dev/null
+	touch $(STAMP)
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks scripts
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+processed: setup
+	$(BIN)/reviewfigs run --raw $(RAW) --out $(OUT) $(if $(JOBS),-j $(JOBS))
+
+report: setup
+	$(BIN)/reviewfigs report --processed $(OUT) --figures $(FIGS)
+
+figures: processed report
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/
+
+bench: setup
+	$(BIN)/python benchmarks/bench.py $(BENCH)
+
+# Regenerate the bundled demo PDFs in raw/ (deterministic; commit the result).
+demo: setup
+	$(BIN)/python scripts/make_demo_corpus.py raw
+
+clean:
+	rm -rf $(OUT)/* $(FIGS)/* .cache
+	touch $(OUT)/.gitkeep $(FIGS)/.gitkeep
