@@ -1,0 +1,194 @@
+"""raw/catalog.csv: what each input document is (columns in ../shared/docs/contract.md).
+
+``load_catalog(path)`` validates every row before any work starts and reports every problem at once, one line
+each with its row number (the header is row 1, as in a spreadsheet) — missing file, duplicate doc_id, unknown
+or ambiguous region, bad year, bad doctype, bad admin_level, bad doc_id characters, and paths that leave the
+catalog's folder (absolute, ``..``, or a link pointing outside; ``allow_outside`` accepts those).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from extract import gazetteer
+from extract.model import DocMeta
+from extract.safety import confine_path, valid_doc_id
+
+REQUIRED_COLUMNS = ("doc_id", "file", "region", "published", "doctype")
+OPTIONAL_COLUMNS = ("admin_level", "adcode", "covers", "source", "notes")
+DOCTYPES = ("npc-report", "npc-review", "gov-report", "stats-bulletin", "other")
+YEAR_RANGE = (1949, 2100)
+
+
+class CatalogError(Exception):
+    """The catalog cannot be used. ``problems`` holds one line per problem, each naming its row."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: {len(problems)} problem(s)")
+
+    def lines(self) -> list[str]:
+        return [f"{self.path}: {p}" for p in self.problems]
+
+
+@dataclass
+class CatalogEntry:
+    row: int  # spreadsheet row number (header = 1)
+    doc_id: str
+    file: str  # as written in the catalog
+    path: Path  # resolved
+    region: str  # normalised by the gazetteer
+    adcode: str
+    admin_level: str
+    published: int
+    covers: str
+    doctype: str
+    place: gazetteer.Place
+    outside: bool = False  # accepted only because of --allow-outside
+    extra: dict[str, str] = field(default_factory=dict)  # source, notes and any added columns
+
+    def meta(self, sha256: str = "") -> DocMeta:
+        return DocMeta(doc_id=self.doc_id, region=self.region, adcode=self.adcode, admin_level=self.admin_level,
+                       published=self.published, covers=self.covers, doctype=self.doctype, file=self.file,
+                       sha256=sha256)
+
+
+def load_catalog(path: str | Path, allow_outside: bool = False) -> list[CatalogEntry]:
+    """Read and validate ``path``; raise CatalogError listing every problem, or return the entries."""
+    path = Path(path)
+    frame, problems = _read_frame(path)
+    if frame is None:
+        raise CatalogError(path, problems)
+    base = path.parent
+    entries: list[CatalogEntry] = []
+    first_row_of: dict[str, int] = {}
+    for index, record in enumerate(frame.to_dict("records")):
+        row = index + 2
+        entry, row_problems = _check_row(row, record, base, allow_outside, first_row_of)
+        problems += [f"row {row}: {p}" for p in row_problems]
+        if entry is not None and not row_problems:
+            entries.append(entry)
+    if problems:
+        raise CatalogError(path, problems)
+    return entries
+
+
+def _read_frame(path: Path) -> tuple[pd.DataFrame | None, list[str]]:
+    if not path.is_file():
+        return None, [f"catalog not found ({path} is missing or not a file)"]
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                            skip_blank_lines=True)
+    except UnicodeDecodeError:
+        return None, ["catalog is not UTF-8 text (save it as CSV UTF-8)"]
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "empty file"
+        return None, [f"catalog is not a readable CSV: {first}"]
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        return None, [f"catalog lacks column(s) {', '.join(missing)} (needs {', '.join(REQUIRED_COLUMNS)})"]
+    for column in OPTIONAL_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    return frame, []
+
+
+def _check_row(row: int, record: dict, base: Path, allow_outside: bool,
+               first_row_of: dict[str, int]) -> tuple[CatalogEntry | None, list[str]]:
+    cell = {k: str(v).strip() for k, v in record.items()}
+    problems: list[str] = []
+
+    doc_id = cell["doc_id"]
+    if not doc_id:
+        problems.append("empty doc_id")
+    elif not valid_doc_id(doc_id):
+        problems.append(f"bad doc_id {doc_id!r}: use letters, digits, '.', '_', '-' or Chinese characters "
+                        "(no '/', spaces or leading '.')")
+    elif doc_id in first_row_of:
+        problems.append(f"duplicate doc_id {doc_id!r} (first on row {first_row_of[doc_id]})")
+    else:
+        first_row_of[doc_id] = row
+
+    resolved, outside = _check_file(cell["file"], base, allow_outside, problems)
+
+    place = None
+    try:
+        place = gazetteer.lookup(cell["region"], cell["adcode"])
+    except gazetteer.GazetteerError as exc:
+        problems.append(str(exc))
+
+    admin_level = cell["admin_level"]
+    if admin_level and admin_level not in gazetteer.LEVELS:
+        problems.append(f"bad admin_level {admin_level!r} (use {' | '.join(gazetteer.LEVELS)})")
+    elif admin_level and place is not None and admin_level != place.level:
+        problems.append(f"bad admin_level {admin_level!r}: {place.name} ({place.adcode}) is a {place.level}")
+
+    published = _parse_year(cell["published"])
+    if published is None:
+        problems.append(f"bad year in published: {cell['published']!r} (a year such as 2021)")
+    covers = _parse_covers(cell["covers"])
+    if covers is None:
+        problems.append(f"bad year in covers: {cell['covers']!r} (a year such as 2021 or a span such as 2017-2021)")
+
+    doctype = cell["doctype"]
+    if doctype not in DOCTYPES:
+        problems.append(f"bad doctype {doctype!r} (use {' | '.join(DOCTYPES)})")
+
+    if problems or place is None or resolved is None or published is None or covers is None:
+        return None, problems
+    extra = {k: v for k, v in cell.items() if k not in REQUIRED_COLUMNS + ("admin_level", "adcode", "covers")}
+    return CatalogEntry(row=row, doc_id=doc_id, file=cell["file"], path=resolved, region=place.name,
+                        adcode=place.adcode, admin_level=place.level, published=published, covers=covers,
+                        doctype=doctype, place=place, outside=outside, extra=extra), []
+
+
+def _check_file(file: str, base: Path, allow_outside: bool, problems: list[str]) -> tuple[Path | None, bool]:
+    if not file:
+        problems.append("empty file")
+        return None, False
+    resolved, problem = confine_path(base, file, allow_outside=False)
+    outside = problem is not None
+    if problem and not allow_outside:
+        problems.append(problem)
+        return None, False
+    if not resolved.exists():
+        problems.append(f"missing file {file!r} (not found at {resolved})")
+        return None, outside
+    if not resolved.is_file():
+        problems.append(f"file {file!r} is not a regular file")
+        return None, outside
+    return resolved, outside
+
+
+def _parse_year(text: str) -> int | None:
+    if not re.fullmatch(r"\d{4}", text or ""):
+        return None
+    year = int(text)
+    return year if YEAR_RANGE[0] <= year <= YEAR_RANGE[1] else None
+
+
+def _parse_covers(text: str) -> str | None:
+    """'2025' -> '2025'; '2017-2021' (also with – — ～ ~ or 至) -> '2017-2021'; '' -> ''; otherwise None."""
+    if not text:
+        return ""
+    parts = re.split(r"\s*[-–—－~～至]\s*", text)
+    years = [_parse_year(p) for p in parts]
+    if len(parts) == 1 and years[0] is not None:
+        return str(years[0])
+    if len(parts) == 2 and None not in years and years[0] <= years[1]:
+        return f"{years[0]}-{years[1]}"
+    return None
+
+
+def covers_span(covers: str) -> tuple[int, int] | None:
+    """'2017-2021' -> (2017, 2021); '2025' -> (2025, 2025); '' -> None."""
+    if not covers:
+        return None
+    first, _, last = covers.partition("-")
+    return int(first), int(last or first)

@@ -1,0 +1,182 @@
+"""Treat inputs as untrusted and outputs as precious.
+
+- ``neutralise_cell`` / ``write_csv_safely``: CSV cells that a spreadsheet would read as a formula get a leading
+  apostrophe (OWASP "CSV injection"); numbers stay numbers; the file is written atomically.
+- ``atomic_write_bytes`` / ``atomic_writer``: write to a temp file beside the target, then ``os.replace``; an
+  interrupted run never leaves a half-written file, and ``remove_stale_temps`` cleans up after a killed one.
+- ``valid_doc_id`` / ``confine_path``: doc_ids cannot steer writes, catalog paths stay inside their folder.
+- ``OutputLock``: one run at a time per output folder (fcntl lock).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+# A spreadsheet treats a cell beginning with one of these as a formula (or a formula after whitespace).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+TEMP_MARK = ".tmp-"
+
+# Letters, digits, ._- and CJK ideographs; never starting with a dot (no "..", no hidden names).
+DOC_ID_PATTERN = re.compile(r"[A-Za-z0-9_\-\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][A-Za-z0-9._\-\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{0,199}")
+
+
+def neutralise_cell(value: object) -> object:
+    """Prefix a text cell that a spreadsheet would execute with an apostrophe; leave everything else alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text columns are neutralised; numeric, boolean and date columns are untouched."""
+    out = df.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_object_dtype(series.dtype) or pd.api.types.is_string_dtype(series.dtype):
+            out[column] = series.map(neutralise_cell, na_action="ignore").astype(series.dtype)
+    return out
+
+
+def write_csv_safely(df: pd.DataFrame, path: str | Path, bom: bool = True) -> Path:
+    """Write ``df`` to ``path`` as CSV safe to open in Excel/LibreOffice: formula-like text cells neutralised,
+    UTF-8 with BOM by default (Excel then reads Chinese correctly), written atomically. Returns the path."""
+    path = Path(path)
+    text = neutralise_frame(df).to_csv(index=False, lineterminator="\n")
+    encoding = "utf-8-sig" if bom else "utf-8"
+    atomic_write_bytes(path, text.encode(encoding))
+    return path
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | Path) -> Iterator[Path]:
+    """Yield a temp path beside ``path``; on success it replaces ``path`` in one step, on failure it is removed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        _fsync_file(tmp_path)
+        os.replace(tmp_path, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp_path.unlink()
+        raise
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    with atomic_writer(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temps(folder: str | Path) -> int:
+    """Delete temp files a killed run left in ``folder`` (call it while holding the folder's lock)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for p in folder.iterdir():
+        if p.name.startswith(".") and TEMP_MARK in p.name and p.is_file():
+            with contextlib.suppress(FileNotFoundError):
+                p.unlink()
+                removed += 1
+    return removed
+
+
+def valid_doc_id(doc_id: str) -> bool:
+    return bool(DOC_ID_PATTERN.fullmatch(doc_id))
+
+
+def confine_path(base: Path, relative: str, allow_outside: bool = False) -> tuple[Path, str | None]:
+    """Resolve catalog path ``relative`` against folder ``base``.
+
+    Returns (resolved path, problem) where problem is None or a one-line reason: an absolute path, a path
+    escaping ``base`` with "..", or a link pointing outside ``base``. ``allow_outside`` accepts all three.
+    """
+    base_real = base.resolve()
+    raw = Path(relative)
+    if raw.is_absolute():
+        target = raw.resolve()
+        if allow_outside:
+            return target, None
+        return target, f"absolute path {relative!r} not allowed (paths are relative to the catalog folder; --allow-outside accepts it)"
+    lexical = Path(os.path.normpath(base_real / raw))
+    target = (base_real / raw).resolve()
+    if allow_outside:
+        return target, None
+    if not _is_inside(lexical, base_real):
+        return target, f"path {relative!r} escapes the catalog folder with '..' (--allow-outside accepts it)"
+    if not _is_inside(target, base_real):
+        return target, f"path {relative!r} is a link pointing outside the catalog folder, to {target} (--allow-outside accepts it)"
+    return target, None
+
+
+def _is_inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+class OutputLockedError(RuntimeError):
+    pass
+
+
+class OutputLock:
+    """An exclusive fcntl lock on ``<folder>/.reviewfigs.lock``: a second run on the same folder refuses
+    (``wait=False``) or waits for the first one to finish. The kernel drops the lock when a process dies,
+    so a killed run never leaves the folder locked."""
+
+    def __init__(self, folder: str | Path, wait: bool = False):
+        self.folder = Path(folder)
+        self.path = self.folder / ".reviewfigs.lock"
+        self.wait = wait
+        self._fd: int | None = None
+
+    def __enter__(self) -> OutputLock:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                holder = _read_holder(self.path)
+                raise OutputLockedError(
+                    f"{self.folder}: another reviewfigs run{holder} is writing here; wait for it to finish "
+                    "or choose another --out"
+                ) from None
+            raise
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+def _read_holder(path: Path) -> str:
+    try:
+        pid = path.read_text().strip()
+    except OSError:
+        return ""
+    return f" (process {pid})" if pid.isdigit() else ""
