@@ -1,0 +1,442 @@
+"""The quantity grammar: find every figure in a sentence or paragraph.
+
+    find_quantities("开展执法检查15次，接访群众8900余人次") -> [Quantity(15 次), Quantity(8900 人次 more_than)]
+
+How it works (regex first, rules second, so it stays fast on thousands of documents):
+1. One regex finds *candidates*: an optional qualifier word (近, 约, 超过 …), a numeral (Arabic with
+   decimals and thousands separators, full-width digits, or Chinese 十多/两百/一百一十六), 余/多, a scale
+   (万, 亿, 万亿 …), a unit or measure word and a trailing qualifier (左右, 以上, 以内 …).
+2. Adjacent candidates joined by a dash, 至 or 到 become ranges ("6.5%—7%", "5-5.5%").
+3. Rules reject what is not a figure (contract.md "Not figures"): dates and year spans, codes (a bare Arabic
+   integer, letters glued to digits), ordinals (第), titles in 《》, slogans (Chinese numerals in short
+   quoted phrases, numeral-noun-numeral patterns like 两X一Y), vague amounts (一批, 上千, 数百), the lone
+   numeral 一, Chinese numerals not followed by a measure word, phases (二期).
+4. The verb right before a figure gives its change (增长 → increase, 下降 → decrease and a negative value),
+   and figures joined by 、 after one verb ("分别增长4.3%、5.5%") share a group.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from extract.numerals import SCALES, arabic_value, cn_value, parse_number
+
+__all__ = ["Quantity", "find_quantities", "parse_number"]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int  # span in the input string; text == source[start:end]
+    end: int
+    text: str  # the figure as printed with its qualifier words ("8900余人次", "5%左右"), not the change verb
+    value: float  # base units (3.5亿元 -> 3.5e8); declines negative; ranges -> midpoint
+    low: float | None
+    high: float | None
+    unit: str  # base unit without scale ("元", "人", "%", "个百分点", "次" …); "" for a scaled bare number
+    qualifier: str  # exact | about | more_than | at_least | at_most | range
+    change: str = ""  # "increase" | "decrease" | ""
+    verb_start: int | None = None  # index of the governing verb (or of 分别): the subject lies before it
+    group: int | None = None  # same id for the figures of one distributive list, in order
+
+
+# ---------------------------------------------------------------------------------------------- vocabulary
+
+# Units and measure words a figure may carry. Longest first in the regex. Values: the base unit to report.
+UNITS: dict[str, str] = {
+    # money
+    "美元": "美元", "欧元": "欧元", "日元": "日元", "港元": "港元", "英镑": "英镑", "元": "元",
+    # people
+    "人次": "人次", "人": "人",
+    # shares
+    "个百分点": "个百分点", "百分点": "个百分点", "%": "%", "％": "%", "‰": "‰", "倍": "倍",
+    # physical
+    "平方公里": "平方公里", "平方千米": "平方公里", "平方米": "平方米", "立方米": "立方米",
+    "公里": "公里", "千米": "公里", "米": "米", "千克": "千克", "公斤": "公斤", "吨": "吨",
+    "千瓦时": "千瓦时", "千瓦": "千瓦", "兆瓦": "兆瓦", "吉瓦": "吉瓦", "公顷": "公顷", "亩": "亩",
+    "标准箱": "标准箱", "标箱": "标准箱", "辆": "辆", "艘": "艘", "架": "架",
+    # time (durations; 年 needs context, see _year_duration_context)
+    "个月": "个月", "小时": "小时", "分钟": "分钟", "年": "年", "天": "天", "周": "周",
+    # counts with measure words
+    "个": "个", "次": "次", "件": "件", "项": "项", "起": "起", "条": "条", "期": "期", "篇": "篇",
+    "家": "家", "所": "所", "座": "座", "名": "名", "户": "户", "部": "部", "份": "份", "场": "场",
+    "批": "批", "位": "位", "台": "台", "套": "套", "处": "处", "栋": "栋", "幢": "幢", "间": "间",
+    "张": "张", "本": "本", "册": "册", "种": "种", "类": "类", "轮": "轮", "支": "支", "只": "只",
+    "头": "头", "株": "株", "棵": "棵", "块": "块", "宗": "宗", "例": "例", "床": "床", "岁": "岁",
+    "列": "列", "班": "班", "门": "门", "届": "届", "级": "级", "款": "款", "颗": "颗", "枚": "枚",
+    "卷": "卷", "集": "集", "首": "首", "人年": "人年",
+}
+# After a Chinese numeral these are names, phases or idioms far more often than counts
+# (二期工程, 两头, 四处, 一周, 三只小猪, 一支队伍, 两级, 一门心思, 三首, 两届).
+CN_EXCLUDED_UNITS = frozenset("期 头 周 处 只 支 张 块 门 级 届 首 集 卷 米 本 列 班 款".split())
+# Not counted at all: 届/级 are ranks (第十七届, 两级) — kept in UNITS only so they stop a candidate.
+NEVER_UNITS = frozenset({"届", "级", "人年"})
+DURATION_UNITS = frozenset({"年", "个月", "天", "小时", "倍"})
+
+PREFIX_QUALIFIERS: dict[str, str] = {
+    "大约": "about", "约": "about", "接近": "about", "将近": "about", "近": "about",
+    "超过": "at_least", "超": "at_least", "逾": "at_least", "高于": "at_least", "不低于": "at_least",
+    "不少于": "at_least", "多于": "more_than",
+    "不超过": "at_most", "不高于": "at_most", "低于": "at_most", "少于": "at_most", "不足": "at_most",
+    "不到": "at_most",
+}
+SUFFIX_QUALIFIERS: dict[str, str] = {
+    "左右": "about", "上下": "about", "以上": "at_least", "以下": "at_most", "以内": "at_most",
+    "之内": "at_most", "有余": "more_than", "多": "more_than", "余": "more_than",
+}
+INCREASE_VERBS = ("增长", "增加", "提高", "上升", "上涨", "提升", "扩大", "回升", "攀升", "增收", "增", "涨")
+DECREASE_VERBS = ("下降", "减少", "回落", "降低", "下滑", "下跌", "缩小", "收窄", "缩减", "压减", "减收",
+                  "降", "减")
+LEVEL_VERBS = ("达到", "达", "为", "是", "完成", "实现", "突破", "累计", "共", "占")
+
+RANGE_SEPARATORS = ("——", "—", "－", "–", "-", "~", "～", "〜", "至", "到")
+
+_CN_CORE = "[〇零一二两三四五六七八九十百千][〇零一二两三四五六七八九十百千万亿]*"
+_ARABIC = r"(?:[0-9０-９]{1,3}(?:,[0-9０-９]{3})+|[0-9０-９]+)(?:[.．][0-9０-９]+)?"
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_SCALE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千(?![米克瓦])|百(?![分])"
+_CANDIDATE_RE = re.compile(
+    rf"(?P<pre>百分之|{_alt(PREFIX_QUALIFIERS)})?"
+    r"(?P<neg>[-－−负])?"
+    rf"(?P<num>(?<![0-9０-９.．,]){_ARABIC}(?![0-9０-９])|{_CN_CORE})"
+    r"(?P<mid1>余|多)?"
+    rf"(?:(?P<sp>[ \u00a0])(?=[万亿千百十]|{_alt(UNITS)}))?"
+    rf"(?P<scale>{_SCALE})?"
+    r"(?P<mid2>余|多)?"
+    rf"(?P<unit>{_alt(UNITS)})?"
+    rf"(?P<suf>{_alt(SUFFIX_QUALIFIERS)})?"
+)
+_CN_NUMERAL_CHARS = frozenset("〇零一二两三四五六七八九十百千万亿")
+_ASCII_LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+_TITLE_RE = re.compile(r"《[^《》]{0,80}》|〈[^〈〉]{0,80}〉")
+_QUOTE_RE = re.compile(r"“[^“”]{1,16}”|「[^「」]{1,16}」|‘[^‘’]{1,16}’|\"[^\"]{1,16}\"")
+_YEAR_SUFFIX_RE = re.compile(r"年|年度")
+_VAGUE_BEFORE = frozenset("数几上成好若")  # 数百 几十 上千 成千 好几 若干
+_RANK_UNITS = frozenset({"名", "位"})
+_LIST_JOINERS = ("、", "和", "与", "及")
+
+
+@dataclass
+class _Cand:
+    """A raw regex hit before the rules; mutable while ranges and lists are assembled."""
+
+    start: int
+    end: int
+    num_start: int
+    num: str
+    kind: str  # "arabic" | "cn"
+    magnitude: Decimal
+    pre: str
+    neg: bool
+    mid: str
+    scale: str
+    unit: str  # as printed ("％", "万吨" has scale 万 + unit 吨)
+    suf: str
+    unit_end: int  # end of the unit (before the suffix qualifier)
+    low_mag: Decimal | None = None  # set for ranges
+    low_start: int | None = None
+
+
+def _make_candidate(m: re.Match) -> _Cand | None:
+    num = m.group("num")
+    kind = "arabic" if num[0] not in _CN_NUMERAL_CHARS else "cn"
+    if kind == "arabic":
+        mag = arabic_value(num)
+    else:
+        cv = cn_value(num)
+        mag = None if cv is None else Decimal(cv)
+    if mag is None:
+        return None
+    scale = m.group("scale") or ""
+    unit = m.group("unit") or ""
+    if scale:
+        mag = mag * SCALES[scale]
+    start = m.start()
+    pre = m.group("pre") or ""
+    neg = bool(m.group("neg"))
+    suf = m.group("suf") or ""
+    unit_end = m.end("unit") if unit else (m.end("mid2") if m.group("mid2") else m.end("scale") if scale
+                                          else m.end("mid1") if m.group("mid1") else m.end("num"))
+    end = m.end()
+    if suf in ("多", "余") and unit not in DURATION_UNITS:
+        suf, end = "", unit_end  # "1年多" is a figure; "3人多" is a misparse
+    if not (scale or unit or suf or m.group("mid1") or m.group("mid2")):
+        end = unit_end = m.end("num")
+    return _Cand(start=start, end=end, num_start=m.start("num"), num=num, kind=kind, magnitude=mag,
+                 pre=pre, neg=neg, mid=m.group("mid1") or m.group("mid2") or "", scale=scale, unit=unit,
+                 suf=suf, unit_end=unit_end)
+
+
+def _spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def _inside(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    return any(s <= a and b <= e for s, e in spans)
+
+
+def _char_before(text: str, i: int) -> str:
+    j = i - 1
+    while j >= 0 and text[j] in " \u00a0\u3000":
+        j -= 1
+    return text[j] if j >= 0 else ""
+
+
+def _is_year(c: _Cand) -> bool:
+    """A 4-digit integer 1000-2999 without scale: a year when 年/年度 or a dash follows."""
+    return (c.kind == "arabic" and not c.scale and "." not in c.num and "．" not in c.num
+            and 1000 <= c.magnitude <= 2999 and len(c.num.replace(",", "")) == 4)
+
+
+def _digit_string(num: str) -> bool:
+    """二〇二一, 三五, 十四五-like strings of bare digits: years or ranges, not counts."""
+    return len(num) > 1 and not any(ch in "十百千万亿" for ch in num)
+
+
+def _slogan_neighbour(text: str, c: _Cand) -> bool:
+    """Another Chinese numeral within two characters before or after (两学一做, 千家万户, 三江六岸)."""
+    for j in range(c.num_start - 1, max(-1, c.num_start - 3), -1):
+        ch = text[j]
+        if ch in _CN_NUMERAL_CHARS:
+            return True
+        if not ("\u4e00" <= ch <= "\u9fff"):
+            break
+    for j in range(c.unit_end, min(len(text), c.unit_end + 2)):
+        ch = text[j]
+        if ch in _CN_NUMERAL_CHARS:
+            return True
+        if not ("\u4e00" <= ch <= "\u9fff"):
+            break
+    return False
+
+
+def _year_duration_context(text: str, c: _Cand) -> tuple[int, int] | None:
+    """'连续三年', '五年来', '过去五年', '近3年', '3年内': a duration. Returns the span with its context
+    words, or None when 年 follows a number without such context ('三年行动计划' is a plan name)."""
+    start, end = c.start, c.end
+    before = text[max(0, c.num_start - 2):c.num_start]
+    ok = False
+    for w in ("连续", "过去", "今后", "未来", "近", "这", "用", "历时", "经过"):
+        if before.endswith(w) and not c.pre:
+            start = c.num_start - len(w)
+            ok = True
+            break
+    if c.pre == "近":
+        ok = True
+    after = text[c.end:c.end + 2]
+    for w in ("以来", "来", "间", "内", "时间", "左右", "以上"):
+        if after.startswith(w):
+            if w in ("以来", "来"):
+                end = c.end + len(w)
+            ok = True
+            break
+    if c.suf:
+        ok = True
+    return (start, end) if ok else None
+
+
+def _qualifier(c: _Cand) -> str:
+    if c.low_mag is not None:
+        return "range"
+    if c.suf:
+        return SUFFIX_QUALIFIERS[c.suf]
+    if c.pre and c.pre in PREFIX_QUALIFIERS and not (c.pre == "近" and c.unit == "年"):
+        return PREFIX_QUALIFIERS[c.pre]
+    if c.mid:
+        return "more_than"
+    return "exact"
+
+
+def _reject(text: str, c: _Cand, titles, quotes) -> bool:
+    """The 'not a figure' rules. True when the candidate is a date, code, ordinal, slogan, title …"""
+    unit = c.unit
+    before = _char_before(text, c.num_start if not c.pre else c.start)
+    if before == "第":  # ordinals: 第十七届, 第3版, 第一时间
+        return True
+    if _inside(titles, c.start, c.end):  # 《三只小猪》, 《2021年工作报告》
+        return True
+    if unit in NEVER_UNITS:
+        return True
+    if c.kind == "arabic":
+        if _ASCII_LETTER.match(_char_before(text, c.num_start)) or _ASCII_LETTER.match(
+                text[c.unit_end:c.unit_end + 1] if not unit else ""):
+            return True  # S316, G60, PM2.5, 5G: codes and model numbers
+        if _is_year(c) and (unit == "年" or not unit) and c.low_mag is None:
+            return True  # 2021年, 2020年度 (and a bare 2035 has no unit anyway)
+        if c.low_mag is not None and _is_year_range(c):
+            return True
+        if not unit and not c.scale and c.pre != "百分之":
+            return True  # a bare integer or decimal: a code, hotline, page or date part
+    else:
+        if c.num in ("一", "壹") and c.low_mag is None:
+            return True  # 一批, 一项, 最多跑一次, 每月一报: the lone 一 is an article, not a count
+        if c.magnitude == 0:
+            return True  # 零突破, 〇
+        if _digit_string(c.num):
+            return True  # 二〇二一年, 十四五-like digit strings, 三五年
+        if c.num in ("百", "千", "万") and not (c.mid or c.suf or c.pre):
+            return True  # 百年, 千年, 百家: a bare 百/千 is an idiom unless qualified (千余人次, 近千人)
+        if not unit and c.pre != "百分之":
+            return True  # Chinese numerals count only with a measure word or unit (四方集团, 五金, 周三)
+        if unit in CN_EXCLUDED_UNITS:
+            return True
+        if before in _VAGUE_BEFORE:
+            return True  # 数百, 几十, 上千, 成千
+        if _inside(quotes, c.start, c.end):
+            return True  # “四个意识”, “两个维护”: Chinese numerals in short quoted phrases are slogans
+        if _slogan_neighbour(text, c):
+            return True  # 两法两条例, 千家万户
+    if unit in _RANK_UNITS and before == "前":
+        return True  # 前三名, 前10位: ranks
+    return False
+
+
+def _is_year_range(c: _Cand) -> bool:
+    lo = c.low_mag
+    return (lo is not None and lo == int(lo) and 1000 <= lo <= 2999 and 1000 <= c.magnitude <= 2999
+            and c.unit in ("", "年") and not c.scale)
+
+
+def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
+    """Join 'A SEP B' (6.5%—7%, 5-5.5%, 5%到5.5%, 三至五年) into one range candidate."""
+    out: list[_Cand] = []
+    i = 0
+    while i < len(cands):
+        a = cands[i]
+        if i + 1 < len(cands):
+            b = cands[i + 1]
+            gap = text[a.end:b.start]
+            b_start = b.start
+            if b.neg and not gap and text[b.start] in "-－−" and b.num_start == b.start + 1:
+                gap, b_start = text[b.start], b.start + 1  # the "-" was read as a sign
+            if gap in RANGE_SEPARATORS and not a.suf and not b.pre and a.low_mag is None:
+                merged = _range(a, b, b_start)
+                if merged is not None:
+                    out.append(merged)
+                    i += 2
+                    continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def _range(a: _Cand, b: _Cand, b_start: int) -> _Cand | None:
+    if a.unit and UNITS.get(a.unit) != UNITS.get(b.unit):
+        return None
+    if a.kind != b.kind:
+        return None
+    lo = a.magnitude
+    if not a.scale and b.scale:
+        lo = lo * SCALES[b.scale]
+    if a.neg:
+        lo = -lo
+    hi = -b.magnitude if (b.neg and b_start == b.start) else b.magnitude
+    if not lo < hi:
+        return None
+    return _Cand(start=a.start, end=b.end, num_start=a.num_start, num=b.num, kind=b.kind, magnitude=hi,
+                 pre=a.pre, neg=False, mid="", scale=b.scale, unit=b.unit, suf=b.suf, unit_end=b.unit_end,
+                 low_mag=lo, low_start=a.num_start)
+
+
+def _verb_before(text: str, pos: int) -> tuple[str, int | None]:
+    """The change verb right before pos: ('increase'|'decrease'|'', its index or None).
+
+    增长/提高 … → increase, 下降/减少 … → decrease, optionally followed by 了; 增加到/下降至 state a new
+    level (change ''), and 达到/为/完成 … are level verbs (change '', index kept for the subject)."""
+    window = text[max(0, pos - 8):pos]
+    base = pos - len(window)
+    w = window[:-1] if window.endswith("了") else window
+    for verbs, change in ((INCREASE_VERBS, "increase"), (DECREASE_VERBS, "decrease")):
+        for v in verbs:
+            if w.endswith(v):
+                return change, base + len(w) - len(v)
+    for tail in ("到", "至"):
+        if w.endswith(tail):
+            w2 = w[:-1]
+            for v in INCREASE_VERBS + DECREASE_VERBS:
+                if w2.endswith(v):
+                    return "", base + len(w2) - len(v)
+    for v in LEVEL_VERBS:
+        if w.endswith(v):
+            return "", base + len(w) - len(v)
+    return "", None
+
+
+def _bounds(value: float, qualifier: str, low: float | None) -> tuple[float, float | None, float | None]:
+    if qualifier == "range":
+        assert low is not None
+        return (low + value) / 2, low, value
+    if qualifier in ("exact", "about"):
+        return value, value, value
+    if qualifier in ("more_than", "at_least"):
+        return (value, value, None) if value >= 0 else (value, None, value)
+    return (value, None, value) if value >= 0 else (value, value, None)  # at_most
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """All figures in a sentence or paragraph, left to right (see the module docstring for the rules)."""
+    if not text:
+        return []
+    cands = [c for m in _CANDIDATE_RE.finditer(text) if (c := _make_candidate(m)) is not None]
+    if not cands:
+        return []
+    cands = _merge_ranges(text, cands)
+    titles = _spans(_TITLE_RE, text)
+    quotes = _spans(_QUOTE_RE, text)
+    kept: list[tuple[_Cand, int, int]] = []
+    for c in cands:
+        if _reject(text, c, titles, quotes):
+            continue
+        start, end = c.start, c.end
+        if c.unit == "年":
+            span = _year_duration_context(text, c)
+            if span is None:
+                continue
+            start, end = span
+        kept.append((c, start, end))
+
+    out: list[Quantity] = []
+    group_id = 0
+    prev: Quantity | None = None
+    for c, start, end in kept:
+        qualifier = _qualifier(c)
+        unit = "%" if c.pre == "百分之" else UNITS.get(c.unit, "")
+        mag = float(c.magnitude)
+        if c.neg and c.low_mag is None:
+            mag = -mag
+        low = float(c.low_mag) if c.low_mag is not None else None
+        change, verb_start = _verb_before(text, start)
+        group = None
+        if prev is not None and text[prev.end:start] in _LIST_JOINERS and verb_start is None \
+                and prev.verb_start is not None:
+            # "分别增长4.3%、5.5%": the later members share the first one's verb and group
+            change, verb_start = prev.change, prev.verb_start
+            if prev.group is None:
+                group_id += 1
+                out[-1] = _with(out[-1], group=group_id)
+            group = group_id
+        if change == "decrease":
+            mag, low = -mag, (None if low is None else -low)
+            if low is not None:
+                mag, low = low, mag  # a declining range keeps low < high
+        value, lo, hi = _bounds(mag, qualifier, low)
+        if verb_start is not None and group is None:
+            resp = text[max(0, verb_start - 2):verb_start]
+            if resp == "分别":
+                verb_start -= 2
+        q = Quantity(start=start, end=end, text=text[start:end], value=value, low=lo, high=hi, unit=unit,
+                     qualifier=qualifier, change=change, verb_start=verb_start, group=group)
+        out.append(q)
+        prev = q
+    return out
+
+
+def _with(q: Quantity, **kw) -> Quantity:
+    return replace(q, **kw)
+
