@@ -1,0 +1,686 @@
+"""Every chart the notebooks draw, in newsroom style, from the tidy tables in processed/.
+
+A chart states its finding in the title, names the metric and unit in the subtitle, cites the documents
+and pages it comes from, and shows qualifiers (≈ about, ≥ at least, ranges as intervals). Data stay in base
+units (元, 人); only the axis is scaled for reading (亿元, 万人). Each chart is saved as PNG and SVG with a CSV
+of exactly the plotted rows beside it (doc_id, page and text of every value), so a reader can check it.
+
+    from extract import plots
+    metrics = plots.load_metrics("processed")
+    chart = plots.years_chart(metrics, metric="gdp_growth", regions=["金华市"])
+    plots.save_chart(chart, "figures", "jinhua_gdp_growth")
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.resources
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+import matplotlib.transforms
+
+matplotlib.use("Agg")  # charts are files; no display needed (also inside papermill kernels)
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.figure import Figure as MplFigure  # noqa: E402
+
+CJK_FAMILY = "Noto Sans CJK SC"
+INK, MUTED, ACCENT, TARGET_INK = "#222222", "#767676", "#1f5f8b", "#c0392b"
+PALETTE = ["#1f5f8b", "#c0392b", "#2e8b57", "#b8860b", "#6a3d9a", "#555555", "#d2691e", "#008b8b"]
+
+# Display names for the core metric ids (contract.md); ids not listed are shown as they are.
+METRIC_NAMES: dict[str, str] = {
+    "gdp": "地区生产总值", "gdp_growth": "地区生产总值增速", "budget_revenue": "一般公共预算收入",
+    "budget_revenue_growth": "一般公共预算收入增速", "urban_income": "城镇居民人均可支配收入",
+    "urban_income_growth": "城镇居民人均可支配收入增速", "rural_income": "农村居民人均可支配收入",
+    "rural_income_growth": "农村居民人均可支配收入增速", "cpi_growth": "居民消费价格涨幅",
+    "urban_jobs_new": "城镇新增就业", "fixed_investment_growth": "固定资产投资增速",
+    "retail_sales_growth": "社会消费品零售总额增速", "exports": "出口额", "exports_growth": "出口增速",
+    "npc_sessions": "常委会会议", "npc_chair_meetings": "主任会议",
+    "npc_work_reports_reviewed": "听取审议专项工作报告", "npc_law_enforcement_inspections": "执法检查",
+    "npc_special_inquiries": "专题询问", "npc_resolutions": "决议决定", "npc_appointments": "任免",
+    "npc_legislative_research": "立法调研", "npc_deputy_suggestions": "代表建议",
+    "npc_constituents_received": "接待群众", "npc_problems_resolved": "协调解决问题",
+    "npc_disputes_resolved": "化解矛盾纠纷", "npc_liaison_stations": "代表联络站",
+}
+DOCTYPE_NAMES = {"gov-report": "政府工作报告", "npc-report": "人大常委会工作报告",
+                 "npc-review": "人大常委会工作报告", "stats-bulletin": "统计公报", "other": "文件"}
+QUALIFIER_MARKS = {"about": "≈", "at_least": "≥", "more_than": ">", "at_most": "≤"}
+# Units scaled for reading: (base unit, threshold, factor, shown unit), largest first.
+UNIT_SCALES = [("元", 1e8, 1e8, "亿元"), ("元", 1e4, 1e4, "万元"), ("美元", 1e8, 1e8, "亿美元"),
+               ("美元", 1e4, 1e4, "万美元"), ("人", 1e4, 1e4, "万人"), ("人次", 1e4, 1e4, "万人次"),
+               ("吨", 1e4, 1e4, "万吨"), ("亩", 1e4, 1e4, "万亩")]
+# Spreadsheet programs run cells that start with these; chart CSVs neutralise them (issue 7).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLOTTED_COLUMNS = ["region", "adcode", "admin_level", "year", "period", "metric", "stance", "value", "low",
+                   "high", "unit", "qualifier", "doc_id", "page", "text"]
+
+
+# --- fonts ------------------------------------------------------------------------------------------
+def cjk_font_path() -> Path:
+    """The Noto Sans CJK collection shipped by the noto-cjk package."""
+    return Path(str(importlib.resources.files("noto_cjk_sans_otc") / "NotoSansCJK-Regular.ttc"))
+
+
+def setup_fonts() -> str:
+    """Register Noto Sans CJK with matplotlib and make it the default; returns the family name.
+
+    Safe to call many times. DejaVu Sans stays as a fallback for the few symbols CJK fonts lack.
+    """
+    if not any(f.name == CJK_FAMILY for f in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(str(cjk_font_path()))
+    plt.rcParams.update({
+        "font.family": [CJK_FAMILY, "DejaVu Sans"],
+        "axes.unicode_minus": False,  # the CJK font has no U+2212; use the ASCII hyphen-minus
+        "svg.fonttype": "path",
+        "svg.hashsalt": "reviewfigs",  # stable ids in SVG output
+        "figure.dpi": 100,
+        "savefig.dpi": 150,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.edgecolor": MUTED,
+        "axes.labelcolor": INK,
+        "xtick.color": MUTED,
+        "ytick.color": MUTED,
+        "text.color": INK,
+    })
+    return CJK_FAMILY
+
+
+# --- loading ----------------------------------------------------------------------------------------
+def _unneutralise(value: object) -> object:
+    # CSVs written for Excel carry a leading apostrophe before a formula-like cell; undo it on reading.
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
+
+
+def load_metrics(processed: str | Path) -> pd.DataFrame:
+    """processed/metrics.csv as a DataFrame (adcode as text, year and page as integers)."""
+    path = Path(processed) / "metrics.csv"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: not found — run `reviewfigs run --out {processed}` first")
+    df = pd.read_csv(path, dtype={"adcode": "string", "period": "string", "doc_id": "string",
+                                  "text": "string", "region": "string", "metric": "string"},
+                     encoding="utf-8-sig")
+    for col in ("text", "region", "doc_id"):
+        if col in df:
+            df[col] = df[col].map(_unneutralise).astype("string")
+    for col in ("year", "page"):
+        if col in df:
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
+    return df
+
+
+def load_figures(processed: str | Path) -> pd.DataFrame:
+    """processed/figures.parquet (every figure found, classified or not)."""
+    path = Path(processed) / "figures.parquet"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: not found — run `reviewfigs run --out {processed}` first")
+    return pd.read_parquet(path)
+
+
+def document_names(processed: str | Path) -> dict[str, str]:
+    """doc_id -> a readable name such as "2026年浙江省政府工作报告", for source lines.
+
+    Built from figures.parquet (region, doctype) and the publication year: the catalog copy in processed/
+    when there is one, else a four-digit year inside the doc_id (the catalog's naming convention).
+    """
+    processed = Path(processed)
+    published: dict[str, str] = {}
+    for name in ("catalog.csv", "documents.csv"):
+        path = processed / name
+        if path.is_file():
+            cat = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+            if {"doc_id", "published"} <= set(cat.columns):
+                published.update(dict(zip(cat["doc_id"], cat["published"].fillna(""), strict=False)))
+    names: dict[str, str] = {}
+    try:
+        figs = load_figures(processed)
+    except (FileNotFoundError, ImportError, OSError, ValueError):
+        return names
+    for row in figs.drop_duplicates("doc_id").itertuples():
+        year = published.get(row.doc_id) or _year_in_doc_id(str(row.doc_id))
+        kind = DOCTYPE_NAMES.get(str(row.doctype), "文件")
+        names[str(row.doc_id)] = f"{year + '年' if year else ''}{row.region}{kind}"
+    return names
+
+
+def _year_in_doc_id(doc_id: str) -> str:
+    match = re.search(r"(?:^|[_.-])((?:19|20)\d\d)(?:[_.-]|$)", doc_id)
+    return match.group(1) if match else ""
+
+
+# --- formatting -------------------------------------------------------------------------------------
+def metric_name(metric: str) -> str:
+    return METRIC_NAMES.get(metric, metric)
+
+
+def unit_scale(unit: str, values: Iterable[float]) -> tuple[float, str]:
+    """(factor, shown unit) to divide base-unit values by, e.g. 元 and 6.0e11 -> (1e8, "亿元")."""
+    finite = [abs(v) for v in values if v is not None and not pd.isna(v)]
+    biggest = max(finite, default=0.0)
+    for base, threshold, factor, shown in UNIT_SCALES:
+        if unit == base and biggest >= threshold:
+            return factor, shown
+    return 1.0, unit
+
+
+def format_number(value: float) -> str:
+    """Short and exact enough: 6011.27, 6.8, 136, 1.2万 is left to the unit scale."""
+    if pd.isna(value):
+        return ""
+    if float(value).is_integer():
+        return f"{int(value):,}" if abs(value) >= 10000 else str(int(value))
+    digits = 2 if abs(value) < 100 else 1
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def value_label(row: pd.Series | dict, factor: float = 1.0, unit: str = "") -> str:
+    """The value as a reader should see it: qualifier mark, interval for ranges, unit ("≈6%", "6.5–7%")."""
+    qualifier = str(row.get("qualifier") or "exact")
+    suffix = unit if unit in ("%", "‰") else ""
+    if qualifier == "range" and not pd.isna(row.get("low")) and not pd.isna(row.get("high")):
+        return f"{format_number(row['low'] / factor)}–{format_number(row['high'] / factor)}{suffix}"
+    return f"{QUALIFIER_MARKS.get(qualifier, '')}{format_number(row['value'] / factor)}{suffix}"
+
+
+def source_line(rows: pd.DataFrame, doc_names: dict[str, str] | None = None, limit: int = 12) -> str:
+    """"来源：2026年浙江省政府工作报告 第2页；…" naming every document and page the rows come from."""
+    doc_names = doc_names or {}
+    pages: dict[str, list[int]] = {}
+    for row in rows.itertuples():
+        doc = str(row.doc_id)
+        page = None if pd.isna(row.page) else int(row.page)
+        pages.setdefault(doc, [])
+        if page is not None and page not in pages[doc]:
+            pages[doc].append(page)
+    parts = []
+    for doc, nums in pages.items():
+        where = f" 第{'、'.join(str(p) for p in sorted(nums))}页" if nums else ""
+        parts.append(f"{doc_names.get(doc, doc)}{where}")
+    shown = parts[:limit]
+    more = f"等{len(parts)}份文件" if len(parts) > limit else ""
+    return "来源：" + "；".join(shown) + more
+
+
+# --- chart container and saving ---------------------------------------------------------------------
+@dataclass
+class Chart:
+    figure: MplFigure
+    rows: pd.DataFrame  # exactly the plotted rows, base units
+    title: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _frame(title: str, subtitle: str, source: str, note: str = "", size=(9, 5.6),
+           left: float = 0.9) -> tuple[MplFigure, plt.Axes]:
+    """A figure with title, subtitle, axes and a footer (note + source), laid out in inches so the
+    blocks never overlap whatever the figure height and however many lines the source needs."""
+    setup_fonts()
+    width, height = size
+    footer_lines = wrap_text(note, 80) + wrap_text(source, 80) if note else wrap_text(source, 80)
+    footer_h = 0.15 + 0.17 * len(footer_lines)
+    top_block = 0.95  # title + subtitle
+    axis_labels = 0.55  # tick labels and axis label under the axes
+    fig = plt.figure(figsize=(width, height + 0.17 * max(0, len(footer_lines) - 1)))
+    height = fig.get_figheight()
+    bottom = footer_h + axis_labels
+    ax = fig.add_axes((left / width, bottom / height, 1 - (left + 0.35) / width,
+                       1 - (bottom + top_block) / height))
+    fig.text(0.18 / width, 1 - 0.18 / height, title, fontsize=15, color=INK, va="top", ha="left")
+    fig.text(0.18 / width, 1 - 0.55 / height, subtitle, fontsize=10.5, color=MUTED, va="top", ha="left")
+    fig.text(0.18 / width, 0.12 / height, "\n".join(footer_lines), fontsize=8.5, color=MUTED, va="bottom",
+             ha="left", linespacing=1.35)
+    return fig, ax
+
+
+def wrap_text(text: str, width: int) -> list[str]:
+    """Split a line of mostly CJK text at "；" into lines of about ``width`` characters (CJK counts 1)."""
+    if not text:
+        return []
+    lines, line = [], ""
+    for part in re.split(r"(?<=；)", text):
+        if line and len(line) + len(part) > width:
+            lines.append(line)
+            line = "　　" + part  # indent continuation lines under "来源："
+        else:
+            line += part
+    lines.append(line)
+    return lines
+
+
+def save_chart(chart: Chart, out_dir: str | Path, name: str) -> dict[str, Path]:
+    """Write NAME.png, NAME.svg and NAME.csv (the plotted rows) into out_dir, each atomically."""
+    if not re.fullmatch(r"[\w.\-]+", name) or name.startswith("."):
+        raise ValueError(f"chart name {name!r}: use letters, digits, '.', '_' or '-' only")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {ext: out / f"{name}.{ext}" for ext in ("png", "svg", "csv")}
+    for ext in ("png", "svg"):
+        _atomic(paths[ext], lambda tmp, ext=ext: chart.figure.savefig(
+            tmp, format=ext, metadata={"Date": None} if ext == "svg" else None))
+    write_rows_csv(chart.rows, paths["csv"])
+    return paths
+
+
+def write_rows_csv(rows: pd.DataFrame, path: Path) -> None:
+    """CSV (UTF-8 with BOM for Excel) of the plotted rows; text cells that look like formulas neutralised."""
+    columns = [c for c in PLOTTED_COLUMNS if c in rows.columns] + \
+        [c for c in rows.columns if c not in PLOTTED_COLUMNS]
+    table = rows[columns]
+    safety_writer = _safety_writer()
+    if safety_writer is not None:
+        safety_writer(table, path)
+        return
+
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(columns)
+            for record in table.itertuples(index=False):
+                writer.writerow([_csv_cell(v) for v in record])
+    _atomic(path, write)
+
+
+def _safety_writer():
+    # The run helper's Excel-safe, atomic writer, when the module provides one; ours otherwise.
+    try:
+        from extract import safety  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return getattr(safety, "write_csv", None)
+
+
+def _csv_cell(value: object) -> object:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _atomic(path: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --- selecting rows ---------------------------------------------------------------------------------
+def is_span(period: object) -> bool:
+    """True for multi-year periods such as 2017-2021 (five-year totals are never mixed with years)."""
+    return isinstance(period, str) and bool(re.fullmatch(r"\d{4}\s*[-–]\s*\d{4}", period.strip()))
+
+
+def select(metrics: pd.DataFrame, metric: str | None = None, regions: Sequence[str] | None = None,
+           years: Sequence[int] | None = None, stance: str = "both") -> pd.DataFrame:
+    """Rows for one metric, some regions (names or adcodes), a year range and a stance."""
+    rows = metrics
+    if metric is not None:
+        rows = rows[rows["metric"] == metric]
+    if regions:
+        wanted = {str(r) for r in regions}
+        rows = rows[rows["region"].isin(wanted) | rows["adcode"].astype(str).isin(wanted)]
+    if years:
+        lo, hi = min(years), max(years)
+        rows = rows[(rows["year"] >= lo) & (rows["year"] <= hi)]
+    if stance in ("actual", "target"):
+        rows = rows[rows["stance"] == stance]
+    return rows.copy()
+
+
+# --- years chart ------------------------------------------------------------------------------------
+def years_chart(metrics: pd.DataFrame, metric: str, regions: Sequence[str] | None = None,
+                years: Sequence[int] | None = None, stance: str = "both",
+                doc_names: dict[str, str] | None = None) -> Chart:
+    """One metric over the years, a line per region; targets dashed beside results.
+
+    Five-year totals (period like 2017-2021) are left out and mentioned in a note.
+    """
+    rows = select(metrics, metric, regions, years, stance)
+    spans = rows[rows["period"].map(is_span)]
+    rows = rows[~rows["period"].map(is_span)].sort_values(["region", "stance", "year"])
+    if rows.empty:
+        raise ValueError(f"no yearly values for metric {metric!r} with these parameters")
+    unit = str(rows["unit"].iloc[0])
+    factor, shown_unit = unit_scale(unit, pd.concat([rows["value"], rows["low"], rows["high"]]))
+    title = _years_finding(rows, metric, factor, shown_unit)
+    subtitle = f"{metric_name(metric)}，单位：{shown_unit or '—'}；实线为实际值" + \
+        ("，虚线空心点为预期目标" if (rows["stance"] == "target").any() else "")
+    note = f"不含{len(spans)}个多年合计值（如{spans['period'].iloc[0]}），以免与年度值混淆" if len(spans) else ""
+    fig, ax = _frame(title, subtitle, source_line(rows, doc_names), note)
+
+    region_list = list(dict.fromkeys(rows["region"]))
+    all_years = sorted(int(y) for y in rows["year"].dropna().unique())
+    offset = 0.12 if (rows["stance"] == "target").any() else 0.0
+    for i, region in enumerate(region_list):
+        color = PALETTE[i % len(PALETTE)]
+        for stance_name, shift in (("actual", 0.0), ("target", offset)):
+            part = rows[(rows["region"] == region) & (rows["stance"] == stance_name)]
+            if part.empty:
+                continue
+            _draw_series(ax, part, factor, shown_unit, color, stance_name, shift)
+        last = rows[(rows["region"] == region)].iloc[-1]
+        if len(region_list) > 1:  # label lines directly instead of a legend box
+            ax.annotate(region, (last["year"] + 0.25, last["value"] / factor), color=color, fontsize=9,
+                        va="center", ha="left", annotation_clip=False)
+    ax.set_xticks(all_years)
+    ax.set_xticklabels([str(y) for y in all_years], rotation=0 if len(all_years) <= 10 else 45)
+    ax.set_xlim(min(all_years) - 0.6, max(all_years) + (1.4 if len(region_list) > 1 else 0.6))
+    _zero_baseline(ax, rows, factor)
+    ax.grid(axis="y", color="#e6e6e6", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.set_ylabel(shown_unit)
+    return Chart(fig, rows[[c for c in PLOTTED_COLUMNS if c in rows]].reset_index(drop=True), title,
+                 [note] if note else [])
+
+
+def _draw_series(ax, part: pd.DataFrame, factor: float, unit: str, color: str, stance: str,
+                 shift: float) -> None:
+    xs = part["year"].astype(float).to_numpy() + shift
+    ys = (part["value"] / factor).to_numpy(dtype=float)
+    # Break the line where years are missing: a line across a gap would invent the years between.
+    seg_x, seg_y = [xs[0]], [ys[0]]
+    for x, y, prev in zip(xs[1:], ys[1:], xs[:-1], strict=False):
+        if x - prev > 1.01:
+            ax.plot(seg_x, seg_y, color=color, linewidth=2, linestyle="--" if stance == "target" else "-")
+            seg_x, seg_y = [], []
+        seg_x.append(x)
+        seg_y.append(y)
+    ax.plot(seg_x, seg_y, color=color, linewidth=2, linestyle="--" if stance == "target" else "-")
+    face = "white" if stance == "target" else color
+    ax.scatter(xs, ys, s=36, facecolor=face, edgecolor=color, linewidth=1.6, zorder=3)
+    for x, y, (_, row) in zip(xs, ys, part.iterrows(), strict=False):
+        _interval(ax, x, row, factor, color, vertical=True)
+        label = value_label(row, factor, unit)
+        if stance == "target":
+            label = f"目标{label}"
+        ax.annotate(label, (x, y), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=8.5,
+                    color=color)
+
+
+def _interval(ax, pos: float, row: pd.Series, factor: float, color: str, vertical: bool) -> None:
+    # Ranges and one-sided bounds drawn as intervals: a range as a bar, "≥" as an arrowless open bar.
+    low, high = row.get("low"), row.get("high")
+    if row.get("qualifier") != "range" or pd.isna(low) or pd.isna(high):
+        return
+    if vertical:
+        ax.vlines(pos, low / factor, high / factor, color=color, linewidth=3, alpha=0.35)
+    else:
+        ax.hlines(pos, low / factor, high / factor, color=color, linewidth=3, alpha=0.35)
+
+
+def _zero_baseline(ax, rows: pd.DataFrame, factor: float) -> None:
+    values = rows["value"] / factor
+    if (values < 0).any():
+        ax.axhline(0, color=MUTED, linewidth=0.8)
+    elif rows["unit"].iloc[0] not in ("%", "‰", "个百分点"):
+        ax.set_ylim(bottom=0)  # levels start at zero; growth rates may zoom
+
+
+def _years_finding(rows: pd.DataFrame, metric: str, factor: float, unit: str) -> str:
+    actual = rows[rows["stance"] == "actual"].dropna(subset=["year"])
+    if actual.empty:
+        first = rows.iloc[0]
+        return f"{first['region']}{metric_name(metric)}目标：{value_label(first, factor, unit)}{_unit_word(unit)}"
+    regions = list(dict.fromkeys(actual["region"]))
+    if len(regions) == 1:
+        first, last = actual.iloc[0], actual.iloc[-1]
+        if first["year"] == last["year"]:
+            return f"{last['region']}{last['year']}年{metric_name(metric)}为{value_label(last, factor, unit)}" \
+                   f"{_unit_word(unit)}"
+        verb = "升至" if last["value"] > first["value"] else "降至" if last["value"] < first["value"] else "持平于"
+        return (f"{last['region']}{metric_name(metric)}从{first['year']}年的{value_label(first, factor, unit)}"
+                f"{verb}{last['year']}年的{value_label(last, factor, unit)}{_unit_word(unit)}")
+    # Several regions, usually over different years: say which way each moved, not who is "highest".
+    moves: dict[str, list[str]] = {"上升": [], "下降": [], "持平": []}
+    for region in regions:
+        part = actual[actual["region"] == region].sort_values("year")
+        if len(part) < 2:
+            continue
+        first, last = part["value"].iloc[0], part["value"].iloc[-1]
+        moves["上升" if last > first else "下降" if last < first else "持平"].append(region)
+    said = [(word, names) for word, names in moves.items() if names]
+    if len(said) == 1 and len(said[0][1]) == len(regions):
+        return f"{'、'.join(regions)}{metric_name(metric)}均{said[0][0]}"
+    if said:
+        return f"{metric_name(metric)}：" + "，".join(f"{'、'.join(n)}{w}" for w, n in said)
+    return f"{'、'.join(regions)}{metric_name(metric)}"
+
+
+def _unit_word(unit: str) -> str:
+    return "" if unit in ("%", "‰", "") else unit
+
+
+# --- regions chart ----------------------------------------------------------------------------------
+def latest_per_region(rows: pd.DataFrame) -> pd.DataFrame:
+    """For each region (and stance) the row of its latest year: used when the year parameter is "latest"."""
+    return rows.sort_values("year").groupby(["region", "stance"], dropna=False).tail(1)
+
+
+def regions_chart(metrics: pd.DataFrame, metric: str, year: int | str = "latest",
+                  regions: Sequence[str] | None = None, stance: str = "actual",
+                  doc_names: dict[str, str] | None = None) -> Chart:
+    """Regions ranked by one metric in one year (or each region's latest year), horizontal bars."""
+    rows = select(metrics, metric, regions, None, stance)
+    rows = rows[~rows["period"].map(is_span)]
+    rows = latest_per_region(rows) if year == "latest" else rows[rows["year"] == int(year)]
+    if rows.empty:
+        raise ValueError(f"no values for metric {metric!r} in year {year} with these parameters")
+    actual = rows[rows["stance"] == "actual"]
+    order_rows = actual if not actual.empty else rows
+    order = list(order_rows.sort_values("value")["region"])  # smallest first: matplotlib draws bottom-up
+    order += [r for r in dict.fromkeys(rows["region"]) if r not in order]
+    unit = str(rows["unit"].iloc[0])
+    factor, shown_unit = unit_scale(unit, pd.concat([rows["value"], rows["low"], rows["high"]]))
+    mixed_years = rows["year"].nunique() > 1
+    title = _regions_finding(order_rows, metric, year, factor, shown_unit, mixed_years)
+    when = "各地最近一年" if year == "latest" else f"{year}年"
+    subtitle = f"{metric_name(metric)}，{when}，单位：{shown_unit or '—'}" + \
+        ("；空心框为预期目标" if (rows["stance"] == "target").any() and (rows["stance"] == "actual").any() else "")
+    height = max(3.8, 1.6 + 0.42 * len(order))
+    fig, ax = _frame(title, subtitle, source_line(rows, doc_names), size=(9, height))
+    both = rows["stance"].nunique() > 1
+    bar_h = 0.38 if both else 0.62
+    for i, region in enumerate(order):
+        for stance_name, shift in (("actual", bar_h / 2 if both else 0), ("target", -bar_h / 2)):
+            part = rows[(rows["region"] == region) & (rows["stance"] == stance_name)]
+            if part.empty:
+                continue
+            row = part.iloc[0]
+            value = row["value"] / factor
+            target = stance_name == "target"
+            ax.barh(i + shift, value, height=bar_h, color="white" if target else ACCENT,
+                    edgecolor=TARGET_INK if target else ACCENT, linestyle="--" if target else "-",
+                    linewidth=1.4)
+            _interval(ax, i + shift, row, factor, INK, vertical=False)
+            label = value_label(row, factor, shown_unit) + (f"（{row['year']}年）" if mixed_years else "")
+            if target:
+                label = "目标" + label
+            ax.annotate(label, (value, i + shift), xytext=(4 if value >= 0 else -4, 0),
+                        textcoords="offset points", va="center", ha="left" if value >= 0 else "right",
+                        fontsize=9, color=TARGET_INK if target else INK)
+    ax.set_yticks(range(len(order)))
+    ax.set_yticklabels(order, fontsize=10)
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    values = rows["value"] / factor
+    lo, hi = min(0.0, values.min()), max(0.0, values.max())
+    pad = (hi - lo) * 0.25 or 1  # room for the value labels at the bar ends
+    ax.set_xlim(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
+    ax.axvline(0, color=MUTED, linewidth=0.8)
+    ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.set_xlabel(shown_unit)
+    plotted = rows.set_index("region").loc[order].reset_index()
+    return Chart(fig, plotted[[c for c in PLOTTED_COLUMNS if c in plotted]], title)
+
+
+def _regions_finding(rows: pd.DataFrame, metric: str, year, factor: float, unit: str, mixed: bool) -> str:
+    ranked = rows.sort_values("value", ascending=False)
+    top, bottom = ranked.iloc[0], ranked.iloc[-1]
+    when = "" if mixed else f"{top['year']}年"
+
+    def part(row) -> str:
+        yr = f"{row['year']}年" if mixed else ""
+        return f"{yr}{value_label(row, factor, unit)}{_unit_word(unit)}"
+    if len(ranked) == 1:
+        return f"{when}{top['region']}{metric_name(metric)}为{part(top)}"
+    return f"{when}{metric_name(metric)}：{top['region']}最高（{part(top)}），{bottom['region']}最低（{part(bottom)}）"
+
+
+# --- placement chart (longitude / latitude) ---------------------------------------------------------
+def coordinates(adcodes: Iterable[str]) -> dict[str, tuple[float, float]]:
+    """adcode -> (longitude, latitude) from the gazetteer (extract.gazetteer when present, else cpca's table)."""
+    wanted = {str(a)[:6] for a in adcodes if isinstance(a, str) and a}
+    found: dict[str, tuple[float, float]] = {}
+    try:
+        from extract import gazetteer  # type: ignore[attr-defined]
+        lookup = getattr(gazetteer, "lookup", None)
+    except ImportError:
+        lookup = None
+    if lookup is not None:
+        for code in wanted:
+            try:
+                entry = lookup(code)
+            except Exception:  # a lookup that cannot answer leaves the code to the cpca table
+                entry = None
+            lon = _get(entry, "lon", "longitude")
+            lat = _get(entry, "lat", "latitude")
+            if lon is not None and lat is not None:
+                found[code] = (float(lon), float(lat))
+    missing = wanted - set(found)
+    if missing:
+        table = Path(str(importlib.resources.files("cpca") / "resources" / "adcodes.csv"))
+        with open(table, encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                code = row["adcode"][:6]
+                if code in missing and row["adcode"].endswith("000000") and row["longitude"]:
+                    found[code] = (float(row["longitude"]), float(row["latitude"]))
+    return found
+
+
+def _get(entry, *names):
+    for name in names:
+        if isinstance(entry, dict) and entry.get(name) is not None:
+            return entry[name]
+        if entry is not None and getattr(entry, name, None) is not None:
+            return getattr(entry, name)
+    return None
+
+
+def placement_chart(metrics: pd.DataFrame, metric: str, year: int | str = "latest",
+                    regions: Sequence[str] | None = None, stance: str = "actual",
+                    doc_names: dict[str, str] | None = None) -> Chart:
+    """Regions placed by longitude/latitude, marker area proportional to the value (negative: hollow)."""
+    rows = select(metrics, metric, regions, None, stance if stance != "both" else "actual")
+    rows = rows[~rows["period"].map(is_span)]
+    rows = latest_per_region(rows) if year == "latest" else rows[rows["year"] == int(year)]
+    coords = coordinates(rows["adcode"].dropna())
+    rows = rows[rows["adcode"].map(lambda a: isinstance(a, str) and a[:6] in coords)]
+    if rows.empty:
+        raise ValueError(f"no values with known coordinates for metric {metric!r} in year {year}")
+    unit = str(rows["unit"].iloc[0])
+    factor, shown_unit = unit_scale(unit, rows["value"])
+    mixed_years = rows["year"].nunique() > 1
+    top = rows.sort_values("value", ascending=False).iloc[0]
+    title = f"{metric_name(metric)}：{top['region']}最大（{value_label(top, factor, shown_unit)}" \
+            f"{_unit_word(shown_unit)}）" if len(rows) > 1 else f"{top['region']}{metric_name(metric)}"
+    when = "各地最近一年" if year == "latest" else f"{year}年"
+    subtitle = f"{metric_name(metric)}，{when}，单位：{shown_unit or '—'}；圆面积与数值成正比，按经纬度放置" + \
+        ("；空心圆为负值" if (rows["value"] < 0).any() else "")
+    fig, ax = _frame(title, subtitle, source_line(rows, doc_names), size=(8, 6.4))
+    biggest = max(abs(rows["value"]).max(), 1e-12)
+    lons = [coords[a[:6]][0] for a in rows["adcode"]]
+    lats = [coords[a[:6]][1] for a in rows["adcode"]]
+    pad = max(0.3, (max(lons) - min(lons)) * 0.2, (max(lats) - min(lats)) * 0.2)
+    ax.set_xlim(min(lons) - pad, max(lons) + pad)
+    ax.set_ylim(min(lats) - pad, max(lats) + pad)
+    ax.set_aspect(1 / math.cos(math.radians(sum(lats) / len(lats))))  # equal distances east and north
+    placed: list = []
+    markers = []
+    for row in rows.sort_values("value", ascending=False).itertuples():
+        lon, lat = coords[row.adcode[:6]]
+        area = max(900 * abs(row.value) / biggest, 12)
+        negative = row.value < 0
+        ax.scatter(lon, lat, s=area, facecolor="white" if negative else ACCENT, zorder=2,
+                   edgecolor=TARGET_INK if negative else ACCENT, alpha=1 if negative else 0.45, linewidth=1.4)
+        ax.scatter(lon, lat, s=6, color=INK, zorder=3)  # the exact place, whatever the circle's size
+        markers.append((row, lon, lat, math.sqrt(area) / 2))
+    # Labels avoid every circle and every label placed before them.
+    dpi_scale = fig.dpi / 72
+    for _, lon, lat, radius in markers:
+        cx, cy = ax.transData.transform((lon, lat))
+        r = radius * dpi_scale
+        placed.append(matplotlib.transforms.Bbox([[cx - r, cy - r], [cx + r, cy + r]]))
+    for row, lon, lat, radius in markers:
+        label = f"{row.region} {value_label(row._asdict(), factor, shown_unit)}"
+        if mixed_years:
+            label += f"（{row.year}年）"
+        placed.append(_place_label(fig, ax, label, lon, lat, radius, placed))
+    ax.set_xlabel("经度（°E）")
+    ax.set_ylabel("纬度（°N）")
+    ax.grid(color="#f0f0f0", linewidth=0.8)
+    ax.set_axisbelow(True)
+    return Chart(fig, rows[[c for c in PLOTTED_COLUMNS if c in rows]].reset_index(drop=True), title)
+
+
+def _place_label(fig, ax, text: str, x: float, y: float, radius: float, placed: list):
+    """Put a point's label right, left, below or above its marker, the first place that overlaps no
+    label already placed (a tiny greedy labeller: enough for the dozens of regions a chart shows)."""
+    renderer = fig.canvas.get_renderer()
+    gap = radius + 3
+    candidates = [((gap, 0), "left", "center"), ((-gap, 0), "right", "center"),
+                  ((0, -gap), "center", "top"), ((0, gap), "center", "bottom"),
+                  ((gap, -gap), "left", "top"), ((-gap, gap), "right", "bottom")]
+    label = None
+    for (dx, dy), ha, va in candidates:
+        if label is not None:
+            label.remove()
+        label = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                            fontsize=9, color=INK, zorder=4)
+        box = label.get_window_extent(renderer)
+        own = matplotlib.transforms.Bbox.from_bounds(*ax.transData.transform((x, y)), 0, 0)
+        if not any(box.overlaps(other) and not other.contains(own.x0, own.y0) for other in placed):
+            return box
+    return label.get_window_extent(renderer)
+
+
+def figure_table_chart(figures: pd.DataFrame, doc_id: str) -> Chart:
+    """Bar chart of how many figures a document has per metric (unclassified shown as 未分类)."""
+    rows = figures[figures["doc_id"] == doc_id].copy()
+    if rows.empty:
+        raise ValueError(f"document {doc_id!r} has no figures")
+    counts = rows.assign(metric=rows["metric"].fillna("").replace("", "未分类")) \
+        .groupby("metric").size().sort_values()
+    title = f"{doc_id}：共找到{len(rows)}个数字，{int((rows['metric'].fillna('') == '').sum())}个未分类"
+    fig, ax = _frame(title, "按指标统计的数字个数（个）", source_line(rows), size=(9, max(3.8, 1.6 + 0.3 * len(counts))))
+    ax.barh(range(len(counts)), counts.to_numpy(), color=ACCENT, height=0.6)
+    ax.set_yticks(range(len(counts)))
+    ax.set_yticklabels([metric_name(m) if m != "未分类" else m for m in counts.index], fontsize=9)
+    for i, n in enumerate(counts.to_numpy()):
+        ax.annotate(str(n), (n, i), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8.5)
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    return Chart(fig, rows[[c for c in PLOTTED_COLUMNS if c in rows]].reset_index(drop=True), title)
+
+
+def close(chart: Chart) -> None:
+    plt.close(chart.figure)
