@@ -1,0 +1,233 @@
+"""raw/corrections.csv: hand corrections that survive re-runs.
+
+Each row fixes one figure, drops a false one, or adds one the extractor missed. A figure is named by
+doc_id + page + text (the figure exactly as printed) + occurrence (the n-th such figure on that page, default 1).
+Columns: action (fix | drop | add), doc_id, page, text, occurrence, then the fields to set — value, low, high,
+unit, qualifier, metric, stance, year, period, subject, sentence — and reason, author (both required).
+Lines beginning with '#' are comments.
+
+Corrections are applied after extraction on every run (cached extractions included). A fix or drop whose figure
+no longer exists, an add whose figure the extractor now finds itself, and a row naming an unknown doc_id are
+reported as stale, never silently ignored. Corrected and added rows carry ``corrected`` = fix | add and the
+``correction_reason``.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+ACTIONS = ("fix", "drop", "add")
+KEY_COLUMNS = ("action", "doc_id", "page", "text", "occurrence")
+FLOAT_FIELDS = ("value", "low", "high")
+INT_FIELDS = ("year",)
+TEXT_FIELDS = ("unit", "qualifier", "metric", "stance", "period", "subject", "sentence")
+FIELDS = FLOAT_FIELDS + INT_FIELDS + TEXT_FIELDS
+COLUMNS = KEY_COLUMNS + FIELDS + ("reason", "author")
+HEADER = ",".join(COLUMNS)
+
+
+class CorrectionsError(Exception):
+    def __init__(self, path: Path, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: {len(problems)} problem(s)")
+
+    def lines(self) -> list[str]:
+        return [f"{self.path}: {p}" for p in self.problems]
+
+
+@dataclass
+class Correction:
+    row: int  # line number in the file (header = 1)
+    action: str
+    doc_id: str
+    page: int
+    text: str
+    occurrence: int = 1
+    changes: dict[str, object] = field(default_factory=dict)
+    reason: str = ""
+    author: str = ""
+
+    def describe(self) -> str:
+        return f"row {self.row} ({self.action} {self.text!r} on page {self.page} of {self.doc_id})"
+
+
+def load_corrections(path: str | Path) -> list[Correction]:
+    """Read and check ``path``; a missing file means no corrections. Raises CorrectionsError listing every bad row."""
+    path = Path(path)
+    if not path.is_file():
+        return []
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    except UnicodeDecodeError:
+        raise CorrectionsError(path, ["not UTF-8 text (save it as CSV UTF-8)"]) from None
+    # Keep line numbers: comments become blank lines, which the reader skips but still counts.
+    numbered = [("\n" if line.lstrip().startswith("#") else line) for line in lines]
+    body = "".join(numbered)
+    if not body.strip():
+        return []
+    try:
+        frame = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False, skip_blank_lines=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise CorrectionsError(path, [f"not a readable CSV: {str(exc).strip().splitlines()[0]}"]) from None
+    header_line = next(i for i, line in enumerate(numbered, start=1) if line.strip())
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in ("action", "doc_id", "page", "text", "reason", "author") if c not in frame.columns]
+    if missing:
+        raise CorrectionsError(path, [f"lacks column(s) {', '.join(missing)} (header: {HEADER})"])
+    unknown = [c for c in frame.columns if c not in COLUMNS]
+    problems = [f"unknown column(s) {', '.join(unknown)} (header: {HEADER})"] if unknown else []
+    corrections = []
+    for index, record in enumerate(frame.to_dict("records")):
+        cell = {k: str(v).strip() for k, v in record.items()}
+        if not any(cell.values()):
+            continue
+        row = header_line + 1 + index
+        correction, row_problems = _parse_row(row, cell)
+        problems += [f"row {row}: {p}" for p in row_problems]
+        if correction is not None:
+            corrections.append(correction)
+    if problems:
+        raise CorrectionsError(path, problems)
+    return corrections
+
+
+def _parse_row(row: int, cell: dict[str, str]) -> tuple[Correction | None, list[str]]:
+    problems = []
+    action = cell.get("action", "").lower()
+    if action not in ACTIONS:
+        problems.append(f"bad action {cell.get('action', '')!r} (use fix, drop or add)")
+    for required in ("doc_id", "text", "reason", "author"):
+        if not cell.get(required):
+            problems.append(f"empty {required}")
+    page = _to_int(cell.get("page", ""))
+    if page is None or page < 1:
+        problems.append(f"bad page {cell.get('page', '')!r} (a page number from 1)")
+    occurrence = _to_int(cell.get("occurrence", "") or "1")
+    if occurrence is None or occurrence < 1:
+        problems.append(f"bad occurrence {cell.get('occurrence', '')!r} (1 for the first such figure on the page)")
+    changes: dict[str, object] = {}
+    for name in FIELDS:
+        text = cell.get(name, "")
+        if not text:
+            continue
+        if name in FLOAT_FIELDS:
+            number = _to_float(text)
+            if number is None:
+                problems.append(f"bad {name} {text!r} (a number in base units, e.g. 350000000)")
+            changes[name] = number
+        elif name in INT_FIELDS:
+            number = _to_int(text)
+            if number is None:
+                problems.append(f"bad {name} {text!r} (a year such as 2021)")
+            changes[name] = number
+        else:
+            changes[name] = text
+    if action == "fix" and not changes:
+        problems.append("a fix changes nothing (fill at least one of " + ", ".join(FIELDS) + ")")
+    if action == "add" and ("value" not in changes or "unit" not in changes):
+        problems.append("an add needs at least value and unit")
+    if action == "drop" and changes:
+        problems.append("a drop takes no values (leave " + ", ".join(changes) + " empty)")
+    if problems:
+        return None, problems
+    return Correction(row, action, cell["doc_id"], page, cell["text"], occurrence, changes,
+                      cell["reason"], cell["author"]), []
+
+
+def apply_corrections(figures: list[dict], corrections: list[Correction], documents: dict[str, dict],
+                      failed: set[str] = frozenset()) -> tuple[list[dict], list[tuple[str, str]]]:
+    """Apply ``corrections`` to ``figures`` (records of figures.csv, in document order).
+
+    ``documents`` maps each catalogued doc_id to its catalog fields (used for added rows); corrections of
+    documents in ``failed`` are skipped (their figures are absent on purpose). Returns the corrected records and
+    (doc_id, one-line message) per stale correction."""
+    out = [dict(f) for f in figures]
+    stale: list[tuple[str, str]] = []
+    dropped: set[int] = set()
+    added: list[dict] = []
+    for correction in corrections:
+        if correction.doc_id not in documents:
+            stale.append((correction.doc_id, f"correction {correction.describe()}: doc_id not in the catalog"))
+            continue
+        if correction.doc_id in failed:
+            continue
+        matches = [i for i, f in enumerate(out) if f.get("doc_id") == correction.doc_id
+                   and f.get("page") == correction.page and f.get("text") == correction.text]
+        if correction.action == "add":
+            if any(_same_value(out[i].get("value"), correction.changes.get("value")) for i in matches):
+                stale.append((correction.doc_id, f"correction {correction.describe()}: the extractor now finds this figure; "
+                             "remove the add"))
+                continue
+            added.append(_added_row(correction, documents[correction.doc_id]))
+            continue
+        if len(matches) < correction.occurrence:
+            found = f"only {len(matches)} such figure(s) on that page" if matches else "no such figure on that page"
+            stale.append((correction.doc_id, f"correction {correction.describe()}: figure no longer found ({found}); "
+                         "update or remove the correction"))
+            continue
+        index = matches[correction.occurrence - 1]
+        if correction.action == "drop":
+            dropped.add(index)
+        else:
+            _fix_row(out[index], correction)
+    kept = [f for i, f in enumerate(out) if i not in dropped]
+    return kept + added, stale
+
+
+def _fix_row(record: dict, correction: Correction) -> None:
+    changes = dict(correction.changes)
+    qualifier = changes.get("qualifier", record.get("qualifier"))
+    if "value" in changes and qualifier in ("exact", "about"):
+        changes.setdefault("low", changes["value"])
+        changes.setdefault("high", changes["value"])
+    if "year" in changes and "period" not in changes and "-" not in str(record.get("period", "")):
+        changes["period"] = str(changes["year"])
+    record.update(changes)
+    record["corrected"] = "fix"
+    record["correction_reason"] = f"{correction.reason} ({correction.author})"
+
+
+def _added_row(correction: Correction, document: dict) -> dict:
+    changes = correction.changes
+    value = changes["value"]
+    qualifier = changes.get("qualifier", "exact")
+    year = changes.get("year")
+    if year is None:
+        covers = str(document.get("covers") or "")
+        year = int(covers.split("-")[-1]) if covers else document.get("published")
+    record = {**document, "page": correction.page, "text": correction.text, "value": value,
+              "low": changes.get("low", value if qualifier in ("exact", "about", "more_than", "at_least") else None),
+              "high": changes.get("high", value if qualifier in ("exact", "about", "at_most") else None),
+              "unit": changes["unit"], "qualifier": qualifier, "metric": changes.get("metric", ""),
+              "stance": changes.get("stance", "actual"), "year": year,
+              "period": changes.get("period", str(year) if year else ""),
+              "subject": changes.get("subject", ""), "sentence": changes.get("sentence", ""),
+              "corrected": "add", "correction_reason": f"{correction.reason} ({correction.author})"}
+    return record
+
+
+def _same_value(a: object, b: object) -> bool:
+    try:
+        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(b)))
+    except (TypeError, ValueError):
+        return False
+
+
+def _to_int(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def _to_float(text: str) -> float | None:
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError:
+        return None
+    return value if value == value else None

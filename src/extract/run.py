@@ -1,0 +1,624 @@
+"""`reviewfigs run`: every catalogued document -> processed/figures.parquet, figures.csv, metrics.csv, errors.csv.
+
+Flow: validate the catalog and corrections (exit 2, nothing written) -> lock --out -> sha256 of every file ->
+cached documents are reused, the others are extracted, one process per document (a local pool of -j N, or one
+Dask task per document with --scheduler) under a wall-time, memory and page limit -> corrections -> tables
+checked by their schemas -> written atomically -> a summary. Exit 1 when a document failed (or, with --strict,
+when anything was warned about).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import hashlib
+import json
+import os
+import pickle
+import resource
+import selectors
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extract import config
+from extract.catalog import CatalogEntry, CatalogError, load_catalog
+from extract.corrections import CorrectionsError, apply_corrections, load_corrections
+from extract.model import DocMeta, DocumentError, Figure
+from extract.safety import (
+    OutputLock,
+    OutputLockedError,
+    atomic_write_bytes,
+    atomic_writer,
+    remove_stale_temps,
+    write_csv_safely,
+)
+
+Extractor = Callable[..., list[Figure]]
+
+DEFAULT_TIMEOUT = 600.0  # seconds per document: generous; a 1,000-page report takes well under a minute
+DEFAULT_MAX_PAGES = 10_000
+DEFAULT_MEMORY_MB = 4096  # address space a worker may add to what it inherits
+CACHE_FORMAT = 1
+OUTPUT_FILES = ("figures.parquet", "figures.csv", "metrics.csv", "errors.csv")
+
+
+@dataclass
+class RunOptions:
+    raw: Path = Path("raw")
+    out: Path = Path("processed")
+    jobs: int = 0  # 0: the machine's cores
+    scheduler: str = ""
+    quiet: bool = False
+    strict: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    max_pages: int = DEFAULT_MAX_PAGES
+    memory_mb: int = DEFAULT_MEMORY_MB
+    allow_outside: bool = False
+    cache: Path | None = None  # default: <out>/.cache
+    wait: bool = False  # wait for another run on --out instead of refusing
+
+    @property
+    def cache_dir(self) -> Path:
+        return Path(self.cache) if self.cache else Path(self.out) / ".cache"
+
+
+@dataclass
+class Limits:
+    timeout: float = DEFAULT_TIMEOUT
+    max_pages: int = DEFAULT_MAX_PAGES
+    memory_mb: int = DEFAULT_MEMORY_MB
+
+
+@dataclass
+class Task:
+    """One document to extract: plain data, so it crosses process and machine boundaries."""
+
+    path: str
+    meta: DocMeta
+    cache_key: str
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    figures: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    stage: str = ""
+    error: str = ""
+
+
+@dataclass
+class RunResult:
+    exit_code: int
+    catalogued: int = 0
+    read: int = 0
+    cached: int = 0
+    failed: int = 0
+    warned: int = 0
+    figures: int = 0
+    classified: int = 0
+    metrics: int = 0
+    seconds: float = 0.0
+    empty_documents: list[str] = field(default_factory=list)
+    corrupt_cache: int = 0
+    outside: int = 0
+    summary: str = ""
+
+
+# ---------------------------------------------------------------- command line
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--raw", type=Path, default=config.RAW_DIR, help="folder holding catalog.csv, the documents "
+                        "and corrections.csv (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=config.PROCESSED_DIR,
+                        help="output folder, the only place written besides the cache (default: %(default)s)")
+    parser.add_argument("-j", "--jobs", type=int, default=0, help="documents extracted at once (default: cores)")
+    parser.add_argument("--scheduler", default="", metavar="ADDRESS",
+                        help="Dask scheduler (tcp://host:8786): one task per document; paths must be visible to workers")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--strict", action="store_true", help="warnings (duplicates, stale corrections) are failures")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+                        help="wall-time limit per document in seconds (default: %(default)s)")
+    parser.add_argument("--max-pages", type=int, default=DEFAULT_MAX_PAGES, metavar="N",
+                        help="page limit per document (default: %(default)s)")
+    parser.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, metavar="M",
+                        help="memory a worker may use for one document, in MB (default: %(default)s)")
+    parser.add_argument("--allow-outside", action="store_true",
+                        help="accept catalog paths outside the catalog's folder (absolute, '..', links)")
+    parser.add_argument("--cache", type=Path, default=None, metavar="DIR", help="cache folder (default: OUT/.cache)")
+    parser.add_argument("--wait", action="store_true", help="wait for another run on --out instead of refusing")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    options = RunOptions(raw=args.raw, out=args.out, jobs=args.jobs, scheduler=args.scheduler, quiet=args.quiet,
+                         strict=args.strict, timeout=args.timeout, max_pages=args.max_pages,
+                         memory_mb=args.memory_mb, allow_outside=args.allow_outside, cache=args.cache,
+                         wait=args.wait)
+    result = run(options)
+    if result.summary:
+        print(result.summary)
+    return result.exit_code
+
+
+# ---------------------------------------------------------------- the run
+
+
+def run(options: RunOptions, extractor: Extractor | None = None, stderr: Any = None) -> RunResult:
+    """Run over ``options.raw``. ``extractor(path, meta=, max_pages=) -> list[Figure]`` defaults to
+    extract.figures.extract_pdf; it must be a module-level function (it runs in worker processes)."""
+    stderr = stderr or sys.stderr
+    started = time.monotonic()
+    usage = _check_options(options)
+    if usage:
+        print(f"reviewfigs run: {usage}", file=stderr)
+        return RunResult(exit_code=2)
+    raw = Path(options.raw)
+    try:
+        entries = load_catalog(raw / "catalog.csv", allow_outside=options.allow_outside)
+        corrections = load_corrections(raw / "corrections.csv")
+    except (CatalogError, CorrectionsError) as exc:
+        for line in exc.lines():
+            print(line, file=stderr)
+        print(f"reviewfigs run: nothing done ({len(exc.problems)} problem(s) to fix first)", file=stderr)
+        return RunResult(exit_code=2)
+    if extractor is None:
+        from extract.figures import extract_pdf as extractor  # imported before forking: workers start warm
+    try:
+        lock = OutputLock(options.out, wait=options.wait)
+        lock.__enter__()
+    except OutputLockedError as exc:
+        print(f"reviewfigs run: {exc}", file=stderr)
+        return RunResult(exit_code=2)
+    try:
+        return _locked_run(options, entries, corrections, extractor, stderr, started, lock)
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def _check_options(options: RunOptions) -> str:
+    if options.jobs < 0:
+        return "-j must be 0 (all cores) or more"
+    if options.timeout <= 0 or options.max_pages <= 0 or options.memory_mb <= 0:
+        return "--timeout, --max-pages and --memory-mb must be positive"
+    if not (Path(options.raw) / "catalog.csv").is_file():
+        return f"no catalog at {Path(options.raw) / 'catalog.csv'} (--raw names the folder holding catalog.csv)"
+    return ""
+
+
+def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: list, extractor: Extractor,
+                stderr: Any, started: float, lock: OutputLock) -> RunResult:
+    out = Path(options.out)
+    cache = Cache(options.cache_dir)
+    remove_stale_temps(out)
+    cache.clean_temps()
+    result = RunResult(exit_code=0, catalogued=len(entries), outside=sum(e.outside for e in entries))
+    problems: list[dict] = []  # rows of errors.csv
+
+    def report(entry: CatalogEntry, stage: str, message: str, severity: str) -> None:
+        severity = "error" if options.strict else severity
+        problems.append({"doc_id": entry.doc_id, "file": entry.file, "stage": stage, "error": message,
+                         "severity": severity})
+        label = "warning: " if severity == "warning" else ""
+        print(f"reviewfigs: {entry.file} ({entry.doc_id}): {label}{' '.join(message.split())}", file=stderr)
+
+    # Checksums; the same bytes under two doc_ids are extracted once and kept under the first.
+    shas: dict[str, str] = {}
+    first_of_sha: dict[str, CatalogEntry] = {}
+    primaries: list[CatalogEntry] = []
+    for entry in entries:
+        try:
+            sha = sha256_file(entry.path)
+        except OSError as exc:
+            report(entry, "read", f"cannot read the file: {exc.strerror or exc}", "error")
+            continue
+        shas[entry.doc_id] = sha
+        if sha in first_of_sha:
+            first = first_of_sha[sha]
+            report(entry, "catalog", f"same file as {first.doc_id} ({first.file}): extracted once, its figures "
+                   f"are listed under {first.doc_id} only", "warning")
+            continue
+        first_of_sha[sha] = entry
+        primaries.append(entry)
+
+    limits = Limits(options.timeout, options.max_pages, options.memory_mb)
+    taxonomy = _taxonomy_hash()
+    outcomes: dict[str, Outcome] = {}
+    tasks: list[Task] = []
+    task_entry: dict[str, CatalogEntry] = {}
+    for entry in primaries:
+        meta = entry.meta(shas[entry.doc_id])
+        key = cache_key(meta, taxonomy)
+        cached = cache.get(key)
+        if cached is not None:
+            outcomes[entry.doc_id] = cached
+            result.cached += 1
+            continue
+        tasks.append(Task(str(entry.path), meta, key))
+        task_entry[key] = entry
+    result.corrupt_cache = cache.corrupt
+
+    for key, outcome in _execute(tasks, extractor, limits, options, lock):
+        entry = task_entry[key]
+        outcomes[entry.doc_id] = outcome
+        if outcome.ok:
+            result.read += 1
+            cache.put(key, outcome)
+
+    # Assemble in catalog order, whatever order the workers finished in.
+    records: list[dict] = []
+    documents: dict[str, dict] = {}
+    failed: set[str] = set()
+    for entry in entries:
+        documents[entry.doc_id] = catalog_fields(entry, shas.get(entry.doc_id, ""))
+        outcome = outcomes.get(entry.doc_id)
+        if outcome is None:
+            continue
+        if not outcome.ok:
+            failed.add(entry.doc_id)
+            report(entry, outcome.stage, outcome.error, "error")
+            continue
+        for warning in outcome.warnings:
+            report(entry, "read", warning, "warning")
+        if not outcome.figures:
+            result.empty_documents.append(entry.doc_id)
+        records += [{**f, **documents[entry.doc_id], "corrected": "", "correction_reason": ""}
+                    for f in outcome.figures]
+    failed |= {e.doc_id for e in entries if e.doc_id not in outcomes and e.doc_id not in shas}
+    records, stale = apply_corrections(records, corrections, documents, failed)
+    for doc_id, line in stale:
+        problems.append({"doc_id": doc_id, "file": "corrections.csv", "stage": "corrections", "error": line,
+                         "severity": "error" if options.strict else "warning"})
+        print(f"reviewfigs: corrections.csv: {'' if options.strict else 'warning: '}{line}", file=stderr)
+
+    from extract import tables  # pandera is slow to import: only once there is something to write
+
+    figures_df = tables.figures_table(records)
+    metrics_df = tables.select_metrics(figures_df)
+    errors_df = tables.errors_table(problems)
+    write_outputs(out, figures_df, metrics_df, errors_df)
+
+    result.failed = len(failed)
+    result.warned = sum(p["severity"] == "warning" for p in problems)
+    result.figures = len(figures_df)
+    result.classified = int((figures_df["metric"] != "").sum())
+    result.metrics = len(metrics_df)
+    result.seconds = time.monotonic() - started
+    any_error = any(p["severity"] == "error" for p in problems)
+    result.exit_code = 1 if any_error else 0
+    result.summary = summary_text(result, out)
+    return result
+
+
+def catalog_fields(entry: CatalogEntry, sha: str) -> dict:
+    """The catalog's columns joined onto every figure of ``entry``."""
+    return {"doc_id": entry.doc_id, "region": entry.region, "adcode": entry.adcode,
+            "admin_level": entry.admin_level, "doctype": entry.doctype, "file": entry.file, "sha256": sha,
+            "published": entry.published, "covers": entry.covers}
+
+
+def write_outputs(out: Path, figures, metrics, errors) -> None:
+    """The four tables, each written to a temp file and renamed: a reader never sees half a file."""
+    out.mkdir(parents=True, exist_ok=True)
+    with atomic_writer(out / "figures.parquet") as tmp:
+        figures.to_parquet(tmp, index=False)
+    write_csv_safely(figures, out / "figures.csv")
+    write_csv_safely(metrics, out / "metrics.csv")
+    write_csv_safely(errors, out / "errors.csv")
+
+
+def summary_text(result: RunResult, out: Path) -> str:
+    lines = [
+        f"reviewfigs run: {result.catalogued} documents catalogued: {result.read} read, {result.cached} from cache, "
+        f"{result.failed} failed, {result.warned} warning(s)",
+        f"  figures: {result.figures} found, {result.classified} classified; {result.metrics} rows in metrics.csv",
+        f"  time: {result.seconds:.1f} s; outputs in {out}",
+    ]
+    if result.empty_documents:
+        lines.append(f"  no figures in {len(result.empty_documents)} document(s): {', '.join(result.empty_documents)}")
+    if result.corrupt_cache:
+        lines.append(f"  {result.corrupt_cache} corrupt cache entr(y/ies) found and rebuilt")
+    if result.outside:
+        lines.append(f"  --allow-outside: {result.outside} document(s) read from outside the catalog folder")
+    if result.failed:
+        lines.append(f"  see {out / 'errors.csv'} for what failed and why")
+    return "\n".join(lines)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- cache
+
+
+def _taxonomy_hash() -> str:
+    try:
+        return hashlib.sha256(config.TAXONOMY_FILE.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return "none"
+
+
+def cache_key(meta: DocMeta, taxonomy: str) -> str:
+    """The file's bytes, the extractor's version, the taxonomy, and what the catalog says about the document
+    (its years and region steer labelling); not its doc_id or path, so renaming a file re-reads nothing."""
+    about = {k: v for k, v in asdict(meta).items() if k not in ("doc_id", "file", "sha256")}
+    text = json.dumps([meta.sha256, config.EXTRACTOR_VERSION, taxonomy, about], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Cache:
+    """One JSON file per document, holding its figures and a checksum of them. A file that fails to parse or
+    whose checksum disagrees is deleted and re-extracted (counted in ``corrupt``), never trusted."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.corrupt = 0
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> Outcome | None:
+        path = self.path(key)
+        try:
+            envelope = json.loads(path.read_text(encoding="utf-8"))
+            payload = envelope["payload"]
+            if envelope.get("format") != CACHE_FORMAT or envelope.get("key") != key:
+                raise ValueError("stale format")
+            if hashlib.sha256(payload.encode()).hexdigest() != envelope["checksum"]:
+                raise ValueError("checksum mismatch")
+            data = json.loads(payload)
+            return Outcome(ok=True, figures=data["figures"], warnings=data.get("warnings", []))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError):
+            self.corrupt += 1
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None
+
+    def put(self, key: str, outcome: Outcome) -> None:
+        payload = json.dumps({"figures": outcome.figures, "warnings": outcome.warnings}, ensure_ascii=False)
+        envelope = {"format": CACHE_FORMAT, "key": key, "extractor_version": config.EXTRACTOR_VERSION,
+                    "checksum": hashlib.sha256(payload.encode()).hexdigest(), "payload": payload}
+        atomic_write_bytes(self.path(key), json.dumps(envelope, ensure_ascii=False).encode("utf-8"))
+
+    def clean_temps(self) -> None:
+        if self.folder.is_dir():
+            for sub in self.folder.iterdir():
+                if sub.is_dir():
+                    remove_stale_temps(sub)
+
+
+# ---------------------------------------------------------------- one document, in its own process
+
+
+def extract_task(task: Task, extractor: Extractor, max_pages: int) -> Outcome:
+    """Extract one document (runs inside the worker process). Document warnings raised with
+    ``warnings.warn`` by the extract package are kept; the figures become plain dicts."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figures = extractor(task.path, meta=task.meta, max_pages=max_pages)
+    package = str(config.PACKAGE_DIR)
+    notes = []
+    for w in caught:
+        if str(w.filename).startswith(package) and str(w.message) not in notes:
+            notes.append(" ".join(str(w.message).split()))
+    return Outcome(ok=True, figures=[_figure_record(f) for f in figures], warnings=notes)
+
+
+def _figure_record(figure: Figure | dict) -> dict:
+    record = figure.to_dict() if hasattr(figure, "to_dict") else dict(figure)
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in record.items()}
+
+
+def _child_run(write_fd: int, task: Task, extractor: Extractor, limits: Limits, close_fds: Iterable[int]) -> None:
+    """Body of a forked worker: limits first, then the document; the outcome is pickled down the pipe."""
+    for fd in close_fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    code = 0
+    try:
+        _limit_memory(limits.memory_mb)
+        try:
+            outcome = extract_task(task, extractor, limits.max_pages)
+        except DocumentError as exc:
+            outcome = Outcome(ok=False, stage=getattr(exc, "stage", "read") or "read", error=exc.reason)
+        except MemoryError:
+            outcome = _memory_outcome(limits)
+        except RecursionError:
+            outcome = Outcome(ok=False, stage="read", error="document structure nested too deeply to read")
+        except Exception as exc:  # a bug or an unforeseen file: one document fails, the run goes on
+            first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+            outcome = Outcome(ok=False, stage="extract",
+                              error=f"could not extract ({type(exc).__name__}: {first}); please report this file")
+        try:
+            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            data = pickle.dumps(_memory_outcome(limits))
+        view = memoryview(data)
+        while view:
+            written = os.write(write_fd, view)
+            view = view[written:]
+    except BaseException:
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def _memory_outcome(limits: Limits) -> Outcome:
+    return Outcome(ok=False, stage="limits",
+                   error=f"needs more than {limits.memory_mb} MB of memory (raise --memory-mb to allow it)")
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """Cap the worker's address space at what it inherited plus ``memory_mb``: a bomb raises MemoryError in
+    this process instead of swapping the machine."""
+    try:
+        with open("/proc/self/statm") as fh:
+            inherited = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        inherited = 0
+    limit = inherited + memory_mb * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _die_with_parent() -> None:
+    """Linux: the worker gets SIGKILL when the run dies (a killed run leaves no orphan holding files)."""
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+
+
+@dataclass
+class _Child:
+    pid: int
+    fd: int
+    key: str
+    deadline: float
+    buffer: bytearray = field(default_factory=bytearray)
+
+
+def _start_child(task: Task, extractor: Extractor, limits: Limits, close_fds: list[int]) -> _Child:
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        os.close(read_fd)
+        _child_run(write_fd, task, extractor, limits, close_fds)
+    os.close(write_fd)
+    os.set_blocking(read_fd, False)
+    return _Child(pid, read_fd, task.cache_key, time.monotonic() + limits.timeout)
+
+
+def _finish_child(child: _Child, limits: Limits, timed_out: bool) -> Outcome:
+    if timed_out:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child.pid, signal.SIGKILL)
+    _pid, status = os.waitpid(child.pid, 0)
+    os.close(child.fd)
+    if timed_out:
+        return Outcome(ok=False, stage="limits",
+                       error=f"took longer than {limits.timeout:g} s (stopped; raise --timeout to allow it)")
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+        why = " (out of memory?)" if sig == signal.SIGKILL else ""
+        return Outcome(ok=False, stage="extract", error=f"the worker reading this file crashed ({name}){why}")
+    try:
+        outcome = pickle.loads(bytes(child.buffer))
+        if isinstance(outcome, Outcome):
+            return outcome
+    except Exception:
+        pass
+    return Outcome(ok=False, stage="extract",
+                   error=f"the worker reading this file stopped without a result (exit {os.WEXITSTATUS(status)})")
+
+
+def run_local(tasks: list[Task], extractor: Extractor, limits: Limits, jobs: int,
+              close_fds: list[int] | None = None) -> Iterator[tuple[str, Outcome]]:
+    """Extract ``tasks`` with at most ``jobs`` worker processes, one per document; yield (cache_key, outcome)
+    as they finish. The parent only forks, waits on pipes and enforces deadlines: no threads."""
+    pending = deque(tasks)
+    running: dict[int, _Child] = {}
+    selector = selectors.DefaultSelector()
+    close_fds = list(close_fds or [])
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                child = _start_child(pending.popleft(), extractor, limits,
+                                     close_fds + [c.fd for c in running.values()])
+                running[child.fd] = child
+                selector.register(child.fd, selectors.EVENT_READ)
+            wait = max(0.0, min(c.deadline for c in running.values()) - time.monotonic())
+            for key, _ in selector.select(timeout=wait):
+                child = running[key.fd]
+                try:
+                    chunk = os.read(child.fd, 1 << 20)
+                except BlockingIOError:
+                    continue
+                if chunk:
+                    child.buffer += chunk
+                    continue
+                selector.unregister(child.fd)
+                del running[child.fd]
+                yield child.key, _finish_child(child, limits, timed_out=False)
+            now = time.monotonic()
+            for child in [c for c in running.values() if c.deadline <= now]:
+                selector.unregister(child.fd)
+                del running[child.fd]
+                yield child.key, _finish_child(child, limits, timed_out=True)
+    finally:
+        for child in running.values():  # interrupted: leave no worker behind
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child.pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(child.pid, 0)
+            os.close(child.fd)
+        selector.close()
+
+
+def run_isolated(task: Task, extractor: Extractor, limits: Limits) -> Outcome:
+    """One document in its own forked process under ``limits`` (what a Dask worker runs per task)."""
+    for _key, outcome in run_local([task], extractor, limits, jobs=1):
+        return outcome
+    raise RuntimeError("no outcome")  # unreachable: run_local yields once per task
+
+
+def _dask_task(task: Task, extractor: Extractor, limits: Limits) -> tuple[str, Outcome]:
+    return task.cache_key, run_isolated(task, extractor, limits)
+
+
+def run_dask(tasks: list[Task], extractor: Extractor, limits: Limits, address: str) -> Iterator[tuple[str, Outcome]]:
+    """One Dask task per document; the worker opens the file itself (paths must be visible to it)."""
+    from dask.distributed import Client, as_completed
+
+    with Client(address, set_as_default=False) as client:
+        futures = client.map(_dask_task, tasks, extractor=extractor, limits=limits, pure=False,
+                             key=[f"reviewfigs-{t.cache_key[:16]}-{i}" for i, t in enumerate(tasks)])
+        for future in as_completed(futures):
+            if future.status == "error":
+                task = tasks[futures.index(future)]
+                error = future.exception()
+                yield task.cache_key, Outcome(ok=False, stage="extract", error=f"Dask task failed: {error}")
+            else:
+                yield future.result()
+            future.release()
+
+
+def _execute(tasks: list[Task], extractor: Extractor, limits: Limits, options: RunOptions,
+             lock: OutputLock) -> Iterator[tuple[str, Outcome]]:
+    if not tasks:
+        return
+    from tqdm import tqdm
+
+    show = not options.quiet and sys.stderr.isatty()
+    jobs = options.jobs or os.cpu_count() or 1
+    if options.scheduler:
+        source = run_dask(tasks, extractor, limits, options.scheduler)
+    else:
+        source = run_local(tasks, extractor, limits, jobs, close_fds=[lock.fileno()])
+    tqdm.monitor_interval = 0  # no monitor thread in a process that forks workers
+    with tqdm(total=len(tasks), disable=not show, unit="doc", desc="extracting", file=sys.stderr) as bar:
+        for item in source:
+            bar.update(1)
+            yield item

@@ -1,0 +1,178 @@
+"""The processed tables: explicit dtypes, pandera schemas checked on write, and the rule that picks one figure
+per (region, adcode, admin_level, year, period, metric, stance) for metrics.csv.
+
+Metric selection rule (documented in docs/data-dictionary.md). Among the classified figures of one key, the
+chosen one is the first after sorting by:
+  1. the document is *about* that year: for a result (``actual``) the year lies within the document's
+     ``covers``; for a target the year lies after it (the plan year of a report). A later report looking back,
+     or an earlier one looking ahead, only fills a gap.
+  2. the document type suited to the stance: results from a statistical bulletin, then a government report,
+     then people's-congress documents; targets from a government report first.
+  3. the place in the document: earliest page, then highest on the page. Reports state a headline figure
+     in their review section first; later mentions are restatements (a summary table, a recap).
+  4. doc_id, for a stable order.
+The others stay traceable: every candidate is a row of figures.csv, ``n_candidates`` counts them and
+``n_values`` counts their distinct values (> 1 means the documents disagree: check them).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from extract.catalog import covers_span
+from extract.gazetteer import LEVELS
+from extract.model import FIGURE_COLUMNS
+
+STANCES = ("actual", "target")
+QUALIFIERS = ("exact", "about", "more_than", "at_least", "at_most", "range")
+SEVERITIES = ("error", "warning")
+
+INT_COLUMNS = ("year", "page", "published")
+FLOAT_COLUMNS = ("value", "low", "high", "x0", "top", "x1", "bottom")
+# Columns added to the contract's figure columns: the catalog's years, and corrections' marks.
+FIGURE_EXTRA_COLUMNS = ["published", "covers", "corrected", "correction_reason"]
+FIGURES_TABLE_COLUMNS = FIGURE_COLUMNS + FIGURE_EXTRA_COLUMNS
+
+METRIC_KEY = ["region", "adcode", "admin_level", "year", "period", "metric", "stance"]
+METRICS_COLUMNS = METRIC_KEY + ["value", "low", "high", "unit", "qualifier", "doc_id", "page", "text", "sentence",
+                                "subject", "doctype", "corrected", "n_candidates", "n_values"]
+ERRORS_COLUMNS = ["doc_id", "file", "stage", "error", "severity"]
+
+DOCTYPE_RANK = {
+    "actual": {"stats-bulletin": 0, "gov-report": 1, "npc-review": 2, "npc-report": 2, "other": 3},
+    "target": {"gov-report": 0, "npc-report": 1, "npc-review": 1, "stats-bulletin": 2, "other": 3},
+}
+
+_ADCODE = pa.Check.str_matches(r"^\d{6}$")
+_YEAR = pa.Check.in_range(1900, 2100)
+
+
+def _text(nullable: bool = False, checks: list | None = None) -> pa.Column:
+    return pa.Column(str, nullable=nullable, checks=checks or [])
+
+
+FIGURES_SCHEMA = pa.DataFrameSchema(
+    {
+        "doc_id": _text(checks=[pa.Check.str_length(1, 200)]),
+        "region": _text(checks=[pa.Check.str_length(1, None)]),
+        "adcode": _text(checks=[_ADCODE]),
+        "admin_level": _text(checks=[pa.Check.isin(LEVELS)]),
+        "doctype": _text(),
+        "year": pa.Column("Int64", nullable=True, checks=[_YEAR]),
+        "period": _text(checks=[pa.Check.str_matches(r"^(\d{4}(-\d{4})?)?$")]),
+        "stance": _text(checks=[pa.Check.isin(STANCES)]),
+        "metric": _text(),
+        "subject": _text(),
+        "value": pa.Column(float, nullable=True),
+        "low": pa.Column(float, nullable=True),
+        "high": pa.Column(float, nullable=True),
+        "unit": _text(),
+        "qualifier": _text(checks=[pa.Check.isin(QUALIFIERS)]),
+        "text": _text(),
+        "sentence": _text(),
+        "page": pa.Column("Int64", nullable=True, checks=[pa.Check.ge(1)]),
+        "x0": pa.Column(float, nullable=True),
+        "top": pa.Column(float, nullable=True),
+        "x1": pa.Column(float, nullable=True),
+        "bottom": pa.Column(float, nullable=True),
+        "file": _text(),
+        "sha256": _text(checks=[pa.Check.str_matches(r"^([0-9a-f]{64})?$")]),
+        "published": pa.Column("Int64", nullable=True, checks=[_YEAR]),
+        "covers": _text(),
+        "corrected": _text(checks=[pa.Check.isin(("", "fix", "add"))]),
+        "correction_reason": _text(),
+    },
+    strict=True,
+    ordered=True,
+)
+
+METRICS_SCHEMA = pa.DataFrameSchema(
+    {
+        "region": _text(), "adcode": _text(checks=[_ADCODE]), "admin_level": _text(checks=[pa.Check.isin(LEVELS)]),
+        "year": pa.Column("Int64", checks=[_YEAR]), "period": _text(), "metric": _text(checks=[pa.Check.str_length(1, None)]),
+        "stance": _text(checks=[pa.Check.isin(STANCES)]),
+        "value": pa.Column(float), "low": pa.Column(float, nullable=True), "high": pa.Column(float, nullable=True),
+        "unit": _text(), "qualifier": _text(checks=[pa.Check.isin(QUALIFIERS)]), "doc_id": _text(),
+        "page": pa.Column("Int64", nullable=True), "text": _text(), "sentence": _text(), "subject": _text(),
+        "doctype": _text(), "corrected": _text(),
+        "n_candidates": pa.Column("Int64", checks=[pa.Check.ge(1)]),
+        "n_values": pa.Column("Int64", checks=[pa.Check.ge(1)]),
+    },
+    strict=True,
+    ordered=True,
+    unique=METRIC_KEY,
+)
+
+ERRORS_SCHEMA = pa.DataFrameSchema(
+    {
+        "doc_id": _text(), "file": _text(),
+        "stage": _text(checks=[pa.Check.str_length(1, None)]),
+        "error": _text(checks=[pa.Check.str_length(1, None), pa.Check(lambda s: ~s.str.contains("\n"))]),
+        "severity": _text(checks=[pa.Check.isin(SEVERITIES)]),
+    },
+    strict=True,
+    ordered=True,
+)
+
+
+def typed_frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
+    """A frame with exactly ``columns`` and the dtypes of the contract: Int64 years and pages, float values,
+    text everywhere else ('' for missing text, so adcodes keep their leading digits and never become numbers)."""
+    frame = pd.DataFrame.from_records(records, columns=columns) if records else pd.DataFrame(columns=columns)
+    for column in columns:
+        if column in INT_COLUMNS or column in ("n_candidates", "n_values"):
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+        elif column in FLOAT_COLUMNS:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+        else:
+            frame[column] = frame[column].map(_as_text, na_action=None).astype(str)
+    return frame
+
+
+def _as_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if value is pd.NA:
+        return ""
+    return str(value)
+
+
+def figures_table(records: list[dict]) -> pd.DataFrame:
+    return FIGURES_SCHEMA.validate(typed_frame(records, FIGURES_TABLE_COLUMNS))
+
+
+def errors_table(records: list[dict]) -> pd.DataFrame:
+    rows = [{**r, "error": " ".join(str(r.get("error", "")).split())} for r in records]
+    return ERRORS_SCHEMA.validate(typed_frame(rows, ERRORS_COLUMNS))
+
+
+def select_metrics(figures: pd.DataFrame) -> pd.DataFrame:
+    """One row per METRIC_KEY from the classified figures of ``figures``, by the rule in the module docstring."""
+    usable = figures[(figures["metric"] != "") & figures["year"].notna() & figures["value"].notna()].copy()
+    if usable.empty:
+        return METRICS_SCHEMA.validate(typed_frame([], METRICS_COLUMNS))
+    usable["_fits"] = [0 if _year_fits(y, s, c, p) else 1 for y, s, c, p in
+                       zip(usable["year"], usable["stance"], usable["covers"], usable["published"], strict=True)]
+    usable["_doctype"] = [DOCTYPE_RANK.get(s, {}).get(d, 9) for s, d in
+                          zip(usable["stance"], usable["doctype"], strict=True)]
+    usable["_page"] = usable["page"].fillna(1 << 30)
+    usable["_top"] = usable["top"].fillna(float("inf"))
+    usable = usable.sort_values(["_fits", "_doctype", "_page", "_top", "doc_id"], kind="stable")
+    groups = usable.groupby(METRIC_KEY, sort=True, dropna=False)
+    chosen = groups.head(1).set_index(METRIC_KEY)
+    chosen["n_candidates"] = groups.size()
+    chosen["n_values"] = groups["value"].nunique()
+    chosen = chosen.reset_index()
+    return METRICS_SCHEMA.validate(typed_frame(chosen.to_dict("records"), METRICS_COLUMNS))
+
+
+def _year_fits(year: object, stance: str, covers: str, published: object) -> bool:
+    span = covers_span(covers) if covers else None
+    if span is None:
+        if published is None or published is pd.NA:
+            return True
+        return int(year) < int(published) if stance == "actual" else int(year) >= int(published)
+    if stance == "target":
+        return int(year) > span[1]
+    return span[0] <= int(year) <= span[1]
