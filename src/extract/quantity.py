@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from extract.numerals import SCALES, arabic_value, cn_value, parse_number
 
-__all__ = ["Quantity", "find_quantities", "parse_number"]
+__all__ = ["Quantity", "find_quantities", "parse_number", "rejected_candidates"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ UNITS: dict[str, str] = {
     # physical
     "平方公里": "平方公里", "平方千米": "平方公里", "平方米": "平方米", "立方米": "立方米",
     "公里": "公里", "千米": "公里", "米": "米", "千克": "千克", "公斤": "公斤", "吨": "吨",
-    "千瓦时": "千瓦时", "千瓦": "千瓦", "兆瓦": "兆瓦", "吉瓦": "吉瓦", "公顷": "公顷", "亩": "亩",
+    "千瓦时": "千瓦时", "千瓦": "千瓦", "兆瓦时": "兆瓦时", "兆瓦": "兆瓦", "吉瓦时": "吉瓦时", "吉瓦": "吉瓦", "公顷": "公顷", "亩": "亩",
     "标准箱": "标准箱", "标箱": "标准箱", "辆": "辆", "艘": "艘", "架": "架",
     # time (durations; 年 needs context, see _year_duration_context)
     "个月": "个月", "小时": "小时", "分钟": "分钟", "年": "年", "天": "天", "周": "周",
@@ -64,6 +64,7 @@ UNITS: dict[str, str] = {
     "批": "批", "位": "位", "台": "台", "套": "套", "处": "处", "栋": "栋", "幢": "幢", "间": "间",
     "张": "张", "本": "本", "册": "册", "种": "种", "类": "类", "轮": "轮", "支": "支", "只": "只",
     "头": "头", "株": "株", "棵": "棵", "块": "块", "宗": "宗", "例": "例", "床": "床", "岁": "岁",
+    "周岁": "岁", "周年": "周年", "斤": "斤", "重量箱": "重量箱",
     "列": "列", "班": "班", "门": "门", "届": "届", "级": "级", "款": "款", "颗": "颗", "枚": "枚",
     "卷": "卷", "集": "集", "首": "首", "人年": "人年",
 }
@@ -71,7 +72,17 @@ UNITS: dict[str, str] = {
 # (二期工程, 两头, 四处, 一周, 三只小猪, 一支队伍, 两级, 一门心思, 三首, 两届).
 CN_EXCLUDED_UNITS = frozenset("期 头 周 处 只 支 张 块 门 级 届 首 集 卷 米 本 列 班 款".split())
 # Not counted at all: 届/级 are ranks (第十七届, 两级) — kept in UNITS only so they stop a candidate.
-NEVER_UNITS = frozenset({"届", "级", "人年"})
+NEVER_UNITS = frozenset({"届", "级", "人年", "周年"})  # 周年: 成立70周年 is an anniversary, an ordinal
+# Measure words of counted things (not money, shares, physical or time units): inside a short quoted phrase
+# these name a policy package (“30条”, “双20条”) rather than count.
+COUNT_UNITS = frozenset("个 次 件 项 起 条 期 篇 家 所 座 名 户 部 份 场 批 位 台 套 处 栋 幢 间 张 本 册 种 类 "
+                        "轮 支 只 头 株 棵 块 宗 例 床 列 班 门 款 颗 枚 卷 集 首".split())
+# A measure word that starts a longer word is not a measure word: 两位数, 三次产业, 所有, 条件, 期间, 年代.
+UNIT_COMPOUNDS = {"位": ("数",), "次": ("产业", "方"), "所": ("有", "以", "得"), "条": ("件",),
+                  "期": ("间", "限"), "年": ("代", "级", "度"), "倍": ("数",), "名": ("单", "称", "义"),
+                  "个": ("体", "性", "别"), "件": ("事",), "天": ("然",), "人": ("民", "大")}
+# An issuing body right before a numeral names a document or rule set: 中央八项规定, 省委十条.
+ISSUERS = ("党中央", "中央", "国务院", "省委", "市委", "县委", "区委", "省政府", "市政府")
 DURATION_UNITS = frozenset({"年", "个月", "天", "小时", "倍"})
 
 PREFIX_QUALIFIERS: dict[str, str] = {
@@ -86,8 +97,8 @@ SUFFIX_QUALIFIERS: dict[str, str] = {
     "之内": "at_most", "有余": "more_than", "多": "more_than", "余": "more_than",
 }
 INCREASE_VERBS = ("增长", "增加", "提高", "上升", "上涨", "提升", "扩大", "回升", "攀升", "增收", "增", "涨")
-DECREASE_VERBS = ("下降", "减少", "回落", "降低", "下滑", "下跌", "缩小", "收窄", "缩减", "压减", "减收",
-                  "降", "减")
+DECREASE_VERBS = ("下降", "减少", "回落", "降低", "下滑", "下跌", "缩小", "收窄", "缩减", "压减", "压缩",
+                  "精简", "减收", "降", "减")
 LEVEL_VERBS = ("达到", "达", "为", "是", "完成", "实现", "突破", "累计", "共", "占")
 
 RANGE_SEPARATORS = ("——", "—", "－", "–", "-", "~", "～", "〜", "至", "到")
@@ -100,15 +111,18 @@ def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+# "1亿3千多万", "1万6千多户", "2万5千公里": Arabic digits with Chinese place words
+_MIXED = r"[0-9]+(?:亿|万)[0-9]+[千百](?:[0-9]+[百十])?(?![0-9])"
 _SCALE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千(?![米克瓦])|百(?![分])"
 _CANDIDATE_RE = re.compile(
     rf"(?P<pre>百分之|{_alt(PREFIX_QUALIFIERS)})?"
-    r"(?P<neg>[-－−负])?"
-    rf"(?P<num>(?<![0-9０-９.．,]){_ARABIC}(?![0-9０-９])|{_CN_CORE})"
+    r"(?P<neg>[-－−])?"
+    rf"(?P<num>(?<![0-9０-９.．,]){_MIXED}|(?<![0-9０-９.．,]){_ARABIC}(?![0-9０-９])|{_CN_CORE})"
     r"(?P<mid1>余|多)?"
     rf"(?:(?P<sp>[ \u00a0])(?=[万亿千百十]|{_alt(UNITS)}))?"
     rf"(?P<scale>{_SCALE})?"
     r"(?P<mid2>余|多)?"
+    r"(?P<scale2>(?<=[余多])(?:亿|万))?"
     rf"(?P<unit>{_alt(UNITS)})?"
     rf"(?P<suf>{_alt(SUFFIX_QUALIFIERS)})?"
 )
@@ -117,7 +131,7 @@ _ASCII_LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 _TITLE_RE = re.compile(r"《[^《》]{0,80}》|〈[^〈〉]{0,80}〉")
 _QUOTE_RE = re.compile(r"“[^“”]{1,16}”|「[^「」]{1,16}」|‘[^‘’]{1,16}’|\"[^\"]{1,16}\"")
 _YEAR_SUFFIX_RE = re.compile(r"年|年度")
-_VAGUE_BEFORE = frozenset("数几上成好若")  # 数百 几十 上千 成千 好几 若干
+_VAGUE_BEFORE = frozenset("数几上成")  # 数百 几十 上千 成千
 _RANK_UNITS = frozenset({"名", "位"})
 _LIST_JOINERS = ("、", "和", "与", "及")
 
@@ -143,33 +157,48 @@ class _Cand:
     low_start: int | None = None
 
 
+def _mixed_value(num: str, scale: str) -> Decimal:
+    """'1亿3千' + '万' -> 1.3e8; '1万6千' -> 16000; '2万5千' -> 25000."""
+    top_digits, top_word, rest = re.match(r"([0-9]+)(亿|万)(.*)", num).groups()
+    lower = Decimal(0)
+    for digits, word in re.findall(r"([0-9]+)([千百十])", rest):
+        lower += Decimal(digits) * SCALES[word]
+    if scale:
+        lower *= SCALES[scale]
+    return Decimal(top_digits) * SCALES[top_word] + lower
+
+
 def _make_candidate(m: re.Match) -> _Cand | None:
     num = m.group("num")
-    kind = "arabic" if num[0] not in _CN_NUMERAL_CHARS else "cn"
-    if kind == "arabic":
-        mag = arabic_value(num)
-    else:
+    scale = m.group("scale") or ""
+    if num[0] in _CN_NUMERAL_CHARS:
+        kind = "cn"
         cv = cn_value(num)
         mag = None if cv is None else Decimal(cv)
+    elif any(ch in "亿万千百十" for ch in num):
+        kind, mag = "arabic", _mixed_value(num, scale)  # the scale applies to the lower part only
+        scale = scale or "万"  # marks the figure as scaled: "1万6千" is not a bare code
+    else:
+        kind, mag = "arabic", arabic_value(num)
+        if mag is not None and scale:
+            mag = mag * SCALES[scale]
     if mag is None:
         return None
-    scale = m.group("scale") or ""
+    if m.group("scale2"):  # "4万多亿元": the second scale multiplies again
+        mag = mag * SCALES[m.group("scale2")]
+        scale = scale + m.group("scale2")
     unit = m.group("unit") or ""
-    if scale:
-        mag = mag * SCALES[scale]
-    start = m.start()
-    pre = m.group("pre") or ""
-    neg = bool(m.group("neg"))
     suf = m.group("suf") or ""
-    unit_end = m.end("unit") if unit else (m.end("mid2") if m.group("mid2") else m.end("scale") if scale
-                                          else m.end("mid1") if m.group("mid1") else m.end("num"))
+    mid = m.group("mid1") or m.group("mid2") or ""
+    # where the figure proper ends, before a trailing qualifier
+    unit_end = max(m.end(g) for g in ("num", "mid1", "scale", "mid2", "scale2", "unit") if m.group(g))
     end = m.end()
-    if suf in ("多", "余") and unit not in DURATION_UNITS:
+    if suf in ("多", "余") and UNITS.get(unit) not in DURATION_UNITS:
         suf, end = "", unit_end  # "1年多" is a figure; "3人多" is a misparse
-    if not (scale or unit or suf or m.group("mid1") or m.group("mid2")):
+    if not (scale or unit or suf or mid):
         end = unit_end = m.end("num")
-    return _Cand(start=start, end=end, num_start=m.start("num"), num=num, kind=kind, magnitude=mag,
-                 pre=pre, neg=neg, mid=m.group("mid1") or m.group("mid2") or "", scale=scale, unit=unit,
+    return _Cand(start=m.start(), end=end, num_start=m.start("num"), num=num, kind=kind, magnitude=mag,
+                 pre=m.group("pre") or "", neg=bool(m.group("neg")), mid=mid, scale=scale, unit=unit,
                  suf=suf, unit_end=unit_end)
 
 
@@ -209,7 +238,7 @@ def _slogan_neighbour(text: str, c: _Cand) -> bool:
             break
     for j in range(c.unit_end, min(len(text), c.unit_end + 2)):
         ch = text[j]
-        if ch in _CN_NUMERAL_CHARS:
+        if ch in _CN_NUMERAL_CHARS or ch.isdigit():
             return True
         if not ("\u4e00" <= ch <= "\u9fff"):
             break
@@ -227,8 +256,8 @@ def _year_duration_context(text: str, c: _Cand) -> tuple[int, int] | None:
             start = c.num_start - len(w)
             ok = True
             break
-    if c.pre == "近":
-        ok = True
+    if c.pre == "近" or c.kind == "arabic" and "." in c.num:
+        ok = True  # 近三年; 受教育年限10.8年 (a decimal is never a plan name)
     after = text[c.end:c.end + 2]
     for w in ("以来", "来", "间", "内", "时间", "左右", "以上"):
         if after.startswith(w):
@@ -253,48 +282,75 @@ def _qualifier(c: _Cand) -> str:
     return "exact"
 
 
-def _reject(text: str, c: _Cand, titles, quotes) -> bool:
-    """The 'not a figure' rules. True when the candidate is a date, code, ordinal, slogan, title …"""
+def _reject_reason(text: str, c: _Cand, titles, quotes) -> str:
+    """The 'not a figure' rules: why the candidate is not a figure, or '' when it is one."""
     unit = c.unit
     before = _char_before(text, c.num_start if not c.pre else c.start)
-    if before == "第":  # ordinals: 第十七届, 第3版, 第一时间
-        return True
-    if _inside(titles, c.start, c.end):  # 《三只小猪》, 《2021年工作报告》
-        return True
+    after_unit = text[c.unit_end:c.unit_end + 2]
+    if before == "第":
+        return "ordinal"  # 第十七届, 第3版, 第一时间
+    if _inside(titles, c.start, c.end):
+        return "title"  # 《三只小猪》, 《2021年工作报告》
     if unit in NEVER_UNITS:
-        return True
-    if c.kind == "arabic":
-        if _ASCII_LETTER.match(_char_before(text, c.num_start)) or _ASCII_LETTER.match(
-                text[c.unit_end:c.unit_end + 1] if not unit else ""):
-            return True  # S316, G60, PM2.5, 5G: codes and model numbers
-        if _is_year(c) and (unit == "年" or not unit) and c.low_mag is None:
-            return True  # 2021年, 2020年度 (and a bare 2035 has no unit anyway)
-        if c.low_mag is not None and _is_year_range(c):
-            return True
-        if not unit and not c.scale and c.pre != "百分之":
-            return True  # a bare integer or decimal: a code, hotline, page or date part
-    else:
-        if c.num in ("一", "壹") and c.low_mag is None:
-            return True  # 一批, 一项, 最多跑一次, 每月一报: the lone 一 is an article, not a count
-        if c.magnitude == 0:
-            return True  # 零突破, 〇
-        if _digit_string(c.num):
-            return True  # 二〇二一年, 十四五-like digit strings, 三五年
-        if c.num in ("百", "千", "万") and not (c.mid or c.suf or c.pre):
-            return True  # 百年, 千年, 百家: a bare 百/千 is an idiom unless qualified (千余人次, 近千人)
-        if not unit and c.pre != "百分之":
-            return True  # Chinese numerals count only with a measure word or unit (四方集团, 五金, 周三)
-        if unit in CN_EXCLUDED_UNITS:
-            return True
-        if before in _VAGUE_BEFORE:
-            return True  # 数百, 几十, 上千, 成千
-        if _inside(quotes, c.start, c.end):
-            return True  # “四个意识”, “两个维护”: Chinese numerals in short quoted phrases are slogans
-        if _slogan_neighbour(text, c):
-            return True  # 两法两条例, 千家万户
+        return "rank or anniversary"  # 十七届, 两级, 70周年
+    if unit and any(after_unit.startswith(w) for w in UNIT_COMPOUNDS.get(unit[-1], ())):
+        return "measure word inside a longer word"  # 两位数, 三次产业, 80年代
+    if unit == "次" and (after_unit == "全会" or (after_unit == "会议" and "届" in _clause_before(text, c))):
+        return "session ordinal"  # 十一届十次全会, 十二届全国人大二次会议
+    if any(text.endswith(w, 0, c.num_start) for w in ISSUERS) and not c.pre:
+        return "named rule set"  # 中央八项规定
     if unit in _RANK_UNITS and before == "前":
-        return True  # 前三名, 前10位: ranks
-    return False
+        return "rank"  # 前三名, 前10位
+    if c.kind == "arabic":
+        return _reject_arabic(text, c, quotes)
+    return _reject_chinese(text, c, before, quotes)
+
+
+def _clause_before(text: str, c: _Cand, width: int = 12) -> str:
+    """The text before the figure back to the last punctuation mark (at most width chars)."""
+    seg = text[max(0, c.start - width):c.start]
+    return re.split(r"[，。；：、,;:！？（）()“”]", seg)[-1]
+
+
+def _reject_arabic(text: str, c: _Cand, quotes) -> str:
+    unit = c.unit
+    if _ASCII_LETTER.match(_char_before(text, c.num_start)) or (
+            not unit and not c.scale and _ASCII_LETTER.match(text[c.unit_end:c.unit_end + 1])):
+        return "code"  # S316, G60, PM2.5, 5G: letters glued to digits
+    if c.low_mag is not None and _is_year_range(c):
+        return "year span"  # 2021-2025年, 2020—2035
+    if _is_year(c) and (unit == "年" or not unit) and c.low_mag is None:
+        return "year"  # 2021年, 2020年度
+    if not unit and not c.scale and c.pre != "百分之":
+        return "bare number"  # a code, hotline, page, or a date part: 12369, 8890, 7月, 28日
+    if unit in COUNT_UNITS and _inside(quotes, c.start, c.end):
+        return "quoted name"  # 稳经济“30条”, “双20条”
+    return ""
+
+
+def _reject_chinese(text: str, c: _Cand, before: str, quotes) -> str:
+    unit = c.unit
+    if c.num in ("一", "壹") and c.low_mag is None:
+        return "lone 一"  # 一批, 一项, 最多跑一次, 每月一报: an article, not a count
+    if c.num == "二" and c.low_mag is None:
+        return "lone 二"  # counts say 两; a lone 二 is a name or ordinal: 二期, 二元结构, 二次会议
+    if c.magnitude == 0:
+        return "zero"  # 零突破, 〇
+    if _digit_string(c.num):
+        return "digit string"  # 二〇二一年, 三五年, 十四五-like
+    if c.num in ("百", "千", "万") and not (c.mid or c.suf or c.pre):
+        return "idiom"  # 百年, 千年, 百家: a bare 百/千 counts only when qualified (千余人次, 近千人)
+    if not unit and c.pre != "百分之":
+        return "no measure word"  # Chinese numerals count only with a measure word: 四方集团, 五金, 周三
+    if unit in CN_EXCLUDED_UNITS:
+        return "phase or idiom"  # 二期, 两头, 四处
+    if before in _VAGUE_BEFORE:
+        return "vague"  # 数百, 几十, 上千, 成千
+    if _inside(quotes, c.start, c.end):
+        return "slogan"  # “四个意识”, “两个维护”: Chinese numerals in short quoted phrases
+    if _slogan_neighbour(text, c):
+        return "slogan"  # 两法两条例, 千家万户, 三个1亿人
+    return ""
 
 
 def _is_year_range(c: _Cand) -> bool:
@@ -324,6 +380,17 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
         out.append(a)
         i += 1
     return out
+
+
+def _share_list_units(text: str, cands: list[_Cand]) -> None:
+    """'分别高4.2和0.7个百分点': a bare Arabic number listed before a figure with a unit takes that unit."""
+    for i in range(len(cands) - 2, -1, -1):
+        a, b = cands[i], cands[i + 1]
+        if (a.kind == "arabic" == b.kind and not a.unit and not a.scale and not a.suf and b.unit
+                and a.low_mag is None and text[a.end:b.start] in _LIST_JOINERS and not _is_year(a)):
+            a.unit, a.scale = b.unit, b.scale
+            if b.scale in SCALES and b.kind == "arabic" and b.num.isdigit() | ("." in b.num):
+                a.magnitude *= SCALES[b.scale]
 
 
 def _range(a: _Cand, b: _Cand, b_start: int) -> _Cand | None:
@@ -379,19 +446,39 @@ def _bounds(value: float, qualifier: str, low: float | None) -> tuple[float, flo
     return (value, None, value) if value >= 0 else (value, value, None)  # at_most
 
 
-def find_quantities(text: str) -> list[Quantity]:
-    """All figures in a sentence or paragraph, left to right (see the module docstring for the rules)."""
-    if not text:
-        return []
+def rejected_candidates(text: str) -> list[tuple[str, str]]:
+    """(span text, reason) of every candidate the rules turned down: for self-checks and tests."""
+    out = []
+    for c in _candidates(text):
+        reason = _reject_reason(text, c, _spans(_TITLE_RE, text), _spans(_QUOTE_RE, text))
+        if not reason and UNITS.get(c.unit) == "年" and _year_duration_context(text, c) is None:
+            reason = "years without duration context"
+        if reason:
+            out.append((text[c.start:c.end], reason))
+    return out
+
+
+def _candidates(text: str) -> list[_Cand]:
     cands = [c for m in _CANDIDATE_RE.finditer(text) if (c := _make_candidate(m)) is not None]
     if not cands:
         return []
     cands = _merge_ranges(text, cands)
+    _share_list_units(text, cands)
+    return cands
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """All figures in a sentence or paragraph, left to right (see the module docstring for the rules)."""
+    if not text:
+        return []
+    cands = _candidates(text)
+    if not cands:
+        return []
     titles = _spans(_TITLE_RE, text)
     quotes = _spans(_QUOTE_RE, text)
     kept: list[tuple[_Cand, int, int]] = []
     for c in cands:
-        if _reject(text, c, titles, quotes):
+        if _reject_reason(text, c, titles, quotes):
             continue
         start, end = c.start, c.end
         if c.unit == "年":
