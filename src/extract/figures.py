@@ -1,0 +1,240 @@
+"""Tie the stages together: Document -> every figure as a labelled, located Figure row.
+
+    figs = extract_pdf("report.pdf", DocMeta(region="永康市", published=2021, covers="2017-2021"))
+    frame = figures_frame(figs)            # FIGURE_COLUMNS, explicit dtypes
+
+``reviewfigs extract FILE.pdf`` prints the rows (CSV or JSON). Blocks are read in order; each block is
+split into sentences, its quantities found once (extract.quantity) and labelled per sentence
+(extract.labels) with the heading stack, the paragraph so far and any open target passage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from extract import labels as lab
+from extract.model import FIGURE_COLUMNS, Block, DocMeta, Document, DocumentError, Figure
+from extract.quantity import find_quantities
+from extract.sentences import split_sentences
+
+HEADING_LEVEL_RES = (
+    (1, re.compile(r"^[一二三四五六七八九十]+、")),
+    (2, re.compile(r"^[（(][一二三四五六七八九十]+[）)]")),
+    (3, re.compile(r"^\d+[.．、]")),
+    (4, re.compile(r"^[（(]\d+[）)]")),
+)
+# A "heading" block longer than this is a paragraph with a run-in head (（一）强化创新…。提升…): its text
+# does not set the time of the section.
+MAX_HEADING_CHARS = 60
+
+
+def heading_level(block: Block) -> int:
+    """The block's level, from the layout when it gives one, else from its numbering (一、 = 1, （一） = 2)."""
+    if block.level:
+        return block.level
+    for level, pattern in HEADING_LEVEL_RES:
+        if pattern.match(block.text):
+            return level
+    return 1
+
+
+def sha256_of(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def union_box(block: Block, start: int, end: int) -> tuple[int | None, tuple[float, float, float, float] | None]:
+    """Page and union box of block.text[start:end] (the page of its first character; a figure broken over
+    two lines on that page still gets one box)."""
+    boxes = [b for b in block.boxes[start:end] if b is not None]
+    if not boxes:
+        return None, None
+    page = boxes[0][0]
+    same = [b for b in boxes if b[0] == page]
+    return page, (min(b[1] for b in same), min(b[2] for b in same), max(b[3] for b in same), max(b[4] for b in same))
+
+
+class _State:
+    """Running context while walking the blocks of one document."""
+
+    def __init__(self, meta: DocMeta):
+        self.meta = meta
+        self.headings: list[tuple[int, str]] = []
+        self.passage = False
+        self.passage_time: lab.TimeRef | None = None
+
+    def enter_heading(self, block: Block) -> None:
+        level = heading_level(block)
+        self.headings = [h for h in self.headings if h[0] < level]
+        self.headings.append((level, block.text if len(block.text) <= MAX_HEADING_CHARS else ""))
+        self.passage = False
+
+
+def _figure_text(text: str) -> str:
+    return text.replace("\n", "")
+
+
+def block_figures(block: Block, state: _State) -> list[Figure]:
+    """The figures of one block, labelled with the running state (updated for the next block)."""
+    meta = state.meta
+    text = block.text
+    quantities = find_quantities(text)
+    spans = split_sentences(text)
+    figures: list[Figure] = []
+    by_sentence: dict[int, list] = {}
+    for q in quantities:
+        k = next((i for i, (a, b) in enumerate(spans) if a <= q.start < b), None)
+        if k is not None:
+            by_sentence.setdefault(k, []).append(q)
+    for k, (a, b) in enumerate(spans):
+        sentence = text[a:b]
+        ctx = lab.Context(meta=meta, headings=list(state.headings), before=text[spans[0][0]:a] if k else "",
+                          passage=state.passage, passage_time=state.passage_time)
+        qs = by_sentence.get(k, [])
+        if qs:
+            for q, label in zip(qs, lab.label_sentence(sentence, qs, ctx, offset=a), strict=True):
+                figures.append(_figure(q, label, block, sentence, meta))
+        _advance_passage(state, sentence, ctx)
+    return figures
+
+
+def _advance_passage(state: _State, sentence: str, ctx: lab.Context) -> None:
+    if lab.opens_passage(sentence):
+        refs = lab.time_refs(sentence, state.meta)
+        state.passage_time = refs[-1][1] if refs else lab.context_time(ctx)
+        # The opener's own figures are targets by cue; the passage goes on only if the list does.
+        state.passage = lab.passage_continues(sentence)
+    elif state.passage:
+        state.passage = lab.passage_continues(sentence)
+
+
+def _figure(q, label: lab.Labels, block: Block, sentence: str, meta: DocMeta) -> Figure:
+    page, box = union_box(block, q.start, q.end)
+    return Figure(
+        doc_id=meta.doc_id, region=meta.region, adcode=meta.adcode, admin_level=meta.admin_level,
+        doctype=meta.doctype, year=label.year, period=label.period, stance=label.stance, metric=label.metric,
+        subject=label.subject, value=q.value, low=q.low, high=q.high, unit=q.unit, qualifier=q.qualifier,
+        text=_figure_text(q.text), sentence=_figure_text(sentence), page=page,
+        x0=box[0] if box else None, top=box[1] if box else None, x1=box[2] if box else None,
+        bottom=box[3] if box else None, file=meta.file, sha256=meta.sha256,
+    )
+
+
+def find_figures(document: Document, meta: DocMeta) -> list[Figure]:
+    """Every figure of ``document`` in reading order, labelled (labels.py) and located (page, box)."""
+    state = _State(meta)
+    figures: list[Figure] = []
+    for block in document.blocks:
+        if block.kind == "heading":
+            state.enter_heading(block)
+        figures.extend(block_figures(block, state))
+    return figures
+
+
+def extract_pdf(path: str | Path, meta: DocMeta | None = None, backend: str | None = None,
+                max_pages: int | None = None) -> list[Figure]:
+    """Read ``path`` (extract.layout.read_document) and return its figures with file, page, box and sha256."""
+    from extract.layout import read_document
+
+    path = Path(path)
+    meta = DocMeta(**vars(meta)) if meta is not None else DocMeta()
+    meta.file = meta.file or str(path)
+    meta.doc_id = meta.doc_id or path.stem
+    try:
+        meta.sha256 = sha256_of(path)
+    except OSError as exc:
+        raise DocumentError(f"cannot read file: {exc.strerror or exc}") from exc
+    document = read_document(str(path), backend=backend, max_pages=max_pages)
+    return find_figures(document, meta)
+
+
+FRAME_DTYPES = {
+    "year": "Int64", "value": "float64", "low": "float64", "high": "float64", "page": "Int64",
+    "x0": "float64", "top": "float64", "x1": "float64", "bottom": "float64", "adcode": "string",
+}
+
+
+def figures_frame(figs: list[Figure]) -> pd.DataFrame:
+    """The figures as a DataFrame: FIGURE_COLUMNS in order, explicit dtypes (year/page Int64, adcode string)."""
+    frame = pd.DataFrame([f.to_dict() for f in figs], columns=FIGURE_COLUMNS)
+    for column in FIGURE_COLUMNS:
+        dtype = FRAME_DTYPES.get(column, "string")
+        frame[column] = frame[column].astype(dtype)
+    return frame
+
+
+# ---------------------------------------------------------------------------------------------------------
+# reviewfigs extract
+# ---------------------------------------------------------------------------------------------------------
+
+
+def add_meta_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--region", default=None, help="region as published (永康市)")
+    parser.add_argument("--published", type=int, default=None, help="year delivered or published (2021)")
+    parser.add_argument("--covers", default=None, help="year or span reviewed (2025, 2017-2021)")
+    parser.add_argument("--doctype", default=None, help="npc-report | npc-review | gov-report | stats-bulletin | other")
+    parser.add_argument("--doc-id", dest="doc_id", default=None, help="doc_id for the rows (default: file name)")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="the PDF to read")
+    add_meta_arguments(parser)
+    parser.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default csv)")
+
+
+def catalog_meta(path: Path) -> DocMeta | None:
+    """The catalog row of ``path`` when a catalog.csv beside it or one folder up lists it (no validation)."""
+    target = path.resolve()
+    for folder in (path.parent, path.parent.parent):
+        catalog = folder / "catalog.csv"
+        if not catalog.is_file():
+            continue
+        try:
+            rows = pd.read_csv(catalog, dtype=str, keep_default_na=False).to_dict("records")
+        except (OSError, ValueError, pd.errors.ParserError):
+            continue
+        for row in rows:
+            if (folder / row.get("file", "")).resolve() == target:
+                published = row.get("published", "")
+                return DocMeta(doc_id=row.get("doc_id", ""), region=row.get("region", ""),
+                               adcode=row.get("adcode", ""), admin_level=row.get("admin_level", ""),
+                               published=int(published) if published.isdigit() else None,
+                               covers=row.get("covers", ""), doctype=row.get("doctype", ""))
+    return None
+
+
+def meta_from_args(args: argparse.Namespace, path: Path) -> DocMeta:
+    """Command-line values over the catalog row of the file (if any) over empty defaults."""
+    meta = catalog_meta(path) or DocMeta()
+    for name in ("region", "published", "covers", "doctype", "doc_id"):
+        value = getattr(args, name, None)
+        if value is not None:
+            setattr(meta, name, value)
+    return meta
+
+
+def run_command(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        figs = extract_pdf(path, meta_from_args(args, path))
+    except DocumentError as err:
+        print(f"reviewfigs: {path}: {err.reason}", file=sys.stderr)
+        return 1
+    frame = figures_frame(figs)
+    if args.format == "json":
+        records = json.loads(frame.to_json(orient="records", force_ascii=False))
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        frame.to_csv(sys.stdout, index=False)
+    return 0

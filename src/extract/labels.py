@@ -1,0 +1,536 @@
+"""Say what a quantity counts (subject, metric), when (year, period) and whether it is a result or a target.
+
+The unit of work is one sentence with its quantities and its context (the heading stack, the earlier
+sentences of the paragraph, an open target passage and the document's DocMeta):
+
+    ctx = Context(meta=DocMeta(published=2026, covers="2025"))
+    labels = label_sentence(sentence, quantities, ctx)   # one Labels per quantity, same order
+
+``quantities`` are objects with ``start``, ``end`` (offsets in ``sentence`` after subtracting ``offset``),
+``unit``, ``change`` and optionally ``group`` (extract.quantity.Quantity fits). The rules are in
+docs/labels.md; the metric taxonomy is taxonomy.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from extract.config import TAXONOMY_FILE
+from extract.model import DocMeta
+
+# ---------------------------------------------------------------------------------------------------------
+# Time: year and period
+# ---------------------------------------------------------------------------------------------------------
+
+CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+@dataclass(frozen=True)
+class TimeRef:
+    """A time a text refers to: ``first``..``last`` inclusive (one year when equal)."""
+
+    first: int
+    last: int
+
+    @property
+    def year(self) -> int:
+        return self.last
+
+    @property
+    def period(self) -> str:
+        return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
+
+
+def covers_ref(meta: DocMeta) -> TimeRef | None:
+    """The span the document reviews (catalog ``covers``), else the year before ``published``."""
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–—－~～至]\s*(\d{4}))?\s*", meta.covers or "")
+    if m:
+        return TimeRef(int(m.group(1)), int(m.group(2) or m.group(1)))
+    if meta.published:
+        return TimeRef(meta.published, meta.published)
+    return None
+
+
+def last_covered_year(meta: DocMeta) -> int | None:
+    ref = covers_ref(meta)
+    return ref.last if ref else None
+
+
+def plan_span(ordinal: int) -> TimeRef | None:
+    """Five-year plan n (the 6th began in 1981, each later one five years on): 十四五 -> 2021-2025."""
+    if ordinal < 6:
+        return None
+    first = 1981 + 5 * (ordinal - 6)
+    return TimeRef(first, first + 4)
+
+
+def _small_number(s: str) -> int | None:
+    if s.isdigit():
+        return int(s)
+    if len(s) == 1:
+        return CN_SMALL.get(s)
+    if len(s) == 2 and s[0] == "十":
+        return 10 + CN_SMALL.get(s[1], 0)
+    return None
+
+
+# A year a figure can refer to: 2021年 (also the year of a date 2021年7月), not 年代, not a comparison base
+# (比2020年, 较2020年, 与2020年相比), not inside a title 《…》.
+YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年(?!代)")
+YEAR_SPAN_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年?\s*[-–—－~～至到]\s*((?:19|20)\d{2})\s*年(?!代)")
+PLAN_RE = re.compile(r"十([一二三四五六七八九])五")
+N_YEARS_RE = re.compile(r"(?:过去|近|这|最近)?([一二两三四五六七八九十]|\d{1,2})\s*年(?:来|以来|间|中)|(?:过去|最近|近)([一二两三四五六七八九十]|\d{1,2})\s*年")
+RELATIVE_YEARS = {"今年": 0, "本年": 0, "年内": 0, "去年": -1, "明年": 1, "前年": -2}
+RELATIVE_RE = re.compile("|".join(RELATIVE_YEARS))
+COMPARISON_BEFORE = re.compile(r"(?:比|较|同|与|相比|对比|超过|高于|低于|于)$")
+
+
+def _in_title(text: str, pos: int) -> bool:
+    """Inside 《…》 or in the bracket right after a title (《规划》（2020—2035）)."""
+    opened = text.rfind("《", 0, pos)
+    if opened != -1 and text.rfind("》", 0, pos) < opened:
+        return True
+    bracket = max(text.rfind("（", 0, pos), text.rfind("(", 0, pos))
+    return bracket > 0 and text[bracket - 1] == "》" and max(text.rfind("）", 0, pos), text.rfind(")", 0, pos)) < bracket
+
+
+def time_refs(text: str, meta: DocMeta, in_heading: bool = False) -> list[tuple[int, TimeRef]]:
+    """Every time reference in ``text`` with its offset, in text order.
+
+    Years (2021年), spans (2021—2025年), five-year plans (“十四五”时期; in a heading any mention), counted
+    spans (五年来, 过去五年: the N years ending with the covered year), 今年/去年/明年 (against ``published``).
+    """
+    refs: list[tuple[int, TimeRef]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(pos: int, end: int, ref: TimeRef | None) -> None:
+        if ref is None or any(a < end and pos < b for a, b in taken):
+            return
+        if _in_title(text, pos) or COMPARISON_BEFORE.search(text[max(0, pos - 3):pos]):
+            return
+        taken.append((pos, end))
+        refs.append((pos, ref))
+
+    for m in YEAR_SPAN_RE.finditer(text):
+        first, last = int(m.group(1)), int(m.group(2))
+        if first <= last <= first + 30:
+            add(m.start(), m.end(), TimeRef(first, last))
+    for m in YEAR_RE.finditer(text):
+        add(m.start(), m.end(), TimeRef(int(m.group(1)), int(m.group(1))))
+    for m in PLAN_RE.finditer(text):
+        after = text[m.end():m.end() + 4]
+        quoted = after.startswith("”") or text[max(0, m.start() - 1):m.start()] == "“"
+        if re.match(r"”?(?:时期|期间|以来|末)", after) or (in_heading and quoted):
+            add(m.start(), m.end(), plan_span(10 + CN_SMALL[m.group(1)]))
+    last = last_covered_year(meta)
+    for m in N_YEARS_RE.finditer(text):
+        n = _small_number(m.group(1) or m.group(2))
+        prefix = text[max(0, m.start() - 2):m.start()]
+        if n is None or last is None or n > 30 or prefix.endswith(("连续", "每")):
+            continue
+        add(m.start(), m.end(), TimeRef(last - n + 1, last))
+    if meta.published:
+        for m in RELATIVE_RE.finditer(text):
+            year = meta.published + RELATIVE_YEARS[m.group(0)]
+            add(m.start(), m.end(), TimeRef(year, year))
+    refs.sort(key=lambda r: r[0])
+    return refs
+
+
+# A sentence that opens with a time sets the time of the rest of its paragraph (“2025年，…” “五年来，…”).
+def opening_time(sentence: str, meta: DocMeta) -> TimeRef | None:
+    refs = time_refs(sentence, meta)
+    if refs and refs[0][0] <= 3:
+        return refs[0][1]
+    return None
+
+
+def heading_time(heading: str, meta: DocMeta) -> TimeRef | None:
+    """The time a heading sets for its section: an explicit year wins over a plan span it also names."""
+    refs = [r for _, r in time_refs(heading, meta, in_heading=True)]
+    if not refs:
+        return None
+    years = [r for r in refs if r.first == r.last]
+    return years[0] if years else refs[0]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Stance: target or actual
+# ---------------------------------------------------------------------------------------------------------
+
+# An opener announces a list of targets; the passage runs until a sentence ends with 。 (not ；).
+PASSAGE_OPENER_RE = re.compile(r"(?:目标|指标)(?:任务)?(?:是|为|如下)?[：:]|(?:预期目标|主要目标)(?:是|为)")
+# Cues that make a figure after them (in the same sentence) a target.
+TARGET_CUE_RE = re.compile(
+    r"力争|确保|争取|(?:^|[，；：、]|今年|全年|年内)计划|(?<![a-zA-Z])拟|预期(?=增长|达到|目标|为)"
+    r"|目标(?:任务)?(?:是|为|定在|定为|确定为|设定为|[：:])|预期目标|目标值"
+)
+# 将 (will) counts only in the figure's own clause: as 把 (“将…列为”) it is frequent in results.
+WILL_RE = re.compile(r"将(?!近|其|该|此|这|原|之)")
+TARGET_AFTER_RE = re.compile(r"^(?:以上|以下|以内|左右)?的?(?:预期|奋斗)?目标")
+CLAUSE_BREAK_RE = re.compile(r"[，,；;：:。！？]")
+
+
+def is_target_clause(before: str) -> bool:
+    """Whether the sentence text before a figure puts it under a target cue."""
+    if TARGET_CUE_RE.search(before):
+        return True
+    clause = CLAUSE_BREAK_RE.split(before)[-1]
+    return bool(WILL_RE.search(clause))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Subject
+# ---------------------------------------------------------------------------------------------------------
+
+STRONG_BREAK = "，,；;：:。！？!?\n"
+# Predicate words between a subject and its number (全省生产总值|比上年增长|5.5%); stripped from the end.
+PREDICATE_TAIL_RE = re.compile(
+    r"(?:分别|同比|环比|年均|平均|实际|名义|累计|共计|总计|合计|共|均|达到|达|为|是|有|"
+    r"增长到|增长|增加到|增加|增至|提高到|提高|提升到|提升|上升到|上升|下降到|下降|下滑|回落到|回落|减少到|减少|"
+    r"降低到|降低|降至|降|突破|超过|超|约|近|逾|控制在|保持在|稳定在|预计|预期|上涨|实现|完成|再|又|净|仅|"
+    r"已|就|首次|连续|稳居|位居|居|到|至|在|按|从|由|"
+    r"(?:比|较)(?:上年|去年|上年同期|同期|(?:19|20)\d{2}年(?:末|底)?)?|增速|增幅|涨幅|幅度)$"
+)
+GROWTH_WORD_RE = re.compile(r"(?:增长|增速|增幅|涨幅|上涨|上升|提高|提升|下降|回落|降低|减少|下滑|增加)(?!到|至)")
+LEADING_RE = re.compile(
+    r"^(?:(?:19|20)\d{2}年(?:末|底|全年|上半年|前三季度)?|其中|同时|此外|另外|全年|今年|去年|年内|目前|现|"
+    r"共(?!同|享|建|产|识|赢|性)|累计|先后|总计|并|且|还|又|和|及|与|、|力争|确保|争取|计划|拟|预计|预期|将|要|"
+    r"努力|继续|进一步|初步统计|据初步核算)+"
+)
+# Adverbs after which the counted thing starts (“各级人大代表…共|进站接访群众”).
+AGENT_BOUNDARY_RE = re.compile(r"(?:(?<!公)共(?!同|享|建|产|识|赢|性|计)|累计|先后|已经|(?<!而|业|早)已|成功|共计|总计)")
+# Where a predicate starts inside a phrase (地区生产总值|连续迈上…): the topic ends there.
+TOPIC_END_RE = re.compile(r"连续|首次|分别|同比|比上年|较上年|年均|累计|达到|突破|迈上|跃上|站上|增长|下降|提高")
+# Verbs that begin a counted activity; text of 3+ characters before one is its agent (“协助上级人大|开展立法调研”).
+ACTION_VERB_RE = re.compile(
+    r"开展|组织|召开|举办|举行|听取|审议|作出|办理|接访|接待|化解|督办|交办|视察|刊发|编发|报送|受理|"
+    r"制定|出台|实施|培训|走访|打通|设立|增设|选派|认定|组建|承担|牵头|建设|创建|签订|签约|引进|培育|帮助"
+)
+# Units of a rate or share: never followed by the noun they count.
+RATE_UNITS = frozenset({"%", "‰", "个百分点", "百分点", "倍", "成"})
+# Words that cannot open the noun after a number (“36家|部门单位” is a noun, “15次，” / “5万亿元、增长” not).
+NOT_NOUN_START_RE = re.compile(
+    r"^(?:[，,；;：:。！？、）)”’》\]\s\d]|以上|以下|以内|左右|的|和|与|及|并|是|在|为|中|里|内|外|后|前|来|间|之|了|"
+    r"均|都|也|已|就|则|而|比|占|居|位|增|减|下降|上升|提高|降|达|到|至|多|余|次|年|月|日|以|或|等|被|将|"
+    r"实现|开展|完成|左|上|下|左右|同比|相当|排|名列|位列|对|向|从|由|给|让|使|把|于)"
+)
+NOUN_STOP_RE = re.compile(
+    r"[，,；;：:。！？、]|均|都|已|参与|实现|开展|受益|获得|入选|完成|建成|通过|达到|被|对|向|和|与|及|等|的|了|"
+    r"进行|得到|开工|投入|落地|签约|覆盖|惠及|纳入|列入|增长|参加|集中|共同|实施|分别|全部|正式|顺利|累计|"
+    r"成功|开展|获评|获批|被评|走进|登上|改造|完成|在"
+)
+ABBREVIATED_PAIRS = {"城乡": ("城镇", "农村"), "进出口": ("进口", "出口"), "中小": ("中", "小")}
+LIST_SEPARATOR_RE = re.compile(r"、|和|与|及|以及")
+
+
+def strip_predicate(text: str) -> tuple[str, str]:
+    """Split ``text`` (what stands before a number) into (subject part, predicate words at its end)."""
+    subject = text
+    while True:
+        m = PREDICATE_TAIL_RE.search(subject)
+        if not m or m.start() == m.end():
+            break
+        subject = subject[: m.start()]
+    subject = subject.rstrip("、，,的 ")
+    return subject, text[len(subject):]
+
+
+def trim_subject(text: str) -> str:
+    """Drop leading connectives and the agent of an activity, and a predicate left inside: keep what is
+    counted."""
+    text = LEADING_RE.sub("", text.strip())
+    m = TOPIC_END_RE.search(text)
+    if m and m.start() >= 2:
+        text = text[: m.start()]
+    boundary = list(AGENT_BOUNDARY_RE.finditer(text))
+    if boundary and boundary[-1].end() < len(text):
+        text = text[boundary[-1].end():]
+    m = ACTION_VERB_RE.search(text)
+    if m and m.start() >= 3:
+        text = text[m.start():]
+    return text.strip("“”\"' ")
+
+
+def noun_after(sentence: str, end: int) -> str:
+    """The noun phrase right after a number, if the number modifies it (“16个|镇（街道、区）代表联络站”)."""
+    rest = sentence[end:end + 24]
+    if not rest or NOT_NOUN_START_RE.match(rest) or not re.match(r"[\u4e00-\u9fff“]", rest):
+        return ""
+    depth = 0
+    out = []
+    i = 0
+    while i < len(rest):
+        ch = rest[i]
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth -= 1
+        elif depth <= 0 and i > 0 and NOUN_STOP_RE.match(rest, i):
+            break
+        elif depth <= 0 and i == 0 and NOUN_STOP_RE.match(rest, i):
+            return ""
+        out.append(ch)
+        i += 1
+    noun = "".join(out).strip("“”")
+    return noun if len(noun) >= 2 else ""
+
+
+def split_list_subject(subject: str, n: int) -> list[str] | None:
+    """“城镇、农村常住居民人均可支配收入” with two figures -> one subject per figure, or None.
+
+    The items are separated by 、/和/与/及; the shared tail follows the last item. The last item is cut
+    where the first item's head noun recurs in it (城镇居民、农村居民…), else at the first item's length.
+    Abbreviated pairs (城乡 -> 城镇, 农村) expand when n == 2.
+    """
+    for abbr, (a, b) in ABBREVIATED_PAIRS.items():
+        if n == 2 and subject.startswith(abbr) and len(subject) > len(abbr):
+            tail = subject[len(abbr):]
+            return [a + tail, b + tail]
+        if n == 2 and abbr in subject and LIST_SEPARATOR_RE.search(subject) is None:
+            head, _, tail = subject.partition(abbr)
+            return [head + a + tail, head + b + tail]
+    parts = LIST_SEPARATOR_RE.split(subject)
+    if len(parts) != n or any(not p for p in parts):
+        return None
+    first, last = parts[0], parts[-1]
+    cut = None
+    for k in (3, 2):
+        head = first[-k:]
+        if len(first) > k and head in last[1:]:
+            cut = last.index(head, 1) + k
+            break
+    if cut is None:
+        cut = min(len(first), len(last))
+    item_last, tail = last[:cut], last[cut:]
+    items = parts[:-1] + [item_last]
+    if not tail:
+        return items
+    return [item + tail for item in items]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Metric taxonomy
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Metric:
+    id: str
+    names: list[str]
+    keywords: list[re.Pattern]
+    headline: bool
+    exclude: list[re.Pattern]
+    units: frozenset[str]
+    change: str  # required | forbidden | any
+    notes: str = ""
+
+
+@lru_cache(maxsize=4)
+def load_taxonomy(path: str | Path = TAXONOMY_FILE) -> tuple[Metric, ...]:
+    """The metrics of taxonomy.yaml, in file order."""
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    metrics = []
+    for entry in data["metrics"]:
+        metrics.append(Metric(
+            id=entry["id"], names=list(entry.get("names") or []),
+            keywords=[re.compile(k) for k in entry.get("keywords") or []],
+            headline=bool(entry.get("headline")),
+            exclude=[re.compile(k) for k in entry.get("exclude") or []],
+            units=frozenset(str(u) for u in entry.get("units") or []),
+            change=entry.get("change", "any"), notes=str(entry.get("notes") or "").strip(),
+        ))
+    return tuple(metrics)
+
+
+SCOPE_WORDS = ("全省", "全市", "全县", "全区", "全州", "全盟", "全国", "我省", "我市", "我县", "我区", "我国",
+               "本市", "本省", "本县", "全年", "今年", "去年", "其中", "全社会", "地方", "全口径")
+
+
+def _scope_prefix_re(region: str) -> re.Pattern:
+    names = list(SCOPE_WORDS)
+    if region:
+        names.append(re.escape(region))
+        short = re.sub(r"(?:省|市|县|区|自治区|自治州|自治县|特别行政区)$", "", region)
+        if len(short) >= 2:
+            names.append(re.escape(short))
+    return re.compile(r"^(?:" + "|".join(sorted(names, key=len, reverse=True)) + r")*")
+
+
+def classify_metric(subject: str, unit: str, is_change: bool, region: str = "",
+                    taxonomy: tuple[Metric, ...] | None = None) -> str:
+    """The metric id of a figure, or "" when no taxonomy entry fits (never a guess)."""
+    if not subject:
+        return ""
+    taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
+    scoped = _scope_prefix_re(region).sub("", subject, count=1)
+    best: tuple[int, int, str] | None = None
+    for order, metric in enumerate(taxonomy):
+        if unit not in metric.units:
+            continue
+        if metric.change == "required" and not is_change:
+            continue
+        if metric.change == "forbidden" and is_change:
+            continue
+        if any(p.search(subject) for p in metric.exclude):
+            continue
+        if metric.headline and ("“" in subject or "”" in subject):
+            continue  # a named subset (“新三样”出口) is not the headline measure
+        for pattern in metric.keywords:
+            m = pattern.match(scoped) if metric.headline else pattern.search(subject)
+            if m:
+                key = (-(m.end() - m.start()), order, metric.id)
+                if best is None or key < best:
+                    best = key
+    return best[2] if best else ""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Putting it together
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What a sentence inherits: the document, its section, its paragraph, an open target passage."""
+
+    meta: DocMeta = field(default_factory=DocMeta)
+    headings: list[tuple[int, str]] = field(default_factory=list)  # (level, text), outermost first
+    before: str = ""  # earlier sentences of the same paragraph
+    passage: bool = False  # inside a list of targets opened by an earlier sentence (…目标是：)
+    passage_time: TimeRef | None = None
+
+
+@dataclass
+class Labels:
+    subject: str = ""
+    metric: str = ""
+    stance: str = "actual"
+    year: int | None = None
+    period: str = ""
+
+
+def context_time(context: Context) -> TimeRef | None:
+    """Time from an open target passage, the paragraph's opening sentences, the headings (innermost first), covers."""
+    meta = context.meta
+    if context.passage and context.passage_time:
+        return context.passage_time
+    for sentence in reversed(_sentences_of(context.before)):
+        ref = opening_time(sentence, meta)
+        if ref:
+            return ref
+    for _level, heading in reversed(context.headings):
+        ref = heading_time(heading, meta)
+        if ref:
+            return ref
+    return covers_ref(meta)
+
+
+def _sentences_of(text: str) -> list[str]:
+    from extract.sentences import split_sentences
+
+    return [text[a:b] for a, b in split_sentences(text)] if text else []
+
+
+def is_future(ref: TimeRef | None, meta: DocMeta) -> bool:
+    """A time after the reviewed period can only hold targets (a 2026 report's 今年, “十五五”时期)."""
+    last = last_covered_year(meta)
+    return ref is not None and last is not None and ref.last > last
+
+
+def _qattr(q: Any, name: str, default: Any = None) -> Any:
+    return getattr(q, name, default)
+
+
+def groups_of(sentence: str, spans: list[tuple[int, int]], quantities: list[Any]) -> list[int]:
+    """Group id per quantity: numbers joined only by 、/和/及/与 (…分别增长4.4%、5.9%) form one list."""
+    ids: list[int] = []
+    for k, (start, _end) in enumerate(spans):
+        if k == 0:
+            ids.append(0)
+            continue
+        given = _qattr(quantities[k], "group"), _qattr(quantities[k - 1], "group")
+        if given[0] is not None and given[1] is not None:
+            joined = given[0] == given[1]
+        else:
+            joined = bool(re.fullmatch(r"\s*(?:、|和|及|与|以及|,)\s*", sentence[spans[k - 1][1]:start]))
+        ids.append(ids[-1] if joined else ids[-1] + 1)
+    return ids
+
+
+def label_sentence(sentence: str, quantities: list[Any], context: Context, offset: int = 0) -> list[Labels]:
+    """Labels for every quantity of ``sentence`` (quantity offsets minus ``offset`` index the sentence)."""
+    meta = context.meta
+    spans = [(_qattr(q, "start") - offset, _qattr(q, "end") - offset) for q in quantities]
+    group_ids = groups_of(sentence, spans, quantities)
+    base_time = context_time(context)
+    sentence_refs = time_refs(sentence, meta)
+    passage_open = context.passage
+
+    # Subjects: per group, from the clause before its first member (or the noun after each member).
+    subjects: list[str] = [""] * len(quantities)
+    topics: list[str] = [""] * len(quantities)  # the clause's subject, inherited by a bare “、增长5.5%”
+    skip_to = 0
+    predicates: list[str] = [""] * len(quantities)
+    previous_group: list[int] = []
+    k = 0
+    while k < len(quantities):
+        members = [j for j in range(k, len(quantities)) if group_ids[j] == group_ids[k]]
+        start = spans[k][0]
+        clause_start = max(sentence.rfind(c, 0, start) for c in STRONG_BREAK) + 1
+        if k > 0:
+            clause_start = max(clause_start, skip_to)
+        raw = sentence[clause_start:start]
+        phrase, predicate = strip_predicate(LEADING_RE.sub("", raw))
+        phrase = trim_subject(phrase)
+        for j in members:
+            predicates[j] = predicate
+        nouns = [noun_after(sentence, spans[j][1]) if _qattr(quantities[j], "unit", "") not in RATE_UNITS else ""
+                 for j in members]
+        if phrase:
+            items = split_list_subject(phrase, len(members)) if len(members) > 1 else None
+            for idx, j in enumerate(members):
+                topics[j] = items[idx] if items else phrase
+        elif previous_group:
+            prev = [topics[j] for j in previous_group]
+            for idx, j in enumerate(members):
+                topics[j] = prev[idx] if len(prev) == len(members) else prev[0]
+        for idx, j in enumerate(members):
+            subjects[j] = nouns[idx] or topics[j]
+        previous_group = members
+        # the next clause starts after this group's last figure and the noun it modifies
+        skip_to = spans[members[-1]][1] + len(nouns[-1])
+        k = members[-1] + 1
+
+    out = []
+    for j, q in enumerate(quantities):
+        start, end = spans[j]
+        before = sentence[:start]
+        refs = [r for pos, r in sentence_refs if pos < start and not (start <= pos < end)]
+        time = refs[-1] if refs else base_time
+        after = sentence[end:end + 8]
+        target = (passage_open or is_target_clause(before) or bool(TARGET_AFTER_RE.match(after))
+                  or is_future(time, meta))
+        unit = _qattr(q, "unit", "") or ""
+        is_change = bool(_qattr(q, "change")) or bool(GROWTH_WORD_RE.search(predicates[j]))
+        metric = classify_metric(subjects[j], unit, is_change, meta.region)
+        out.append(Labels(subject=subjects[j], metric=metric, stance="target" if target else "actual",
+                          year=time.year if time else None, period=time.period if time else ""))
+    return out
+
+
+def opens_passage(sentence: str) -> bool:
+    """Whether the sentence announces a list of targets (…主要预期目标是：)."""
+    return bool(PASSAGE_OPENER_RE.search(sentence))
+
+
+def passage_continues(sentence: str) -> bool:
+    """A target passage runs on while its sentences end with ；/：/，(list items), and stops at 。."""
+    return sentence.rstrip("”’）) ")[-1:] in ("；", ";", "：", ":", "，", ",")
