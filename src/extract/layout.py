@@ -1,13 +1,842 @@
 """PDF pages of chars -> Document: blocks (paragraphs, headings) in reading order with a box per character.
 
-(Stub by the lead: only document_from_text exists yet; the layout helper writes the PDF path.)
+The pipeline works on geometry only (never the order chars are stored in the PDF), with no per-document
+settings:
+
+1. chars: drop blanks and off-page glyphs, normalise look-alike code points (extract.normalize), and drop
+   fake-bold copies (the same glyph drawn 2-4 times at nearly the same place).
+2. lines: bucket chars into rows by vertical centre, split each row at gaps that are wide for that row
+   (column gutters), so a "line" never crosses a column.
+3. margins: drop running headers/footers and page numbers (outermost rows that repeat across pages, "— 3 —",
+   newspaper header rows with 第n版/dates) and 上接/下转 jump marks.
+4. blocks: chain each line to the single line right below it in the same column; chains are column blocks.
+5. reading order: Breuel's partial order on blocks (above-and-overlapping, or left-of with nothing spanning
+   both in between), then a topological sort. Handles unequal columns, titles spanning columns and captions.
+6. paragraphs: walk the lines in order across blocks, columns and pages; a paragraph ends at a style change,
+   an indented next line or a short last line. Headings, titles and captions are told apart by style
+   (font family/size against the document's body style), numbering and position.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from extract.model import Block, Document
+import numpy as np
+
+from extract.model import Block, Box, Document
+from extract.normalize import normalize_char
+
+# A char after preparation: (x0, top, x1, bottom, text, size, family). Tuples keep per-char cost low.
+Char = tuple[float, float, float, float, str, float, str]
+X0, TOP, X1, BOTTOM, TEXT, SIZE, FAMILY = range(7)
+
+_SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－~·\s]*\d{1,4}[-—–－~·\s]*|第\s*\d{1,4}\s*[页版]|\d{1,4}\s*/\s*\d{1,4}|-\s*\d+\s*-|[Pp]age\s*\d+)$"
+)
+_NEWSPAPER_HEADER = re.compile(r"第\s*\d{1,3}\s*版|\d{4}\s*年\s*\d{1,2}\s*月|星期[一二三四五六日天]")
+_JUMP_MARK = re.compile(
+    r"^[（(]\s*(?:上接|下转|接|转)(?:第?\s*[\d一二三四五六七八九十]+\s*版|[^）)]{0,12}版)\s*[）)]$"
+)
+_NUMBERED_HEAD = (
+    (re.compile(r"^[一二三四五六七八九十百]+、"), 1),
+    (re.compile(r"^[（(][一二三四五六七八九十百]+[）)]"), 2),
+    (re.compile(r"^(?:\d{1,2}[．.、](?!\d)|[（(]\d{1,2}[）)])"), 3),
+)
+_SENTENCE_END = "。：:；;！？!?"
+_CLOSERS = "”’）)】》」"
+
+
+def _ends_sentence(text: list[str]) -> bool:
+    """Line ends a sentence: 。！？：； or …, possibly followed by a closing quote/bracket (“……。”)."""
+    k = len(text) - 1
+    while k > 0 and text[k] in _CLOSERS:
+        k -= 1
+    return k >= 0 and (text[k] in _SENTENCE_END or text[k] == "…")
+
+
+def _family(fontname) -> str:
+    if isinstance(fontname, bytes):
+        fontname = fontname.decode("latin-1")
+    return _SUBSET_PREFIX.sub("", str(fontname or ""))
+
+
+# ---------------------------------------------------------------------------------------------- 1. chars
+
+
+def _prepare_chars(raw_chars: list[dict], width: float, height: float) -> list[Char]:
+    """Plain tuples for the visible, non-blank chars of a page, code points normalised."""
+    out: list[Char] = []
+    append = out.append
+    families: dict = {}
+    for c in raw_chars:
+        text = c.get("text") or ""
+        if not text or text.isspace():
+            continue
+        x0, top, x1, bottom = float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"])
+        if x1 < 0 or bottom < 0 or x0 > width or top > height:
+            continue  # clipped away: not on the page
+        fontname = c.get("fontname")
+        fam = families.get(fontname)
+        if fam is None:
+            fam = families[fontname] = _family(fontname)
+        size = float(c.get("size") or (bottom - top) or 1.0)
+        if len(text) == 1:
+            append((x0, top, x1, bottom, normalize_char(text), size, fam))
+        else:  # ligatures ("ﬁ" decoded as "fi"): share the box out so each char keeps one
+            step = (x1 - x0) / len(text)
+            for k, ch in enumerate(text):
+                if not ch.isspace():
+                    append((x0 + k * step, top, x0 + (k + 1) * step, bottom, normalize_char(ch), size, fam))
+    return out
+
+
+def _drop_duplicate_glyphs(chars: list[Char]) -> tuple[list[Char], int]:
+    """Drop fake-bold copies: the same text drawn again overlapping most of an earlier copy.
+
+    Sorted by (text, top, x0), copies of one glyph are neighbours; a small window of kept glyphs with the same
+    text and nearly the same top catches copies offset in x and y. Two real adjacent identical chars ("66")
+    are a whole advance apart and survive.
+    """
+    if not chars:
+        return chars, 0
+    order = sorted(range(len(chars)), key=lambda i: (chars[i][TEXT], chars[i][TOP], chars[i][X0]))
+    keep = [True] * len(chars)
+    window: list[int] = []
+    prev_text = None
+    for i in order:
+        c = chars[i]
+        if c[TEXT] != prev_text:
+            window = []
+            prev_text = c[TEXT]
+        h = c[BOTTOM] - c[TOP]
+        w = c[X1] - c[X0]
+        tol_y = max(0.35 * h, 0.4)
+        tol_x = max(0.35 * w, 0.4)
+        if window:
+            window = [j for j in window if c[TOP] - chars[j][TOP] <= tol_y]
+            if any(abs(chars[j][X0] - c[X0]) <= tol_x for j in window):
+                keep[i] = False
+                continue
+        window.append(i)
+    kept = [c for c, k in zip(chars, keep, strict=False) if k]
+    return kept, len(chars) - len(kept)
+
+
+# ---------------------------------------------------------------------------------------------- 2. lines
+
+
+@dataclass(eq=False)
+class Line:
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float  # typical char size
+    text: list[str]
+    boxes: list[Box]
+    families: list[str]
+    sizes: list[float]
+    body: list[bool] = field(default_factory=list)  # per char: set in the body style of the document
+    block: int = -1
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def string(self) -> str:
+        return "".join(self.text)
+
+
+def _make_line(chars: list[Char], page: int) -> Line:
+    sizes = [c[SIZE] for c in chars]
+    cjk_sizes = sorted(c[SIZE] for c in chars if _CJK.match(c[TEXT])) or sorted(sizes)
+    return Line(
+        page=page,
+        x0=min(c[X0] for c in chars),
+        top=min(c[TOP] for c in chars),
+        x1=max(c[X1] for c in chars),
+        bottom=max(c[BOTTOM] for c in chars),
+        size=cjk_sizes[len(cjk_sizes) // 2],
+        text=[c[TEXT] for c in chars],
+        boxes=[(page, c[X0], c[TOP], c[X1], c[BOTTOM]) for c in chars],
+        families=[c[FAMILY] for c in chars],
+        sizes=sizes,
+    )
+
+
+def _rows(chars: list[Char]) -> list[list[Char]]:
+    """Chars grouped by vertical centre: a new row starts when a centre is half a char below the row's first."""
+    ordered = sorted(chars, key=lambda c: c[TOP] + c[BOTTOM])
+    rows: list[list[Char]] = []
+    row: list[Char] = []
+    start = ref_h = 0.0
+    for c in ordered:
+        mid = (c[TOP] + c[BOTTOM]) * 0.5
+        h = c[BOTTOM] - c[TOP]
+        if row and mid - start > 0.5 * max(ref_h, h):
+            rows.append(row)
+            row = []
+        if not row:
+            start, ref_h = mid, h
+        row.append(c)
+    if row:
+        rows.append(row)
+    return rows
+
+
+def _split_row(row: list[Char]) -> list[list[Char]]:
+    """Split one row at gaps wider than the row's usual letter spacing (column gutters, tab stops).
+
+    The threshold adapts to the row so a letter-spaced title ("政 府 工 作 报 告") stays one line while a
+    newspaper row with four columns splits into four.
+    """
+    row.sort(key=lambda c: c[X0])
+    if len(row) == 1:
+        return [row]
+    gaps = [row[k][X0] - row[k - 1][X1] for k in range(1, len(row))]
+    usual = sorted(gaps)[len(gaps) // 2]
+    pieces: list[list[Char]] = []
+    piece = [row[0]]
+    for k in range(1, len(row)):
+        prev, c = row[k - 1], row[k]
+        size = max(prev[SIZE], c[SIZE])
+        gap = gaps[k - 1]
+        # A char starting well before the previous one ends is a different line sharing the row (overlap).
+        if gap > max(0.45 * size, 2.5 * max(usual, 0.0) + 0.3 * size) or gap < -0.6 * size:
+            pieces.append(piece)
+            piece = []
+        piece.append(c)
+    pieces.append(piece)
+    return pieces
+
+
+def _page_lines(chars: list[Char], page: int) -> list[Line]:
+    lines = [_make_line(piece, page) for row in _rows(chars) for piece in _split_row(row)]
+    return _merge_script_lines(lines)
+
+
+def _merge_script_lines(lines: list[Line]) -> list[Line]:
+    """Fold sub/superscripts (PM2.5 with a lowered 2.5) that became lines of their own back into their line."""
+    small = [ln for ln in lines if len(ln.text) <= 6]
+    if not small:
+        return lines
+    merged: set[int] = set()
+    by_top = sorted(lines, key=lambda ln: ln.top)
+    tops = [ln.top for ln in by_top]
+    import bisect
+
+    for s in small:
+        if id(s) in merged:
+            continue
+        lo = bisect.bisect_left(tops, s.top - 3 * s.height)
+        hi = bisect.bisect_right(tops, s.bottom + s.height)
+        for host in by_top[lo:hi]:
+            if host is s or id(host) in merged or host.size <= s.size * 1.15:
+                continue
+            overlap = min(host.bottom, s.bottom) - max(host.top, s.top)
+            if overlap < 0.3 * s.height:
+                continue
+            if host.x1 - 0.2 * host.size <= s.x0 <= host.x1 + 0.3 * host.size:
+                _append_chars(host, s, at_end=True)
+            elif host.x0 - 0.3 * host.size <= s.x1 <= host.x0 + 0.2 * host.size:
+                _append_chars(host, s, at_end=False)
+            else:
+                continue
+            merged.add(id(s))
+            break
+    return [ln for ln in lines if id(ln) not in merged]
+
+
+def _append_chars(host: Line, other: Line, at_end: bool) -> None:
+    for name in ("text", "boxes", "families", "sizes"):
+        a, b = getattr(host, name), getattr(other, name)
+        setattr(host, name, a + b if at_end else b + a)
+    host.x0, host.x1 = min(host.x0, other.x0), max(host.x1, other.x1)
+
+
+# ---------------------------------------------------------------------------------------------- 3. margins
+
+
+def _is_margin_candidate(line: Line, rows_from_edge: int) -> bool:
+    return rows_from_edge <= 1
+
+
+def _edge_rank(lines: list[Line]) -> dict[int, int]:
+    """For each line, how many distinct rows lie between it and the top or bottom edge of the text (0 = outermost)."""
+    if not lines:
+        return {}
+    row_tops: list[float] = []
+    for ln in sorted(lines, key=lambda ln: ln.top):
+        if not row_tops or ln.top > row_tops[-1] + 0.5 * ln.height:
+            row_tops.append(ln.top)
+    rank: dict[int, int] = {}
+    import bisect
+
+    n = len(row_tops)
+    for ln in lines:
+        r = bisect.bisect_right(row_tops, ln.top + 0.25 * ln.height) - 1
+        rank[id(ln)] = min(r, n - 1 - r)
+    return rank
+
+
+def _margin_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def _drop_margins(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
+    """Remove running headers/footers, page numbers and jump marks from every page."""
+    ranks = [_edge_rank(lines) for lines in pages]
+    # A line counts as running when its text (digits folded) sits in the outer rows of several pages.
+    seen: Counter = Counter()
+    for lines, rank in zip(pages, ranks, strict=False):
+        keys = {_margin_key(ln.string) for ln in lines if rank[id(ln)] <= 1}
+        seen.update(keys)
+    repeat_min = 2 if len(pages) <= 4 else max(2, len(pages) // 4)
+    out = []
+    for lines, rank, height in zip(pages, ranks, heights, strict=False):
+        drop: set[int] = set()
+        for ln in lines:
+            s = ln.string
+            if _JUMP_MARK.match(s):
+                drop.add(id(ln))
+                continue
+            if rank[id(ln)] > 1:
+                continue
+            in_top = ln.bottom < 0.12 * height
+            in_bottom = ln.top > 0.85 * height
+            if not (in_top or in_bottom):
+                continue
+            if _PAGE_NUMBER.match(s) or (len(pages) > 1 and seen[_margin_key(s)] >= repeat_min):
+                drop.add(id(ln))
+            elif in_top and _NEWSPAPER_HEADER.search(s):
+                # A newspaper page header (paper, date, 第n版): drop the whole row it sits on.
+                for other in lines:
+                    if rank[id(other)] <= 1 and other.top < ln.bottom and other.bottom > ln.top:
+                        drop.add(id(other))
+        out.append([ln for ln in lines if id(ln) not in drop])
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- 4. blocks
+
+
+def _find_columns(lines: list[Line]) -> list[tuple[float, float]]:
+    """Column intervals (left, right) of a page: (x0, x1) pairs shared by at least three full lines.
+
+    Indented first lines (same right edge, left edge a few chars in) and lines with a hanging comma (right edge
+    one char out) are variants of a stronger column and are folded into it.
+    """
+    counts: Counter = Counter()
+    sizes = []
+    for ln in lines:
+        if len(ln.text) >= 4:
+            counts[(round(ln.x0), round(ln.x1))] += 1
+            sizes.append(ln.size)
+    if not counts:
+        return []
+    size = sorted(sizes)[len(sizes) // 2]
+    cands: list[list[float]] = []
+    for (left, right), n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        for c in cands:
+            if abs(c[0] - left) <= 2 and abs(c[1] - right) <= 2:
+                c[2] += n
+                break
+        else:
+            cands.append([left, right, n])
+    cands.sort(key=lambda c: -c[2])
+    columns: list[tuple[float, float]] = []
+    for left, right, n in cands:
+        if n < 3:
+            break
+        if any(
+            -0.5 * size <= left - cl <= 4.5 * size and abs(right - cr) <= 1.5 * size for cl, cr in columns
+        ):
+            continue
+        columns.append((float(left), float(right)))
+    return columns
+
+
+def _assign_column(line: Line, columns: list[tuple[float, float]]) -> int:
+    """Index of the narrowest column holding the line (a hanging comma may stick out), or -1 (spanning)."""
+    best, best_width = -1, 0.0
+    for k, (left, right) in enumerate(columns):
+        if line.x0 >= left - 0.5 * line.size and line.x1 <= right + 1.5 * line.size:
+            if best == -1 or right - left < best_width:
+                best, best_width = k, right - left
+    return best
+
+
+@dataclass
+class _PageBlock:
+    lines: list[Line]
+    edges: _Edges
+    box: tuple[float, float, float, float]  # x0, top, x1, bottom used for ordering
+    in_column: bool
+
+
+def _page_blocks(lines: list[Line]) -> list[_PageBlock]:
+    """Column blocks (runs of lines of one column, cut where a spanning line crosses the column) and blocks of
+    the remaining free lines (titles, captions, lines of no detected column) chained by _chain_blocks."""
+    columns = _find_columns(lines)
+    members: list[list[Line]] = [[] for _ in columns]
+    free: list[Line] = []
+    for ln in lines:
+        k = _assign_column(ln, columns)
+        (members[k] if k >= 0 else free).append(ln)
+    blocks: list[_PageBlock] = []
+    for k, col in enumerate(members):
+        if not col:
+            continue
+        left, right = columns[k]
+        col.sort(key=lambda ln: ln.top)
+        # lines of other columns overlapping this one (nested layouts) also cut it, like spanning lines
+        crossing = free + [
+            ln
+            for j, other in enumerate(members)
+            if j != k and min(columns[j][1], right) > max(columns[j][0], left)
+            for ln in other
+        ]
+        crossing = [ln for ln in crossing if min(ln.x1, right) - max(ln.x0, left) > 0]
+        run: list[Line] = [col[0]]
+        for prev, ln in zip(col, col[1:], strict=False):
+            cut = ln.top - prev.bottom > 4 * max(prev.height, ln.height) or any(
+                c.top >= prev.bottom - 1 and c.bottom <= ln.top + 1 for c in crossing
+            )
+            if cut:
+                blocks.append(_column_block(run, left, right))
+                run = []
+            run.append(ln)
+        blocks.append(_column_block(run, left, right))
+    chains = _chain_blocks(free)
+    for chain, edges in zip(chains, _block_edges(chains, [b for b in blocks]), strict=False):
+        box = (
+            min(ln.x0 for ln in chain),
+            min(ln.top for ln in chain),
+            max(ln.x1 for ln in chain),
+            max(ln.bottom for ln in chain),
+        )
+        blocks.append(_PageBlock(chain, edges, box, False))
+    return blocks
+
+
+def _column_block(run: list[Line], left: float, right: float) -> _PageBlock:
+    box = (
+        min(left, min(ln.x0 for ln in run)),
+        min(ln.top for ln in run),
+        max(right, max(ln.x1 for ln in run)),
+        max(ln.bottom for ln in run),
+    )
+    return _PageBlock(run, _Edges(left, right), box, True)
+
+
+def _ordered_blocks(blocks: list[_PageBlock]) -> list[_PageBlock]:
+    """Reading order of a page's blocks. Free blocks above every column (the title matter of a page, which need
+    not overlap the first column) come first; then Breuel's order."""
+    column_tops = [b.box[1] for b in blocks if b.in_column]
+    first_top = min(column_tops) if column_tops else float("inf")
+    band = [b for b in blocks if not b.in_column and b.box[3] <= first_top + 1]
+    rest = [b for b in blocks if b.in_column or b.box[3] > first_top + 1]
+    out = []
+    for group in (band, rest):
+        out.extend(group[k] for k in _reading_order([b.box for b in group]))
+    return out
+
+
+def _chain_blocks(lines: list[Line]) -> list[list[Line]]:
+    """Chain each line to the one line directly below it in the same column (and only if that line has only it
+    directly above). A line under a spanning title or caption has several neighbours and starts a new block."""
+    lines = sorted(lines, key=lambda ln: ln.top)
+    n = len(lines)
+    below: list[list[int]] = [[] for _ in range(n)]
+    above: list[list[int]] = [[] for _ in range(n)]
+    for i, a in enumerate(lines):
+        reach = a.bottom + 1.5 * a.height
+        for j in range(i + 1, n):
+            b = lines[j]
+            if b.top > reach:
+                break
+            if b.top < a.bottom - 0.3 * min(a.height, b.height):
+                continue  # same row or overlapping: not below
+            if min(a.x1, b.x1) - max(a.x0, b.x0) <= 0:
+                continue
+            if b.top - a.bottom > 1.2 * min(a.height, b.height):
+                continue
+            below[i].append(j)
+            above[j].append(i)
+    nearest_below = [_nearest(lines, cands, lambda ln: ln.top, min) for cands in below]
+    nearest_above = [_nearest(lines, cands, lambda ln: -ln.bottom, min) for cands in above]
+    nxt = [-1] * n
+    has_prev = [False] * n
+    for i in range(n):
+        nb = nearest_below[i]
+        if len(nb) == 1 and nearest_above[nb[0]] == [i]:
+            nxt[i] = nb[0]
+            has_prev[nb[0]] = True
+    blocks = []
+    for i in range(n):
+        if has_prev[i]:
+            continue
+        chain = []
+        j = i
+        while j != -1:
+            chain.append(lines[j])
+            j = nxt[j]
+        blocks.append(chain)
+    return blocks
+
+
+def _nearest(lines: list[Line], cands: list[int], key, pick) -> list[int]:
+    if not cands:
+        return []
+    best = pick(key(lines[j]) for j in cands)
+    tol = 0.5 * min(lines[j].height for j in cands)
+    return [j for j in cands if abs(key(lines[j]) - best) <= tol]
+
+
+# ---------------------------------------------------------------------------------------------- 5. order
+
+
+def _reading_order(boxes: list[tuple[float, float, float, float]]) -> list[int]:
+    """Indices of the (x0, top, x1, bottom) boxes in reading order (Breuel 2003, applied to blocks).
+
+    a comes before b if they overlap horizontally and a is above b, or a lies wholly left of b and no box c
+    overlapping both horizontally lies vertically between them (a spanning title/caption between two articles).
+    """
+    n = len(boxes)
+    if n <= 1:
+        return list(range(n))
+    if n > 250:  # tables with hundreds of cells: the cubic test costs too much; rows then columns
+        return sorted(range(n), key=lambda i: (round(boxes[i][1]), boxes[i][0]))
+    a = np.asarray(boxes, dtype=float)
+    x0, top, x1, bottom = a[:, 0], a[:, 1], a[:, 2], a[:, 3]
+    tol = 1.0
+    x_overlap = (np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])) > tol
+    above = bottom[:, None] <= top[None, :] + tol  # above[i, j]: i lies above j
+    left = x1[:, None] <= x0[None, :] + tol
+    # between[c, i, j]: c is below i and above j, or below j and above i, and overlaps both horizontally
+    between = above.T[:, :, None] & above[:, None, :]
+    between = between | between.transpose(0, 2, 1)
+    between &= x_overlap[:, :, None] & x_overlap[:, None, :]
+    blocked = between.any(axis=0)
+    before = (x_overlap & above) | (left & ~blocked)
+    np.fill_diagonal(before, False)
+    return _topological(before, top, x0)
+
+
+def _topological(before: np.ndarray, top: np.ndarray, x0: np.ndarray) -> list[int]:
+    n = before.shape[0]
+    indegree = before.sum(axis=0).astype(int)
+    placed = np.zeros(n, dtype=bool)
+    order: list[int] = []
+    rank = sorted(range(n), key=lambda i: (top[i], x0[i]))
+    for _ in range(n):
+        ready = [i for i in rank if not placed[i] and indegree[i] == 0]
+        # A cycle (overlapping boxes) leaves nothing ready: take the topmost box with fewest predecessors.
+        pick = ready[0] if ready else min((i for i in rank if not placed[i]), key=lambda i: indegree[i])
+        placed[pick] = True
+        order.append(pick)
+        indegree -= before[pick].astype(int)
+    return order
+
+
+# ---------------------------------------------------------------------------------------------- 6. paragraphs
+
+
+@dataclass
+class _Style:
+    family: str
+    size: float
+
+    def is_body(self, family: str, size: float) -> bool:
+        return family == self.family and abs(size - self.size) <= 0.12 * self.size
+
+
+def _body_style(pages: list[list[Line]]) -> _Style:
+    counts: Counter = Counter()
+    for lines in pages:
+        for ln in lines:
+            for t, fam, size in zip(ln.text, ln.families, ln.sizes, strict=False):
+                if _CJK.match(t):
+                    counts[(fam, round(size * 2) / 2)] += 1
+    if not counts:
+        return _Style("", 0.0)
+    (fam, size), _ = counts.most_common(1)[0]
+    return _Style(fam, size)
+
+
+def _mark_body_chars(line: Line, style: _Style) -> None:
+    """Per char: in the body style? Judged on CJK chars; digits/latin (often another font) follow their
+    neighbours."""
+    flags: list[bool | None] = [
+        style.is_body(f, s) if _CJK.match(t) else None
+        for t, f, s in zip(line.text, line.families, line.sizes, strict=False)
+    ]
+    last: bool | None = None
+    for k, f in enumerate(flags):
+        if f is None:
+            flags[k] = last
+        else:
+            last = f
+    nxt: bool | None = None
+    for k in range(len(flags) - 1, -1, -1):
+        if flags[k] is None:
+            flags[k] = nxt
+        else:
+            nxt = flags[k]
+    if all(f is None for f in flags):  # no CJK at all: judge by the chars themselves
+        line.body = [abs(s - style.size) <= 0.12 * style.size for s in line.sizes]
+    else:
+        line.body = [bool(f) for f in flags]
+
+
+@dataclass
+class _Edges:
+    left: float
+    right: float
+
+
+def _block_edges(chains: list[list[Line]], column_blocks: list) -> list[_Edges]:
+    """Edges of each free chain; short chains borrow the edges of the nearest tall block of their column."""
+    edges = [_Edges(min(ln.x0 for ln in b), max(ln.x1 for ln in b)) for b in chains]
+    tall = [(e, b) for e, b in zip(edges, chains, strict=False) if len(b) >= 3] + [
+        (b.edges, b.lines) for b in column_blocks
+    ]
+    for k, b in enumerate(chains):
+        if len(b) >= 3 or not tall:
+            continue
+        x0, x1 = edges[k].left, edges[k].right
+        top = b[0].top
+        best = None
+        for e, lines in tall:
+            if min(x1, e.right) - max(x0, e.left) < 0.7 * (x1 - x0):
+                continue
+            dist = min(abs(lines[0].top - top), abs(lines[-1].bottom - top))
+            if best is None or dist < best[0]:
+                best = (dist, e)
+        if best is not None:
+            e = best[1]
+            edges[k] = _Edges(min(e.left, x0), max(e.right, x1))
+    return edges
+
+
+def _ends_paragraph(a: Line, ea: _Edges, b: Line, eb: _Edges) -> bool:
+    """Does a paragraph end between line a and the next line b (in reading order)?"""
+    a_body, b_body = a.body[-1], b.body[0]
+    if a_body != b_body:
+        return True
+    size = max(a.size, b.size)
+    if abs(a.size - b.size) > 0.15 * size:
+        return True
+    if not b_body:
+        # Heading/title lines: consecutive lines in one style are one heading (two-line section heads),
+        # unless the next line starts its own numbered head.
+        if _heading_level(b.string):
+            return True
+        return b.page != a.page or b.top - a.bottom > 2.5 * size
+    if b.x0 - eb.left > 0.8 * b.size:
+        return True  # indented first line
+    shortfall = ea.right - a.x1
+    # A short last line ends a paragraph. Lines also fall short by a char or two when the next word may not
+    # be split (an opening quote, a number): then only a line ending a sentence counts.
+    if shortfall > 4.5 * a.size or (shortfall > 1.2 * a.size and _ends_sentence(a.text)):
+        return True
+    return False
+
+
+def _heading_level(text: str) -> int:
+    for pattern, level in _NUMBERED_HEAD:
+        if pattern.match(text):
+            return level
+    return 0
+
+
+@dataclass
+class _Para:
+    lines: list[Line]
+
+
+def _is_aside(line: Line, style: _Style) -> bool:
+    """A line set smaller than the body and not in body style: a photo caption or note that can sit between
+    two halves of a paragraph (the caption under a photo between two columns)."""
+    return not any(line.body) and bool(style.size) and line.size < 0.92 * style.size
+
+
+def _paragraphs(ordered: list[tuple[Line, _Edges]], style: _Style) -> list[_Para]:
+    paras: list[_Para] = []
+    prev: tuple[Line, _Edges] | None = None  # last line of the flow (asides excluded)
+    prev_aside: Line | None = None
+    flow_para: _Para | None = None
+    aside_para: _Para | None = None
+    for line, edges in ordered:
+        if _is_aside(line, style):
+            if aside_para is None or prev_aside is None or _ends_paragraph(prev_aside, edges, line, edges):
+                aside_para = _Para([line])
+                paras.append(aside_para)
+            else:
+                aside_para.lines.append(line)
+            prev_aside = line
+            continue
+        prev_aside = None
+        aside_para = None
+        if prev is None or flow_para is None or _ends_paragraph(prev[0], prev[1], line, edges):
+            flow_para = _Para([line])
+            paras.append(flow_para)
+        else:
+            flow_para.lines.append(line)
+        prev = (line, edges)
+    return paras
+
+
+def _join(lines: list[Line]) -> tuple[list[str], list[Box | None], list[bool], list[float]]:
+    text: list[str] = []
+    boxes: list[Box | None] = []
+    body: list[bool] = []
+    sizes: list[float] = []
+    prev: Line | None = None
+    for ln in lines:
+        if (
+            prev is not None
+            and prev.page == ln.page
+            and ln.top < prev.bottom
+            and ln.x0 - prev.x1 > 0.5 * ln.size
+        ):
+            # Two pieces of one row joined (a spaced title): keep the visible gap as a space without a box.
+            text.append(" ")
+            boxes.append(None)
+            body.append(ln.body[0])
+            sizes.append(ln.size)
+        text.extend(ln.text)
+        boxes.extend(ln.boxes)
+        body.extend(ln.body)
+        sizes.extend(ln.sizes)
+        prev = ln
+    return text, boxes, body, sizes
+
+
+def _split_run_in_heading(text: list[str], body: list[bool]) -> int:
+    """Length of a run-in heading that opens a body paragraph ("（一）强化创新驱动发展。" in 楷体, then 仿宋),
+    or 0. The heading must end at sentence punctuation so an emphasised phrase mid-sentence does not count."""
+    if not text or body[0]:
+        return 0
+    k = 0
+    while k < len(body) and not body[k]:
+        k += 1
+    if k >= len(body) or k < 2:
+        return 0
+    if text[k - 1] in _SENTENCE_END or _heading_level("".join(text[:k])):
+        return k
+    return 0
+
+
+def _classify(
+    text: str, body_flags: list[bool], sizes: list[float], style: _Style, page: int, front: bool
+) -> tuple[str, int]:
+    """(kind, level) of a paragraph."""
+    level = _heading_level(text)
+    n_body = sum(body_flags)
+    if n_body * 2 >= len(body_flags):
+        # Body-style text is a heading only when it is a short numbered line without a full stop.
+        if level and len(text) <= 40 and "。" not in text:
+            return "heading", level
+        return "body", 0
+    size = sorted(sizes)[len(sizes) // 2] if sizes else style.size
+    if style.size and size < 0.92 * style.size:
+        return "caption", 0
+    if front or (page <= 1 and style.size and size >= 1.5 * style.size):
+        return "title", 0
+    if len(text) > 80:
+        return "body", 0
+    return "heading", level or 1
+
+
+def _blocks_from_paragraphs(paras: list[_Para], style: _Style) -> list[Block]:
+    out: list[Block] = []
+    front = True  # page-1 material before the first body paragraph is the title page matter
+    for para in paras:
+        text, boxes, body, sizes = _join(para.lines)
+        page = para.lines[0].page
+        cut = _split_run_in_heading(text, body)
+        pieces = [(0, cut), (cut, len(text))] if cut else [(0, len(text))]
+        for lo, hi in pieces:
+            if lo == hi:
+                continue
+            s = "".join(text[lo:hi]).strip()
+            if not s:
+                continue
+            kind, level = _classify(s, body[lo:hi], sizes[lo:hi], style, page, front and page <= 1)
+            if kind == "body":
+                front = False
+            # Keep text and boxes aligned: strip only the spaces we added (they carry no box) at the ends.
+            t, b = text[lo:hi], boxes[lo:hi]
+            while t and t[0] == " " and b[0] is None:
+                t, b = t[1:], b[1:]
+            while t and t[-1] == " " and b[-1] is None:
+                t, b = t[:-1], b[:-1]
+            out.append(Block(text="".join(t), boxes=list(b), kind=kind, level=level))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- public
+
+
+def document_from_pages(pages: Iterable, path: str = "") -> Document:
+    """A Document from pages of plain char dicts (extract.pdf.PageChars): pure, so tests can feed made-up chars."""
+    page_lines: list[list[Line]] = []
+    heights: list[float] = []
+    warnings: list[str] = []
+    n_pages = 0
+    duplicates = total = 0
+    empty_pages: list[int] = []
+    for page in pages:
+        n_pages += 1
+        chars = _prepare_chars(page.chars, page.width, page.height)
+        chars, dropped = _drop_duplicate_glyphs(chars)
+        duplicates += dropped
+        total += len(chars) + dropped
+        if not chars:
+            empty_pages.append(page.page_number)
+        page_lines.append(_page_lines(chars, page.page_number))
+        heights.append(page.height)
+    if total and duplicates >= max(20, 0.05 * total):
+        warnings.append(
+            f"text layer looks doubled (fake bold): {duplicates} repeated glyphs of {total} dropped"
+        )
+    if n_pages and len(empty_pages) == n_pages:
+        warnings.append("no text layer: the PDF looks scanned (no characters on any page)")
+    elif empty_pages:
+        shown = ", ".join(map(str, empty_pages[:10])) + (" …" if len(empty_pages) > 10 else "")
+        warnings.append(f"{len(empty_pages)} page(s) without text (scanned?): {shown}")
+
+    page_lines = _drop_margins(page_lines, heights)
+    style = _body_style(page_lines)
+    ordered: list[tuple[Line, _Edges]] = []
+    for lines in page_lines:
+        for ln in lines:
+            _mark_body_chars(ln, style)
+        for block in _ordered_blocks(_page_blocks(lines)):
+            ordered.extend((ln, block.edges) for ln in block.lines)
+    paras = _paragraphs(ordered, style)
+    return Document(
+        path=path, n_pages=n_pages, blocks=_blocks_from_paragraphs(paras, style), warnings=warnings
+    )
+
+
+def read_document(path: str | Path, backend: str | None = None, max_pages: int | None = None) -> Document:
+    """Read a PDF into a Document. DocumentError (from extract.pdf) says why a file cannot be read."""
+    from extract import pdf
+
+    kwargs: dict = {"max_pages": max_pages}
+    if backend is not None:
+        kwargs["backend"] = backend
+    return document_from_pages(pdf.iter_pages(path, **kwargs), path=str(path))
 
 
 def document_from_text(text: str, path: str = "") -> Document:
@@ -17,6 +846,10 @@ def document_from_text(text: str, path: str = "") -> Document:
         line = line.strip()
         if not line:
             continue
-        kind = "heading" if re.match(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", line) else "body"
+        kind = (
+            "heading"
+            if re.match(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", line)
+            else "body"
+        )
         blocks.append(Block(text=line, boxes=[None] * len(line), kind=kind))
     return Document(path=path, n_pages=0, blocks=blocks)
