@@ -30,19 +30,25 @@ HEADING_LEVEL_RES = (
     (3, re.compile(r"^\d+[.．、]")),
     (4, re.compile(r"^[（(]\d+[）)]")),
 )
+LIST_ITEM_RE = re.compile(r"^(?:——|[-•·●▪]|[一二三四五六七八九十]+是|[①-⑳]|\d+[.．、)）]|[（(]\d+[）)])")
 # A "heading" block longer than this is a paragraph with a run-in head (（一）强化创新…。提升…): its text
 # does not set the time of the section.
 MAX_HEADING_CHARS = 60
 
 
+UNNUMBERED_LEVEL = 9
+
+
 def heading_level(block: Block) -> int:
-    """The block's level, from the layout when it gives one, else from its numbering (一、 = 1, （一） = 2)."""
-    if block.level:
-        return block.level
+    """The block's level from its numbering (一、 = 1, （一） = 2, 1. = 3, （1） = 4).
+
+    An unnumbered head (a bold lead sentence, a newspaper's two-line head) nests under every numbered one
+    before it, whatever the layout says: it must not end the time of “三、2026年主要任务”.
+    """
     for level, pattern in HEADING_LEVEL_RES:
         if pattern.match(block.text):
             return level
-    return 1
+    return UNNUMBERED_LEVEL
 
 
 def sha256_of(path: str | Path) -> str:
@@ -72,12 +78,21 @@ class _State:
         self.headings: list[tuple[int, str]] = []
         self.passage = False
         self.passage_time: lab.TimeRef | None = None
+        self.lead: lab.TimeRef | None = None
 
     def enter_heading(self, block: Block) -> None:
         level = heading_level(block)
         self.headings = [h for h in self.headings if h[0] < level]
         self.headings.append((level, block.text if len(block.text) <= MAX_HEADING_CHARS else ""))
         self.passage = False
+        self.lead = None
+
+    def enter_paragraph(self, block: Block) -> None:
+        """A paragraph opening with a time (五年来，…) leads the list items (——…, 一是…) that follow it."""
+        if LIST_ITEM_RE.match(block.text):
+            return
+        spans = split_sentences(block.text)
+        self.lead = lab.opening_time(block.text[spans[0][0]:spans[0][1]], self.meta) if spans else None
 
 
 def _figure_text(text: str) -> str:
@@ -99,7 +114,8 @@ def block_figures(block: Block, state: _State) -> list[Figure]:
     for k, (a, b) in enumerate(spans):
         sentence = text[a:b]
         ctx = lab.Context(meta=meta, headings=list(state.headings), before=text[spans[0][0]:a] if k else "",
-                          passage=state.passage, passage_time=state.passage_time)
+                          passage=state.passage, passage_time=state.passage_time,
+                          lead=state.lead if LIST_ITEM_RE.match(text) else None)
         qs = by_sentence.get(k, [])
         if qs:
             for q, label in zip(qs, lab.label_sentence(sentence, qs, ctx, offset=a), strict=True):
@@ -138,6 +154,8 @@ def find_figures(document: Document, meta: DocMeta) -> list[Figure]:
         if block.kind == "heading":
             state.enter_heading(block)
         figures.extend(block_figures(block, state))
+        if block.kind == "body":
+            state.enter_paragraph(block)
     return figures
 
 

@@ -329,6 +329,7 @@ class Metric:
     exclude: list[re.Pattern]
     units: frozenset[str]
     change: str  # required | forbidden | any
+    doctypes: frozenset[str] = frozenset()  # empty: any document
     notes: str = ""
 
 
@@ -345,7 +346,8 @@ def load_taxonomy(path: str | Path = TAXONOMY_FILE) -> tuple[Metric, ...]:
             headline=bool(entry.get("headline")),
             exclude=[re.compile(k) for k in entry.get("exclude") or []],
             units=frozenset(str(u) for u in entry.get("units") or []),
-            change=entry.get("change", "any"), notes=str(entry.get("notes") or "").strip(),
+            change=entry.get("change", "any"), doctypes=frozenset(entry.get("doctypes") or []),
+            notes=str(entry.get("notes") or "").strip(),
         ))
     return tuple(metrics)
 
@@ -364,7 +366,7 @@ def _scope_prefix_re(region: str) -> re.Pattern:
     return re.compile(r"^(?:" + "|".join(sorted(names, key=len, reverse=True)) + r")*")
 
 
-def classify_metric(subject: str, unit: str, is_change: bool, region: str = "",
+def classify_metric(subject: str, unit: str, is_change: bool, region: str = "", doctype: str = "",
                     taxonomy: tuple[Metric, ...] | None = None) -> str:
     """The metric id of a figure, or "" when no taxonomy entry fits (never a guess)."""
     if not subject:
@@ -374,6 +376,8 @@ def classify_metric(subject: str, unit: str, is_change: bool, region: str = "",
     best: tuple[int, int, str] | None = None
     for order, metric in enumerate(taxonomy):
         if unit not in metric.units:
+            continue
+        if doctype and metric.doctypes and doctype not in metric.doctypes:
             continue
         if metric.change == "required" and not is_change:
             continue
@@ -406,6 +410,7 @@ class Context:
     before: str = ""  # earlier sentences of the same paragraph
     passage: bool = False  # inside a list of targets opened by an earlier sentence (…目标是：)
     passage_time: TimeRef | None = None
+    lead: TimeRef | None = None  # opening time of the paragraph that leads a run of list items (——…)
 
 
 @dataclass
@@ -418,7 +423,8 @@ class Labels:
 
 
 def context_time(context: Context) -> TimeRef | None:
-    """Time from an open target passage, the paragraph's opening sentences, the headings (innermost first), covers."""
+    """Time from an open target passage, the paragraph's opening sentences, the lead paragraph of a list,
+    the headings (innermost first), else the catalog's covers."""
     meta = context.meta
     if context.passage and context.passage_time:
         return context.passage_time
@@ -426,6 +432,8 @@ def context_time(context: Context) -> TimeRef | None:
         ref = opening_time(sentence, meta)
         if ref:
             return ref
+    if context.lead:
+        return context.lead
     for _level, heading in reversed(context.headings):
         ref = heading_time(heading, meta)
         if ref:
@@ -515,15 +523,42 @@ def label_sentence(sentence: str, quantities: list[Any], context: Context, offse
         before = sentence[:start]
         refs = [r for pos, r in sentence_refs if pos < start and not (start <= pos < end)]
         time = refs[-1] if refs else base_time
+        if AVERAGE_RE.search(predicates[j]) and time is not None and time.first == time.last:
+            time = span_around(time, sentence_refs, context) or time
+        if time is not None and is_start_value(sentence, start, end):
+            time = TimeRef(time.first - 1, time.first - 1)
         after = sentence[end:end + 8]
         target = (passage_open or is_target_clause(before) or bool(TARGET_AFTER_RE.match(after))
                   or is_future(time, meta))
         unit = _qattr(q, "unit", "") or ""
         is_change = bool(_qattr(q, "change")) or bool(GROWTH_WORD_RE.search(predicates[j]))
-        metric = classify_metric(subjects[j], unit, is_change, meta.region)
+        metric = classify_metric(subjects[j], unit, is_change, meta.region, meta.doctype)
         out.append(Labels(subject=subjects[j], metric=metric, stance="target" if target else "actual",
                           year=time.year if time else None, period=time.period if time else ""))
     return out
+
+
+AVERAGE_RE = re.compile(r"年均|平均每年|年平均")
+START_VALUE_RE = re.compile(r"^[^，。；]{0,8}?(?:增加|提高|提升|上升|增长|扩大|下降|减少|降低|缩小|缩减|跃升|降)(?:到|至)")
+
+
+def span_around(time: TimeRef, sentence_refs: list[tuple[int, TimeRef]], context: Context) -> TimeRef | None:
+    """The multi-year span an average (年均增长5.9%) runs over: one named in the sentence, the paragraph,
+    the list's lead or the headings, ending with ``time``."""
+    candidates = [r for _, r in sentence_refs]
+    for sentence in _sentences_of(context.before):
+        candidates += [r for _, r in time_refs(sentence, context.meta)]
+    if context.lead:
+        candidates.append(context.lead)
+    for _level, heading in context.headings:
+        candidates += [r for _, r in time_refs(heading, context.meta, in_heading=True)]
+    spans = [r for r in candidates if r.first < r.last and r.last == time.last]
+    return spans[-1] if spans else None
+
+
+def is_start_value(sentence: str, start: int, end: int) -> bool:
+    """从X提高到Y: X is the value before the period (the year before its first year)."""
+    return sentence[max(0, start - 1):start] in ("从", "由") and bool(START_VALUE_RE.match(sentence[end:]))
 
 
 def opens_passage(sentence: str) -> bool:
