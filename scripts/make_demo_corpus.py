@@ -410,23 +410,24 @@ def newspaper_pdf(doc: DemoDoc, out: Path) -> None:
     c.drawCentredString(PAPER_W / 2, PAPER_H - 42 * mm, doc.subtitle)
     c.setLineWidth(0.5)
     c.line(left, PAPER_H - 47 * mm, right, PAPER_H - 47 * mm)
-    # Body flows down column 1, then column 2, ... Column height is chosen so the text fills about
-    # three of the four columns: the reader sees a real multi-column page, not one tall column.
+    # Body flows down column 1, then column 2, ...
     col_w = (right - left - GUTTER * (N_COLUMNS - 1)) / N_COLUMNS
     lines: list[str] = []
     for paragraph in doc.paragraphs:
         lines.extend(wrap(paragraph, P_SIZE, col_w, indent=2 * P_SIZE))
         lines.append("")  # paragraph break, dropped at a column top
     col_top = PAPER_H - 55 * mm
-    per_column = max(6, -(-len(lines) // (N_COLUMNS - 1)))
-    col, y, first_in_par = 0, col_top, True
+    text_lines = sum(1 for line in lines if line)
+    per_column = max(4, -(-text_lines // N_COLUMNS))  # balanced columns, as a short article is set
+    col, y, first_in_par, in_column = 0, col_top, True, 0
     c.setFont(FONT, P_SIZE)
     for line in lines:
         if not line:
             first_in_par = True
             continue
-        if y < col_top - per_column * P_LEAD and col < N_COLUMNS - 1:
-            col, y = col + 1, col_top
+        if in_column == per_column and col < N_COLUMNS - 1:
+            col, y, in_column = col + 1, col_top, 0
+        in_column += 1
         x = left + col * (col_w + GUTTER) + (2 * P_SIZE if first_in_par else 0)
         c.drawString(x, y, line)
         y -= P_LEAD

@@ -149,7 +149,9 @@ def document_names(processed: str | Path) -> dict[str, str]:
     except (FileNotFoundError, ImportError, OSError, ValueError):
         return names
     for row in figs.drop_duplicates("doc_id").itertuples():
-        year = published.get(row.doc_id) or _year_in_doc_id(str(row.doc_id))
+        own = getattr(row, "published", None)
+        own = "" if own is None or pd.isna(own) else str(own)
+        year = published.get(row.doc_id) or own or _year_in_doc_id(str(row.doc_id))
         kind = DOCTYPE_NAMES.get(str(row.doctype), "文件")
         names[str(row.doc_id)] = f"{year + '年' if year else ''}{row.region}{kind}"
     return names
@@ -298,7 +300,7 @@ def _safety_writer():
         from extract import safety  # type: ignore[attr-defined]
     except ImportError:
         return None
-    return getattr(safety, "write_csv", None)
+    return getattr(safety, "write_csv_safely", None)
 
 
 def _csv_cell(value: object) -> object:
@@ -559,7 +561,7 @@ def coordinates(adcodes: Iterable[str]) -> dict[str, tuple[float, float]]:
     if lookup is not None:
         for code in wanted:
             try:
-                entry = lookup(code)
+                entry = lookup(adcode=code)
             except Exception:  # a lookup that cannot answer leaves the code to the cpca table
                 entry = None
             lon = _get(entry, "lon", "longitude")
@@ -684,3 +686,66 @@ def figure_table_chart(figures: pd.DataFrame, doc_id: str) -> Chart:
 
 def close(chart: Chart) -> None:
     plt.close(chart.figure)
+
+
+# --- what the notebooks call ------------------------------------------------------------------------
+def _written(chart: Chart, paths: dict[str, Path], **extra) -> dict:
+    return {"title": chart.title, "rows": len(chart.rows), **{k: str(v) for k, v in paths.items()}, **extra}
+
+
+def years_report(p) -> list[dict]:
+    """Draw and save one years chart per metric for params.YearsParams ``p``; returns what was written.
+
+    With no metrics given, every metric with values in at least ``p.min_years`` years is drawn."""
+    table = p.metrics_table
+    names = document_names(p.processed)
+    metrics = list(p.metrics)
+    if not metrics:
+        rows = select(table, None, p.regions, p.years, p.stance)
+        rows = rows[~rows["period"].map(is_span) & rows["metric"].notna()]
+        counts = rows.groupby("metric")["year"].nunique()
+        metrics = sorted(counts[counts >= p.min_years].index)
+        if not metrics:
+            raise ValueError(f"no metric has values in {p.min_years}+ years for these regions/years "
+                             f"(metrics present: {', '.join(sorted(table['metric'].dropna().unique())) or 'none'})")
+    written = []
+    for metric in metrics:
+        chart = years_chart(table, metric, p.regions, p.years, p.stance, names)
+        written.append(_written(chart, save_chart(chart, p.figures, f"{p.name}_{metric}"), metric=metric))
+        close(chart)
+    return written
+
+
+def region_rows(p) -> pd.DataFrame:
+    """Rows of params.RegionsParams ``p``'s metric limited to its admin levels and parent region."""
+    from extract.params import children_of
+
+    rows = p.metrics_table[p.metrics_table["metric"] == p.metric]
+    if p.admin_level:
+        rows = rows[rows["admin_level"].isin(p.admin_level)]
+    if p.parent_adcode:
+        rows = rows[children_of(rows, p.parent_adcode)]
+    return rows
+
+
+def regions_report(p) -> list[dict]:
+    """Ranked bars and the longitude/latitude placement for params.RegionsParams ``p``."""
+    rows = region_rows(p)
+    if rows.empty:
+        where = f" in {p.parent}" if p.parent else ""
+        levels = f" at level {', '.join(p.admin_level)}" if p.admin_level else ""
+        raise ValueError(f"no values of metric {p.metric!r}{where}{levels}")
+    names = document_names(p.processed)
+    regions = list(dict.fromkeys(rows["region"].dropna()))
+    written = []
+    chart = regions_chart(rows, p.metric, p.year, regions, p.stance, names)
+    written.append(_written(chart, save_chart(chart, p.figures, f"{p.name}_{p.metric}_ranked"), kind="ranked"))
+    close(chart)
+    try:
+        chart = placement_chart(rows, p.metric, p.year, regions, p.stance, names)
+    except ValueError as exc:  # no coordinates: the ranked chart still stands
+        written.append({"title": f"no placement chart: {exc}", "rows": 0})
+    else:
+        written.append(_written(chart, save_chart(chart, p.figures, f"{p.name}_{p.metric}_map"), kind="map"))
+        close(chart)
+    return written

@@ -1,0 +1,349 @@
+"""Validate notebook parameters: plain data in, clear one-line errors out.
+
+Papermill injects parameters as literals and only *warns* about names a notebook does not declare, and
+`papermill -p metrics '["gdp_growth"]'` passes the list as a string. The notebooks therefore call these
+helpers in the cell right after their `parameters` cell. Nothing here evaluates code: strings that look
+like lists are read with a JSON/YAML *data* parser, never `eval`.
+
+Every failure raises ParameterError whose message is one line naming the parameter, what was expected and
+what was given — for unknown names, the close matches (difflib).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from extract import config
+
+STANCES = ("actual", "target", "both")
+ADMIN_LEVELS = ("nation", "province", "city", "county")
+
+
+class ParameterError(ValueError):
+    """A notebook parameter that is not usable; str(err) is one line."""
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _type_name(value: object) -> str:
+    return type(value).__name__
+
+
+# --- types ------------------------------------------------------------------------------------------
+def as_text(name: str, value: object, allow_empty: bool = True) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ParameterError(f"parameter {name}: expected text, got {_type_name(value)} {_show(value)}")
+    value = value.strip()
+    if not value and not allow_empty:
+        raise ParameterError(f"parameter {name}: must not be empty")
+    return value
+
+
+def as_list(name: str, value: object, item: type = str) -> list:
+    """A list parameter. Accepts a list, a string holding a JSON/YAML list ('["a","b"]', as papermill -p
+    passes it), a comma-separated string ("a,b"), a single scalar, or None/""/[] for "none given"."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                value = yaml.safe_load(text)  # data only: safe_load builds lists/str/int, never objects
+            except yaml.YAMLError as exc:
+                raise ParameterError(f"parameter {name}: cannot read {_show(text)} as a list "
+                                     f"({str(exc).splitlines()[0]})") from None
+        else:
+            value = [part.strip() for part in re.split(r"[,，、]", text) if part.strip()]
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = [value]
+    if isinstance(value, tuple):
+        value = list(value)
+    if not isinstance(value, list):
+        raise ParameterError(f"parameter {name}: expected a list of {item.__name__}, got {_type_name(value)} "
+                             f"{_show(value)}")
+    return [_as_item(name, v, item) for v in value]
+
+
+def _as_item(name: str, value: object, item: type):
+    if item is int:
+        if isinstance(value, bool):
+            raise ParameterError(f"parameter {name}: expected whole numbers, got {_show(value)}")
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and re.fullmatch(r"\s*\d{1,6}\s*", value):
+            return int(value)
+        raise ParameterError(f"parameter {name}: expected whole numbers, got {_type_name(value)} {_show(value)}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value) if not isinstance(value, float) else str(int(value)) if value.is_integer() else str(value)
+    if not isinstance(value, str):
+        raise ParameterError(f"parameter {name}: expected text items, got {_type_name(value)} {_show(value)}")
+    return value.strip()
+
+
+def as_year(name: str, value: object, allow_latest: bool = True) -> int | str:
+    """A year (2024, "2024") or, when allowed, "latest" (each region's most recent year)."""
+    if allow_latest and (value is None or value == "" or value == "latest"):
+        return "latest"
+    if isinstance(value, bool):
+        raise ParameterError(f"parameter {name}: expected a year like 2024, got {_show(value)}")
+    if isinstance(value, int) and 1900 <= value <= 2100:
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*(19|20)\d\d\s*", value):
+        return int(value)
+    hint = ' or "latest"' if allow_latest else ""
+    raise ParameterError(f"parameter {name}: expected a year like 2024{hint}, got {_type_name(value)} {_show(value)}")
+
+
+def as_year_range(name: str, value: object) -> list[int]:
+    """[] (all years), [first, last], or the text "2015-2024"."""
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*[-–]\s*\d{4}\s*", value):
+        value = [int(y) for y in re.findall(r"\d{4}", value)]
+    years = as_list(name, value, int)
+    if len(years) not in (0, 1, 2) or any(not 1900 <= y <= 2100 for y in years):
+        raise ParameterError(f"parameter {name}: expected [] or [first, last] years like [2015, 2024], "
+                             f"got {_show(value)}")
+    if len(years) == 2 and years[0] > years[1]:
+        raise ParameterError(f"parameter {name}: first year {years[0]} is after last year {years[1]}")
+    return years
+
+
+def as_choice(name: str, value: object, choices: Sequence[str]) -> str:
+    text = as_text(name, value)
+    if text not in choices:
+        raise ParameterError(f"parameter {name}: {_show(text)} is not one of {', '.join(choices)}"
+                             + _did_you_mean(text, choices))
+    return text
+
+
+def as_bool(name: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ParameterError(f"parameter {name}: expected True or False, got {_type_name(value)} {_show(value)}")
+
+
+# --- known names ------------------------------------------------------------------------------------
+def _did_you_mean(word: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(known), n=3, cutoff=0.5)
+    return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
+def check_known(name: str, values: Iterable[str], known: Iterable[str], what: str) -> None:
+    """Fail on the first value not in ``known``, listing close matches and, when short, all known values."""
+    known = sorted({str(k) for k in known if isinstance(k, str) and k})
+    for value in values:
+        if value not in known:
+            listing = f"; known: {', '.join(known)}" if len(known) <= 12 else f"; {len(known)} known {what}s"
+            raise ParameterError(f"parameter {name}: unknown {what} {_show(value)}"
+                                 f"{_did_you_mean(value, known)}{listing}")
+
+
+def resolve_regions(name: str, regions: list[str], table: pd.DataFrame) -> list[str]:
+    """Region names or adcodes -> names as they appear in the table; unknown ones fail with close matches."""
+    names = set(table["region"].dropna().astype(str))
+    by_code = dict(zip(table["adcode"].dropna().astype(str), table.loc[table["adcode"].notna(), "region"],
+                       strict=False))
+    resolved = []
+    for region in regions:
+        if region in names:
+            resolved.append(region)
+        elif region in by_code:
+            resolved.append(str(by_code[region]))
+        else:
+            check_known(name, [region], names | set(by_code), "region")
+    return resolved
+
+
+def resolve_dir(name: str, value: object, default: Path, must_exist: bool = True) -> Path:
+    """A folder parameter; "" means the project's default folder (works from any working directory)."""
+    text = as_text(name, value)
+    path = Path(text).expanduser() if text else default
+    if must_exist and not path.is_dir():
+        raise ParameterError(f"parameter {name}: folder {str(path)!r} does not exist")
+    return path.resolve()
+
+
+def chart_name(name: str, value: object) -> str:
+    text = as_text(name, value, allow_empty=False)
+    if not re.fullmatch(r"[A-Za-z0-9_][\w.\-]*", text):
+        raise ParameterError(f"parameter {name}: {_show(text)} must be a file name (letters, digits, . _ -)")
+    return text
+
+
+# --- the notebooks' parameter sets ------------------------------------------------------------------
+@dataclass
+class Common:
+    processed: Path
+    figures: Path
+    metrics_table: pd.DataFrame = field(repr=False)
+
+
+def common(processed: object, figures: object) -> Common:
+    from extract import plots
+
+    processed_dir = resolve_dir("processed", processed, config.PROCESSED_DIR)
+    if not (processed_dir / "metrics.csv").is_file():
+        raise ParameterError(f"parameter processed: {processed_dir} has no metrics.csv "
+                             f"(run `reviewfigs run --out {processed_dir}` first)")
+    figures_dir = resolve_dir("figures", figures, config.FIGURES_DIR, must_exist=False)
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    return Common(processed_dir, figures_dir, plots.load_metrics(processed_dir))
+
+
+@dataclass
+class YearsParams(Common):
+    regions: list[str] = field(default_factory=list)
+    metrics: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    stance: str = "both"
+    name: str = "years"
+    min_years: int = 1
+
+
+def years_params(processed: object = "", figures: object = "", regions: object = None, metrics: object = None,
+                 years: object = None, stance: object = "both", name: object = "years",
+                 min_years: object = 1) -> YearsParams:
+    """Parameters of 02_compare_years. metrics=[] means every metric with yearly values."""
+    base = common(processed, figures)
+    table = base.metrics_table
+    region_list = resolve_regions("regions", as_list("regions", regions), table)
+    metric_list = as_list("metrics", metrics)
+    check_known("metrics", metric_list, table["metric"].dropna().astype(str), "metric")
+    if isinstance(min_years, bool) or not isinstance(min_years, int) or min_years < 1:
+        raise ParameterError(f"parameter min_years: expected a whole number >= 1, got {_show(min_years)}")
+    return YearsParams(base.processed, base.figures, table, region_list, metric_list,
+                       as_year_range("years", years), as_choice("stance", stance, STANCES),
+                       chart_name("name", name), min_years)
+
+
+@dataclass
+class RegionsParams(Common):
+    metric: str = ""
+    year: int | str = "latest"
+    admin_level: list[str] = field(default_factory=list)
+    parent: str = ""
+    parent_adcode: str = ""
+    stance: str = "actual"
+    name: str = "regions"
+
+
+def regions_params(processed: object = "", figures: object = "", metric: object = "", year: object = "latest",
+                   admin_level: object = None, parent: object = "", stance: object = "actual",
+                   name: object = "regions") -> RegionsParams:
+    """Parameters of 03_compare_regions: one metric, a year (or "latest"), which regions."""
+    base = common(processed, figures)
+    table = base.metrics_table
+    metric_name = as_text("metric", metric, allow_empty=False)
+    check_known("metric", [metric_name], table["metric"].dropna().astype(str), "metric")
+    levels = as_list("admin_level", admin_level)
+    for level in levels:
+        as_choice("admin_level", level, ADMIN_LEVELS)
+    parent_name = as_text("parent", parent)
+    parent_code = ""
+    if parent_name:
+        parent_code = _parent_adcode(parent_name)
+    return RegionsParams(base.processed, base.figures, table, metric_name, as_year("year", year), levels,
+                         parent_name, parent_code, as_choice("stance", stance, STANCES), chart_name("name", name))
+
+
+def _parent_adcode(parent: str) -> str:
+    """The adcode of a parent region (name or code), through the gazetteer."""
+    if re.fullmatch(r"\d{6}", parent):
+        return parent
+    from extract import gazetteer
+
+    try:
+        place = gazetteer.lookup(name=parent)
+    except Exception as exc:  # the gazetteer's own one-line reason (unknown or ambiguous)
+        raise ParameterError(f"parameter parent: {str(exc).splitlines()[0]}") from None
+    return str(place.adcode)
+
+
+def children_of(table: pd.DataFrame, parent_adcode: str) -> pd.Series:
+    """True for rows whose region lies inside the parent (adcode prefix: 33 province, 3307 city)."""
+    prefix = parent_adcode.rstrip("0")
+    if len(prefix) % 2:  # keep whole two-digit levels: 330700 -> 3307, 330000 -> 33
+        prefix += "0"
+    codes = table["adcode"].astype("string").fillna("")
+    return codes.str.startswith(prefix) & (codes != parent_adcode)
+
+
+@dataclass
+class DocumentParams(Common):
+    doc_id: str = ""
+    pdf: Path | None = None
+    pages: list[int] = field(default_factory=list)
+    max_pages: int = 3
+    raw: Path | None = None
+
+
+def document_params(processed: object = "", figures: object = "", doc_id: object = "", pdf: object = "",
+                    pages: object = None, max_pages: object = 3, raw: object = "") -> DocumentParams:
+    """Parameters of 01_explore_document: a doc_id of the processed tables, or a PDF path.
+
+    With neither, the document with the most figures is shown (so the notebook runs on any corpus)."""
+    doc = as_text("doc_id", doc_id)
+    pdf_text = as_text("pdf", pdf)
+    page_list = as_list("pages", pages, int)
+    if isinstance(max_pages, bool) or not isinstance(max_pages, int) or not 1 <= max_pages <= 50:
+        raise ParameterError(f"parameter max_pages: expected a whole number 1-50, got {_show(max_pages)}")
+    figures_dir = resolve_dir("figures", figures, config.FIGURES_DIR, must_exist=False)
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    raw_dir = resolve_dir("raw", raw, config.RAW_DIR, must_exist=False)
+    if pdf_text:
+        pdf_path = Path(pdf_text).expanduser().resolve()
+        if not pdf_path.is_file():
+            raise ParameterError(f"parameter pdf: file {pdf_text!r} does not exist")
+        if pdf_path.suffix.lower() != ".pdf":
+            raise ParameterError(f"parameter pdf: {pdf_text!r} is not a .pdf file")
+        empty = pd.DataFrame(columns=["metric", "region", "adcode", "doc_id"])
+        return DocumentParams(Path(), figures_dir, empty, doc or pdf_path.stem, pdf_path, page_list, max_pages,
+                              raw_dir)
+    base = common(processed, figures)
+    from extract import plots
+
+    figures_table = plots.load_figures(base.processed)
+    known = figures_table["doc_id"].dropna().astype(str)
+    if not doc:
+        if known.empty:
+            raise ParameterError(f"parameter doc_id: {base.processed} has no figures at all")
+        doc = known.value_counts().index[0]
+    check_known("doc_id", [doc], known, "doc_id")
+    return DocumentParams(base.processed, base.figures, base.metrics_table, doc, None, page_list, max_pages,
+                          raw_dir)
+
+
+def declared_parameters(notebook: str | Path) -> dict[str, str]:
+    """name -> default source text of a notebook's `parameters` cell (papermill's own reader)."""
+    import papermill
+
+    info = papermill.inspect_notebook(str(notebook))
+    return {name: str(p.get("default", "")) for name, p in info.items()}
+
+
+def check_parameter_names(notebook: str | Path, parameters: dict) -> None:
+    """Unknown parameter names fail (papermill itself would only warn and ignore them)."""
+    declared = declared_parameters(notebook)
+    for key in parameters:
+        if key not in declared:
+            raise ParameterError(f"parameter {key}: {Path(notebook).name} has no such parameter"
+                                 f"{_did_you_mean(key, declared)}; it takes {', '.join(declared)}")
+
+
+def to_json(parameters: dict) -> str:
+    """Parameters as one line of JSON (for messages and the report cache key)."""
+    return json.dumps(parameters, ensure_ascii=False, sort_keys=True, default=str)

@@ -1,0 +1,215 @@
+"""`reviewfigs show DOC_ID|FILE.pdf [--page N] [--out PNG]`: draw a page with every figure boxed.
+
+For auditing extraction by eye: each figure found on the page gets a box (pdfplumber's
+``page.to_image().draw_rects()``), classified figures in blue, unclassified ones in orange.
+
+Many Chinese PDFs use fonts that are not embedded (the demo corpus's STSong-Light, SimSun in office
+exports); a renderer without those fonts on the system draws nothing for them. When a page uses such fonts,
+the text is redrawn from the PDF's own text layer with Noto Sans CJK, so the boxes always sit on readable
+text. The image is the page only: nothing else from the PDF is copied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pdfplumber
+from PIL import Image, ImageDraw, ImageFont
+
+from extract import config
+from extract.model import DocMeta, DocumentError
+
+CLASSIFIED = {"stroke": (31, 95, 139, 230), "fill": (31, 95, 139, 40)}
+UNCLASSIFIED = {"stroke": (217, 95, 2, 230), "fill": (217, 95, 2, 40)}
+DEFAULT_RESOLUTION = 110
+
+
+class ShowError(ValueError):
+    """One-line reason why a page cannot be shown."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", metavar="DOC_ID|FILE.pdf", help="a doc_id of the processed tables or a PDF file")
+    parser.add_argument("--page", type=int, default=None, help="1-based page (default: the page with most figures)")
+    parser.add_argument("--out", default=None, help="PNG to write (default: figures/show/DOC_ID-pN.png)")
+    parser.add_argument("--processed", default=str(config.PROCESSED_DIR), help="processed tables (default processed/)")
+    parser.add_argument("--raw", default=str(config.RAW_DIR), help="catalog folder to find DOC_ID's PDF (default raw/)")
+    parser.add_argument("--resolution", type=int, default=DEFAULT_RESOLUTION, help="pixels per inch (default 110)")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    try:
+        pdf_path, doc_id, figs = locate(args.target, Path(args.processed), Path(args.raw))
+        page = args.page or busiest_page(figs)
+        out = Path(args.out) if args.out else config.FIGURES_DIR / "show" / f"{doc_id}-p{page}.png"
+        n = draw_page(pdf_path, figs, page, out, args.resolution)
+    except (ShowError, DocumentError) as err:
+        print(f"reviewfigs show: {args.target}: {err}", file=sys.stderr)
+        return 1
+    print(f"{out}: page {page} of {pdf_path.name}, {n} figure(s) boxed")
+    return 0
+
+
+def locate(target: str, processed: Path, raw: Path) -> tuple[Path, str, pd.DataFrame]:
+    """(PDF path, doc_id, its figures) for a doc_id of the processed tables or a PDF file."""
+    as_file = Path(target)
+    if target.lower().endswith(".pdf"):
+        if not as_file.is_file():
+            raise ShowError("file not found")
+        return as_file, _safe_stem(as_file.stem), figures_of_file(as_file, processed)
+    figs = _processed_figures(processed)
+    if figs is None:
+        raise ShowError(f"no processed tables in {processed} (run `reviewfigs run` first, or give a PDF file)")
+    mine = figs[figs["doc_id"] == target]
+    if mine.empty:
+        import difflib
+
+        close = difflib.get_close_matches(target, sorted(figs["doc_id"].dropna().unique()), n=3, cutoff=0.5)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise ShowError(f"unknown doc_id{hint}")
+    return pdf_of(target, mine, raw), _safe_stem(target), mine
+
+
+def _safe_stem(name: str) -> str:
+    # Output names come from doc_ids or file names: keep them to one plain path component.
+    return re.sub(r"[^\w.\-]", "_", name).lstrip(".") or "document"
+
+
+def _processed_figures(processed: Path) -> pd.DataFrame | None:
+    path = processed / "figures.parquet"
+    return pd.read_parquet(path) if path.is_file() else None
+
+
+def pdf_of(doc_id: str, figs: pd.DataFrame, raw: Path) -> Path:
+    """The PDF of a doc_id: the catalog in ``raw`` first (it names the file), else the figures' file column."""
+    catalog = raw / "catalog.csv"
+    if catalog.is_file():
+        cat = pd.read_csv(catalog, dtype=str, keep_default_na=False)
+        row = cat[cat["doc_id"] == doc_id]
+        if not row.empty:
+            path = (raw / row["file"].iloc[0]).resolve()
+            if path.is_file():
+                return path
+    for name in figs.get("file", pd.Series(dtype=str)).dropna().unique():
+        for path in (Path(name), raw / name):
+            if path.is_file():
+                return path
+    raise ShowError(f"cannot find the PDF of {doc_id} (give --raw, the folder of its catalog)")
+
+
+def figures_of_file(path: Path, processed: Path) -> pd.DataFrame:
+    """Figures of a PDF: from the processed tables when its checksum is there, else extracted now."""
+    from extract.figures import catalog_meta, extract_pdf, sha256_of
+
+    figs = _processed_figures(processed)
+    if figs is not None and "sha256" in figs:
+        mine = figs[figs["sha256"] == sha256_of(path)]
+        if not mine.empty:
+            return mine
+    found = extract_pdf(path, catalog_meta(path) or DocMeta())
+    return pd.DataFrame([f.to_dict() for f in found])
+
+
+def busiest_page(figs: pd.DataFrame) -> int:
+    if figs.empty or figs["page"].dropna().empty:
+        return 1
+    return int(figs["page"].dropna().astype(int).value_counts().index[0])
+
+
+def pages_with_figures(figs: pd.DataFrame) -> list[int]:
+    return sorted({int(p) for p in figs["page"].dropna()}) if not figs.empty else []
+
+
+# Fonts every PDF renderer has built in: never missing, never redrawn.
+STANDARD_FONTS = re.compile(r"^(Courier|Helvetica|Times|Symbol|ZapfDingbats)", re.I)
+
+
+def embedded_fonts(page) -> tuple[set[str], bool]:
+    """(names of the page's embedded fonts, whether some non-standard font is not embedded)."""
+    from pdfminer.pdftypes import resolve1
+
+    embedded: set[str] = set()
+    some_missing = False
+    resources = resolve1(page.page_obj.resources) or {}
+    fonts = resolve1(resources.get("Font")) or {}
+    for ref in fonts.values():
+        font = resolve1(ref) or {}
+        parts = [font] + [resolve1(child) or {} for child in resolve1(font.get("DescendantFonts")) or []]
+        names = {_name(part.get("BaseFont")) for part in parts} - {""}
+        has_file = any(isinstance(d, dict) and any(k in d for k in ("FontFile", "FontFile2", "FontFile3"))
+                       for d in (resolve1(part.get("FontDescriptor")) for part in parts))
+        if has_file:
+            embedded |= names
+        elif not all(STANDARD_FONTS.match(n) for n in names):
+            some_missing = True
+    return embedded, some_missing
+
+
+def _name(value) -> str:
+    from pdfminer.pdftypes import resolve1
+
+    value = resolve1(value)
+    return "" if value is None else getattr(value, "name", str(value)).lstrip("/")
+
+
+def _redraw_text(image, page, embedded: set[str]) -> None:
+    """Draw the characters of not-embedded, non-standard fonts onto the rendered page, from the text layer."""
+    from extract.plots import cjk_font_path
+
+    scale = image.resolution / 72
+    draw = ImageDraw.Draw(image.annotated)
+    cache: dict[int, ImageFont.FreeTypeFont] = {}
+    for char in page.chars:
+        font = char.get("fontname", "")
+        if font in embedded or STANDARD_FONTS.match(font.split("+")[-1]):
+            continue
+        px = max(6, round(char["size"] * scale))
+        if px not in cache:
+            cache[px] = ImageFont.truetype(str(cjk_font_path()), px, index=2)  # face 2: Simplified Chinese
+        box = (char["x0"] * scale, char["top"] * scale, char["x1"] * scale, char["bottom"] * scale)
+        # The renderer may have drawn a substitute glyph (digits, Latin) here: blank it, then redraw.
+        draw.rectangle(box, fill=(255, 255, 255))
+        draw.text(box[:2], char["text"], font=cache[px], fill=(0, 0, 0))
+
+
+def draw_page(pdf_path: Path, figs: pd.DataFrame, page_number: int, out: Path,
+              resolution: int = DEFAULT_RESOLUTION) -> int:
+    """Write ``out`` (PNG): the page with every figure on it boxed. Returns how many figures were boxed."""
+    try:
+        pdf = pdfplumber.open(pdf_path)
+    except Exception as exc:
+        raise ShowError(f"cannot open PDF: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    with pdf:
+        if not 1 <= page_number <= len(pdf.pages):
+            raise ShowError(f"page {page_number} does not exist (the PDF has {len(pdf.pages)} pages)")
+        page = pdf.pages[page_number - 1]
+        image = page.to_image(resolution=resolution)
+        embedded, some_missing = embedded_fonts(page)
+        if some_missing:
+            _redraw_text(image, page, embedded)
+        on_page = figs[(figs["page"] == page_number)].dropna(subset=["x0", "top", "x1", "bottom"]) \
+            if not figs.empty else figs
+        metric = on_page["metric"].fillna("") if "metric" in on_page else pd.Series("", index=on_page.index)
+        for style, part in ((CLASSIFIED, on_page[metric != ""]), (UNCLASSIFIED, on_page[metric == ""])):
+            rects = [(r.x0 - 1, r.top - 1, r.x1 + 1, r.bottom + 1) for r in part.itertuples()]
+            if rects:
+                image.draw_rects(rects, stroke=style["stroke"], fill=style["fill"], stroke_width=2)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.tmp")
+        try:
+            image.annotated.convert("RGB").save(tmp, format="PNG", optimize=True)
+            tmp.replace(out)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return len(on_page)
+
+
+def thumbnail(png: Path, width: int = 480) -> Image.Image:
+    """A small copy of a page image for notebooks (the full-size PNG stays a file)."""
+    with Image.open(png) as im:
+        ratio = width / im.width
+        return im.resize((width, round(im.height * ratio)))
