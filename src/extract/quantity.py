@@ -131,7 +131,6 @@ _ASCII_LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 _TITLE_RE = re.compile(r"《[^《》]{0,80}》|〈[^〈〉]{0,80}〉")
 _QUOTE_RE = re.compile(r"“[^“”]{1,16}”|「[^「」]{1,16}」|‘[^‘’]{1,16}’|\"[^\"]{1,16}\"")
 _YEAR_SUFFIX_RE = re.compile(r"年|年度")
-_VAGUE_BEFORE = frozenset("数几上成")  # 数百 几十 上千 成千
 _RANK_UNITS = frozenset({"名", "位"})
 _LIST_JOINERS = ("、", "和", "与", "及")
 
@@ -174,7 +173,7 @@ def _make_candidate(m: re.Match) -> _Cand | None:
     if num[0] in _CN_NUMERAL_CHARS:
         kind = "cn"
         cv = cn_value(num)
-        mag = None if cv is None else Decimal(cv)
+        mag = None if cv is None else Decimal(cv) * SCALES.get(scale, 1)
     elif any(ch in "亿万千百十" for ch in num):
         kind, mag = "arabic", _mixed_value(num, scale)  # the scale applies to the lower part only
         scale = scale or "万"  # marks the figure as scaled: "1万6千" is not a bare code
@@ -253,7 +252,8 @@ def _year_duration_context(text: str, c: _Cand) -> tuple[int, int] | None:
     ok = False
     for w in ("连续", "过去", "今后", "未来", "近", "这", "用", "历时", "经过"):
         if before.endswith(w) and not c.pre:
-            start = c.num_start - len(w)
+            if w in ("连续", "过去", "今后", "未来"):  # part of the phrase: 连续三年, 过去五年
+                start = c.num_start - len(w)
             ok = True
             break
     if c.pre == "近" or c.kind == "arabic" and "." in c.num:
@@ -338,14 +338,14 @@ def _reject_chinese(text: str, c: _Cand, before: str, quotes) -> str:
         return "zero"  # 零突破, 〇
     if _digit_string(c.num):
         return "digit string"  # 二〇二一年, 三五年, 十四五-like
+    if (before and before in "数几") or (before == "上" and c.num[0] in "百千"):
+        return "vague"  # 数百, 几十, 上千; not 完成两件 or 线上两场
     if c.num in ("百", "千", "万") and not (c.mid or c.suf or c.pre):
         return "idiom"  # 百年, 千年, 百家: a bare 百/千 counts only when qualified (千余人次, 近千人)
     if not unit and c.pre != "百分之":
         return "no measure word"  # Chinese numerals count only with a measure word: 四方集团, 五金, 周三
     if unit in CN_EXCLUDED_UNITS:
         return "phase or idiom"  # 二期, 两头, 四处
-    if before in _VAGUE_BEFORE:
-        return "vague"  # 数百, 几十, 上千, 成千
     if _inside(quotes, c.start, c.end):
         return "slogan"  # “四个意识”, “两个维护”: Chinese numerals in short quoted phrases
     if _slogan_neighbour(text, c):
