@@ -143,12 +143,16 @@ def time_refs(text: str, meta: DocMeta, in_heading: bool = False) -> list[tuple[
     return refs
 
 
+MAX_OPENING_OFFSET = 6  # “在刚刚过去的2025年，” still opens with its year
+
+
 # A sentence that opens with a time sets the time of the rest of its paragraph (“2025年，…” “五年来，…”).
 def opening_time(sentence: str, meta: DocMeta) -> TimeRef | None:
-    refs = time_refs(sentence, meta)
-    if refs and refs[0][0] <= 3:
-        return refs[0][1]
-    return None
+    """The time named in the sentence's first clause (“2025年是…”, “刚刚过去的2017年，”), if any."""
+    first_clause = re.split(r"[，,；;：:。！？]", sentence, maxsplit=1)[0]
+    refs = time_refs(first_clause, meta)
+    # near the start: “我们完成了2024年确定的任务” names a year in passing
+    return refs[0][1] if refs and refs[0][0] <= MAX_OPENING_OFFSET else None
 
 
 def heading_time(heading: str, meta: DocMeta) -> TimeRef | None:
@@ -206,6 +210,7 @@ LEADING_RE = re.compile(
 )
 # Adverbs after which the counted thing starts (“各级人大代表…共|进站接访群众”).
 AGENT_BOUNDARY_RE = re.compile(r"(?:(?<!公)共(?!同|享|建|产|识|赢|性|计)|累计|先后|已经|(?<!而|业|早)已|成功|共计|总计)")
+SCOPE_VERB_RE = re.compile(r"^((?:全|我|本)[省市县区州国]|全年|全社会)?(?:累计)?(?:实现|完成)(?=.)")
 # Where a predicate starts inside a phrase (地区生产总值|连续迈上…): the topic ends there.
 TOPIC_END_RE = re.compile(r"连续|首次|分别|同比|比上年|较上年|年均|累计|达到|突破|迈上|跃上|站上|增长|下降|提高")
 # Verbs that begin a counted activity; text of 3+ characters before one is its agent (“协助上级人大|开展立法调研”).
@@ -246,6 +251,8 @@ def trim_subject(text: str) -> str:
     """Drop leading connectives and the agent of an activity, and a predicate left inside: keep what is
     counted."""
     text = LEADING_RE.sub("", text.strip())
+    # 全县实现地区生产总值 / 全年完成固定资产投资: the verb between scope and measure is not counted
+    text = SCOPE_VERB_RE.sub(r"\1", text)
     m = TOPIC_END_RE.search(text)
     if m and m.start() >= 2:
         text = text[: m.start()]
@@ -506,7 +513,8 @@ def label_sentence(sentence: str, quantities: list[Any], context: Context, offse
             items = split_list_subject(phrase, len(members)) if len(members) > 1 else None
             for idx, j in enumerate(members):
                 topics[j] = items[idx] if items else phrase
-        elif previous_group:
+        elif previous_group and (predicate or raw.strip().startswith(("、", "和", "及"))):
+            # “5.3万亿元、增长5.5%” / “…，增长4.2%、5.3%”: what grew is what the clause before counted
             prev = [topics[j] for j in previous_group]
             for idx, j in enumerate(members):
                 topics[j] = prev[idx] if len(prev) == len(members) else prev[0]

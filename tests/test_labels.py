@@ -1,0 +1,217 @@
+"""extract.labels: subject, metric, stance, year and period of the figures of one sentence.
+
+Table-driven on real sentences of the kinds the project reads (政府工作报告, 人大常委会工作报告/综述,
+统计公报), through the real quantity grammar.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.labels import (
+    Context,
+    TimeRef,
+    classify_metric,
+    heading_time,
+    label_sentence,
+    opens_passage,
+    passage_continues,
+    plan_span,
+    split_list_subject,
+    time_refs,
+)
+from extract.model import DocMeta
+from extract.quantity import find_quantities
+
+PROVINCE_2026 = DocMeta(region="浙江省", published=2026, covers="2025", doctype="gov-report")
+NATION_2016 = DocMeta(region="中华人民共和国", published=2016, covers="2015", doctype="gov-report")
+NPC_REVIEW = DocMeta(region="永康市", published=2021, covers="2017-2021", doctype="npc-review")
+BULLETIN = DocMeta(region="东阳市", published=2025, covers="2024", doctype="stats-bulletin")
+
+
+def labelled(sentence: str, meta: DocMeta, headings=(), before: str = "") -> dict[str, tuple]:
+    """{figure text: (subject, metric, stance, year, period)} for every figure of the sentence."""
+    quantities = find_quantities(sentence)
+    labels = label_sentence(sentence, quantities, Context(meta=meta, headings=list(headings), before=before))
+    return {q.text: (lab.subject, lab.metric, lab.stance, lab.year, lab.period) for q, lab in zip(quantities, labels, strict=True)}
+
+
+CASES = [
+    # growth of a level stated just before: the subject is what grew, not 增长
+    ("全省地区生产总值5.3万亿元、增长5.5%，规上工业增加值增长9.4%。", PROVINCE_2026, {
+        "5.3万亿元": ("全省地区生产总值", "gdp", "actual", 2025, "2025"),
+        "5.5%": ("全省地区生产总值", "gdp_growth", "actual", 2025, "2025"),
+        "9.4%": ("规上工业增加值", "", "actual", 2025, "2025"),
+    }),
+    # distributive lists: one subject per figure
+    ("城镇、农村常住居民人均可支配收入分别增长4.4%、5.9%。", PROVINCE_2026, {
+        "4.4%": ("城镇常住居民人均可支配收入", "urban_income_growth", "actual", 2025, "2025"),
+        "5.9%": ("农村常住居民人均可支配收入", "rural_income_growth", "actual", 2025, "2025"),
+    }),
+    ("城镇和农村居民人均可支配收入分别增长4.3%、5.5%。", PROVINCE_2026, {
+        "4.3%": ("城镇居民人均可支配收入", "urban_income_growth", "actual", 2025, "2025"),
+        "5.5%": ("农村居民人均可支配收入", "rural_income_growth", "actual", 2025, "2025"),
+    }),
+    ("城乡居民人均可支配收入分别达6.9万元、3.4万元，增长4.2%、5.3%。", PROVINCE_2026, {
+        "6.9万元": ("城镇居民人均可支配收入", "urban_income", "actual", 2025, "2025"),
+        "3.4万元": ("农村居民人均可支配收入", "rural_income", "actual", 2025, "2025"),
+        "4.2%": ("城镇居民人均可支配收入", "urban_income_growth", "actual", 2025, "2025"),
+        "5.3%": ("农村居民人均可支配收入", "rural_income_growth", "actual", 2025, "2025"),
+    }),
+    # targets: an opener, a cue verb, a figure followed by 的预期目标; 今年 resolves against published
+    ("今年经济社会发展的主要预期目标是：全省地区生产总值增长5%左右，在实际工作中努力争取更好结果；", PROVINCE_2026, {
+        "5%左右": ("全省地区生产总值", "gdp_growth", "target", 2026, "2026"),
+    }),
+    ("确保城镇新增就业100万人以上，零就业家庭动态清零。", PROVINCE_2026, {
+        "100万人以上": ("城镇新增就业", "urban_jobs_new", "target", 2025, "2025"),
+    }),
+    # 目标 after the figure, as what was beaten, is no target cue
+    ("城镇新增就业1312万人，超过全年预期目标。", NATION_2016, {
+        "1312万人": ("城镇新增就业", "urban_jobs_new", "actual", 2015, "2015"),
+    }),
+    # people's congress activities: the activity is the subject, the agent is dropped; 五年来 is the span
+    ("开展法律法规执法检查15次，协助上级人大开展立法调研36次。", NPC_REVIEW, {
+        "15次": ("开展法律法规执法检查", "npc_law_enforcement_inspections", "actual", 2021, "2017-2021"),
+        "36次": ("开展立法调研", "npc_legislative_research", "actual", 2021, "2017-2021"),
+    }),
+    ("2021年，组织全体市人大代表对36家部门单位和23家银行机构开展集中测评。", NPC_REVIEW, {
+        "36家": ("部门单位", "", "actual", 2021, "2021"),
+        "23家": ("银行机构", "", "actual", 2021, "2021"),
+    }),
+    ("五年来，各级人大代表、议政会成员共进站接访群众8900余人次，协调解决问题1810件。", NPC_REVIEW, {
+        "8900余人次": ("进站接访群众", "npc_constituents_received", "actual", 2021, "2017-2021"),
+        "1810件": ("协调解决问题", "npc_problems_resolved", "actual", 2021, "2017-2021"),
+    }),
+    # statistics bulletin phrasing (documents the tests never saw are of this kind)
+    ("全县实现地区生产总值385.6亿元，按可比价格计算，比上年增长6.8%。", BULLETIN, {
+        "385.6亿元": ("全县地区生产总值", "gdp", "actual", 2024, "2024"),
+        "6.8%": ("全县地区生产总值", "gdp_growth", "actual", 2024, "2024"),
+    }),
+    ("全年一般公共预算收入52.3亿元，比上年下降2.1%。", BULLETIN, {
+        "52.3亿元": ("一般公共预算收入", "budget_revenue", "actual", 2024, "2024"),
+        "2.1%": ("一般公共预算收入", "budget_revenue_growth", "actual", 2024, "2024"),
+    }),
+    ("全年居民消费价格比上年上涨0.3%。", BULLETIN, {
+        "0.3%": ("居民消费价格", "cpi_growth", "actual", 2024, "2024"),
+    }),
+    ("城镇常住居民人均可支配收入78650元，增长4.5%；", BULLETIN, {
+        "78650元": ("城镇常住居民人均可支配收入", "urban_income", "actual", 2024, "2024"),
+        "4.5%": ("城镇常住居民人均可支配收入", "urban_income_growth", "actual", 2024, "2024"),
+    }),
+    # unknown measures stay unclassified: never a guess
+    ("人均地区生产总值达16.7万元，机电产品出口增长12%。", PROVINCE_2026, {
+        "16.7万元": ("人均地区生产总值", "", "actual", 2025, "2025"),
+        "12%": ("机电产品出口", "", "actual", 2025, "2025"),
+    }),
+    # averages run over the span; 从X提高到Y: X is the year before the period
+    ("“十四五”期间，全省生产总值年均增长5.9%。", PROVINCE_2026, {
+        "5.9%": ("全省生产总值", "gdp_growth", "actual", 2025, "2021-2025"),
+    }),
+    ("一般公共预算收入从7248亿元提高到8865亿元。", PROVINCE_2026, {
+        "7248亿元": ("一般公共预算收入", "budget_revenue", "actual", 2024, "2024"),
+        "8865亿元": ("一般公共预算收入", "budget_revenue", "actual", 2025, "2025"),
+    }),
+]
+
+
+@pytest.mark.parametrize(("sentence", "meta", "expected"), CASES, ids=[c[0][:16] for c in CASES])
+def test_labels_of_sentence(sentence, meta, expected):
+    got = labelled(sentence, meta)
+    for text, labels in expected.items():
+        assert got.get(text) == labels, f"{text}: {got.get(text)}"
+
+
+def test_heading_year_in_the_future_makes_targets():
+    got = labelled("城镇新增就业60万人以上。", PROVINCE_2026, headings=[(1, "三、2026年主要任务")])
+    assert got["60万人以上"][2:] == ("target", 2026, "2026")
+
+
+def test_heading_year_of_the_review_keeps_results():
+    got = labelled("全省生产总值增长5.5%。", PROVINCE_2026, headings=[(1, "一、2025年工作回顾")])
+    assert got["5.5%"][1:] == ("gdp_growth", "actual", 2025, "2025")
+
+
+def test_plan_heading_sets_the_plan_span():
+    got = labelled("研发投入强度达到3.5%。", PROVINCE_2026, headings=[(1, "二、“十五五”时期的主要目标任务")])
+    assert got["3.5%"][2:] == ("target", 2030, "2026-2030")
+
+
+def test_paragraph_opening_year_carries_to_later_sentences():
+    got = labelled("全省生产总值增长5.5%。", PROVINCE_2026, before="2024年是极不平凡的一年。")
+    assert got["5.5%"][3:] == (2024, "2024")
+    # a year named in passing (not opening its sentence) does not
+    got = labelled("全省生产总值增长5.5%。", PROVINCE_2026, before="我们圆满完成了省委确定的2024年各项任务。")
+    assert got["5.5%"][3:] == (2025, "2025")
+
+
+def test_open_target_passage_makes_following_sentences_targets():
+    meta = PROVINCE_2026
+    quantities = find_quantities("居民消费价格涨幅2%左右；")
+    ctx = Context(meta=meta, passage=True, passage_time=TimeRef(2026, 2026))
+    (label,) = label_sentence("居民消费价格涨幅2%左右；", quantities, ctx)
+    assert (label.metric, label.stance, label.year) == ("cpi_growth", "target", 2026)
+
+
+@pytest.mark.parametrize(("sentence", "opens", "continues"), [
+    ("今年经济社会发展主要预期目标为：全省生产总值增长5%—5.5%；", True, True),
+    ("今年的主要目标是：", True, True),
+    ("全省生产总值增长5.5%。", False, False),
+    ("圆满完成全年主要目标任务，全省生产总值增长5.5%。", False, False),
+])
+def test_target_passages(sentence, opens, continues):
+    assert opens_passage(sentence) is opens
+    assert passage_continues(sentence) is continues
+
+
+@pytest.mark.parametrize(("text", "meta", "expected"), [
+    ("2021年，在全省率先开展", NPC_REVIEW, [TimeRef(2021, 2021)]),
+    ("五年来，市人大常委会", NPC_REVIEW, [TimeRef(2017, 2021)]),
+    ("过去五年，我们", NPC_REVIEW, [TimeRef(2017, 2021)]),
+    ("“十四五”期间，全省", PROVINCE_2026, [TimeRef(2021, 2025)]),
+    ("今年是“十五五”开局之年", PROVINCE_2026, [TimeRef(2026, 2026)]),
+    ("去年财政赤字控制在预算范围内", PROVINCE_2026, [TimeRef(2025, 2025)]),
+    ("2021—2025年累计完成", PROVINCE_2026, [TimeRef(2021, 2025)]),
+    # comparison bases, titles and counted repetitions are not the figure's time
+    ("比2020年增长10%", PROVINCE_2026, []),
+    ("《国土空间总体规划》（2020—2035）编制", NPC_REVIEW, []),
+    ("连续三年采用第三方评估", NPC_REVIEW, []),
+])
+def test_time_refs(text, meta, expected):
+    assert [ref for _, ref in time_refs(text, meta)] == expected
+
+
+def test_heading_time_prefers_the_explicit_year():
+    assert heading_time("一、2025年主要工作和“十四五”发展成就", PROVINCE_2026) == TimeRef(2025, 2025)
+    assert heading_time("一、过去五年工作回顾", DocMeta(published=2018, covers="2013-2017")) == TimeRef(2013, 2017)
+    assert heading_time("坚持党的领导", NPC_REVIEW) is None
+
+
+def test_plan_span():
+    assert plan_span(14) == TimeRef(2021, 2025)
+    assert plan_span(15) == TimeRef(2026, 2030)
+    assert plan_span(13) == TimeRef(2016, 2020)
+
+
+@pytest.mark.parametrize(("subject", "n", "expected"), [
+    ("城镇、农村常住居民人均可支配收入", 2, ["城镇常住居民人均可支配收入", "农村常住居民人均可支配收入"]),
+    ("城镇居民、农村居民人均可支配收入", 2, ["城镇居民人均可支配收入", "农村居民人均可支配收入"]),
+    ("城乡居民人均可支配收入", 2, ["城镇居民人均可支配收入", "农村居民人均可支配收入"]),
+    ("工业战略性新兴产业、高新技术产业产值", 3, None),
+])
+def test_split_list_subject(subject, n, expected):
+    assert split_list_subject(subject, n) == expected
+
+
+@pytest.mark.parametrize(("subject", "unit", "change", "doctype", "expected"), [
+    ("全省生产总值", "元", False, "gov-report", "gdp"),
+    ("全省生产总值", "%", True, "gov-report", "gdp_growth"),
+    ("全省生产总值", "%", False, "gov-report", ""),  # a share, not a growth rate
+    ("浙江省地区生产总值", "元", False, "gov-report", "gdp"),  # the document's region as scope
+    ("中西部地区生产总值比重", "%", True, "gov-report", ""),
+    ("“新三样”出口", "元", False, "gov-report", ""),
+    ("开展执法检查", "次", False, "npc-report", "npc_law_enforcement_inspections"),
+    ("化解各类矛盾纠纷", "件", False, "gov-report", ""),  # npc metrics only in npc documents
+    ("交办问题", "个", False, "npc-review", ""),
+])
+def test_classify_metric(subject, unit, change, doctype, expected):
+    assert classify_metric(subject, unit, change, region="浙江省", doctype=doctype) == expected
