@@ -14,18 +14,16 @@ reported as stale, never silently ignored. Corrected and added rows carry ``corr
 
 from __future__ import annotations
 
-import io
+import csv
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
 
 ACTIONS = ("fix", "drop", "add")
 KEY_COLUMNS = ("action", "doc_id", "page", "text", "occurrence")
 FLOAT_FIELDS = ("value", "low", "high")
 INT_FIELDS = ("year",)
 TEXT_FIELDS = ("unit", "qualifier", "metric", "stance", "period", "subject", "sentence")
-FIELDS = FLOAT_FIELDS + INT_FIELDS + TEXT_FIELDS
+FIELDS = ("value", "low", "high", "unit", "qualifier", "metric", "stance", "year", "period", "subject", "sentence")
 COLUMNS = KEY_COLUMNS + FIELDS + ("reason", "author")
 HEADER = ",".join(COLUMNS)
 
@@ -65,32 +63,35 @@ def load_corrections(path: str | Path) -> list[Correction]:
         lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
     except UnicodeDecodeError:
         raise CorrectionsError(path, ["not UTF-8 text (save it as CSV UTF-8)"]) from None
-    # Keep line numbers: comments become blank lines, which the reader skips but still counts.
-    numbered = [("\n" if line.lstrip().startswith("#") else line) for line in lines]
-    body = "".join(numbered)
-    if not body.strip():
-        return []
-    try:
-        frame = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False, skip_blank_lines=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise CorrectionsError(path, [f"not a readable CSV: {str(exc).strip().splitlines()[0]}"]) from None
-    header_line = next(i for i, line in enumerate(numbered, start=1) if line.strip())
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in ("action", "doc_id", "page", "text", "reason", "author") if c not in frame.columns]
-    if missing:
-        raise CorrectionsError(path, [f"lacks column(s) {', '.join(missing)} (header: {HEADER})"])
-    unknown = [c for c in frame.columns if c not in COLUMNS]
-    problems = [f"unknown column(s) {', '.join(unknown)} (header: {HEADER})"] if unknown else []
+    # Comments become blank lines so that csv's line numbers stay those of the file.
+    reader = csv.reader("\n" if line.lstrip().startswith("#") else line for line in lines)
+    header: list[str] = []
+    problems: list[str] = []
     corrections = []
-    for index, record in enumerate(frame.to_dict("records")):
-        cell = {k: str(v).strip() for k, v in record.items()}
-        if not any(cell.values()):
-            continue
-        row = header_line + 1 + index
-        correction, row_problems = _parse_row(row, cell)
-        problems += [f"row {row}: {p}" for p in row_problems]
-        if correction is not None:
-            corrections.append(correction)
+    try:
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            if not header:
+                header = [c.strip() for c in cells]
+                missing = [c for c in ("action", "doc_id", "page", "text", "reason", "author") if c not in header]
+                if missing:
+                    raise CorrectionsError(path, [f"lacks column(s) {', '.join(missing)} (header: {HEADER})"])
+                unknown = [c for c in header if c not in COLUMNS]
+                if unknown:
+                    problems.append(f"unknown column(s) {', '.join(unknown)} (header: {HEADER})")
+                continue
+            row = reader.line_num
+            if len(cells) > len(header):
+                problems.append(f"row {row}: {len(cells)} cells but the header has {len(header)}")
+                continue
+            cell = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
+            correction, row_problems = _parse_row(row, cell)
+            problems += [f"row {row}: {p}" for p in row_problems]
+            if correction is not None:
+                corrections.append(correction)
+    except csv.Error as exc:
+        raise CorrectionsError(path, [f"not a readable CSV (line {reader.line_num}): {exc}"]) from None
     if problems:
         raise CorrectionsError(path, problems)
     return corrections
