@@ -474,6 +474,8 @@ def _unit_word(unit: str) -> str:
 # --- regions chart ----------------------------------------------------------------------------------
 def latest_per_region(rows: pd.DataFrame) -> pd.DataFrame:
     """For each region (and stance) the row of its latest year: used when the year parameter is "latest"."""
+    if rows.empty:  # pandas cannot group an empty frame by columns it then drops
+        return rows
     return rows.sort_values("year").groupby(["region", "stance"], dropna=False).tail(1)
 
 

@@ -213,3 +213,40 @@ def thumbnail(png: Path, width: int = 480) -> Image.Image:
     with Image.open(png) as im:
         ratio = width / im.width
         return im.resize((width, round(im.height * ratio)))
+
+
+# Columns of the figures table a researcher reads in 01_explore_document.
+TABLE_COLUMNS = ["page", "text", "metric", "subject", "value", "unit", "qualifier", "year", "period", "stance",
+                 "sentence"]
+
+
+def document_report(p) -> dict:
+    """Everything 01_explore_document shows, for params.DocumentParams ``p``; files go under
+    ``p.figures/documents/<doc_id>/`` (figures.csv, one PNG per drawn page)."""
+    from extract import plots
+
+    if p.pdf is not None:
+        pdf_path = p.pdf
+        figs = figures_of_file(pdf_path, p.processed if str(p.processed) not in ("", ".") else Path("/nonexistent"))
+    else:
+        all_figs = _processed_figures(p.processed)
+        figs = all_figs[all_figs["doc_id"] == p.doc_id]
+        pdf_path = pdf_of(p.doc_id, figs, p.raw)
+    out = p.figures / "documents" / _safe_stem(p.doc_id)
+    out.mkdir(parents=True, exist_ok=True)
+    figs = figs.reset_index(drop=True)
+    for col in TABLE_COLUMNS:
+        if col not in figs:
+            figs[col] = pd.NA
+    plots.write_rows_csv(figs, out / "figures.csv")
+    metric = figs["metric"].fillna("").astype(str)
+    pages = list(p.pages) or pages_with_figures(figs) or [1]
+    drawn = []
+    for page in pages[: p.max_pages]:
+        png = out / f"page-{page}.png"
+        draw_page(pdf_path, figs, page, png)
+        drawn.append(png)
+    summary = (f"{p.doc_id}: {len(figs)} figures, {int((metric == '').sum())} unclassified, "
+               f"on {len(pages_with_figures(figs))} page(s); files in {out}")
+    return {"figures": figs, "unclassified": figs[metric == ""], "pages": drawn, "folder": out,
+            "summary": summary, "pdf": pdf_path}

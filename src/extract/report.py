@@ -1,0 +1,205 @@
+"""`reviewfigs report`: run the parameterised notebooks of notebooks/reports.yml with papermill.
+
+Each report is a notebook + parameters + an output name. Executed notebooks are saved under
+figures/notebooks/NAME.ipynb and their charts under figures/. A report whose inputs (the processed tables,
+the notebook, its parameters and the chart code) have not changed since its last successful run is skipped
+unless --force. A failing report prints one line naming the notebook, its parameters and the failing
+cell's error; the other reports still run and the command exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from extract import config
+from extract.params import ParameterError, check_parameter_names, to_json
+
+KERNEL_NAME = "reviewfigs"  # registered by `make setup` (python -m ipykernel install --sys-prefix --name reviewfigs)
+NAME_RE = re.compile(r"[A-Za-z0-9][\w.\-]*")
+# Files whose change changes the charts: part of every report's input key.
+CODE_FILES = ("plots.py", "params.py", "show.py")
+PROCESSED_FILES = ("metrics.csv", "figures.parquet")
+
+
+class ConfigError(ValueError):
+    """reports.yml cannot be used; str(err) is one line naming the file and the reason."""
+
+
+@dataclass
+class Report:
+    name: str
+    notebook: Path
+    parameters: dict
+
+
+@dataclass
+class Outcome:
+    name: str
+    status: str  # "ran" | "skipped" | "failed"
+    message: str
+    seconds: float = 0.0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", default=str(config.NOTEBOOKS_DIR / "reports.yml"),
+                        help="the report set (default notebooks/reports.yml)")
+    parser.add_argument("--processed", default=str(config.PROCESSED_DIR), help="processed tables (default processed/)")
+    parser.add_argument("--figures", default=str(config.FIGURES_DIR), help="where charts and notebooks go (default figures/)")
+    parser.add_argument("--force", action="store_true", help="run every report even if its inputs are unchanged")
+    parser.add_argument("--only", action="append", default=[], metavar="NAME", help="run only this report (repeatable)")
+    parser.add_argument("--kernel", default=None, help=f"Jupyter kernel (default {KERNEL_NAME}, else python3)")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    try:
+        reports = load_config(Path(args.config))
+    except ConfigError as err:
+        print(f"reviewfigs report: {err}", file=sys.stderr)
+        return 2
+    unknown = [n for n in args.only if n not in {r.name for r in reports}]
+    if unknown:
+        print(f"reviewfigs report: {args.config}: no report named {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    processed = Path(args.processed).resolve()
+    if not (processed / "metrics.csv").is_file():
+        print(f"reviewfigs report: {processed}: no metrics.csv (run `reviewfigs run --out {args.processed}` first)",
+              file=sys.stderr)
+        return 2
+    figures = Path(args.figures).resolve()
+    kernel = args.kernel or pick_kernel()
+    outcomes = []
+    for report in reports:
+        if args.only and report.name not in args.only:
+            continue
+        outcome = run_report(report, processed, figures, kernel, force=args.force)
+        stream = sys.stderr if outcome.status == "failed" else sys.stdout
+        print(outcome.message, file=stream, flush=True)
+        outcomes.append(outcome)
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("ran", "skipped", "failed")}
+    print(f"reviewfigs report: {len(outcomes)} report(s): {counts['ran']} ran, {counts['skipped']} unchanged "
+          f"(skipped), {counts['failed']} failed; outputs in {figures}")
+    return 1 if counts["failed"] else 0
+
+
+# --- configuration ----------------------------------------------------------------------------------
+def load_config(path: Path) -> list[Report]:
+    """Read and check reports.yml: every report has a unique name, a notebook beside the config, and a
+    mapping of plain parameters."""
+    if not path.is_file():
+        raise ConfigError(f"{path}: not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    entries = data.get("reports") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise ConfigError(f"{path}: expected a list under `reports:`")
+    folder = path.parent.resolve()
+    reports: list[Report] = []
+    for i, entry in enumerate(entries, start=1):
+        where = f"{path}: report {i}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: expected name, notebook and parameters")
+        name = str(entry.get("name", ""))
+        if not NAME_RE.fullmatch(name):
+            raise ConfigError(f"{where}: name {name!r} must be letters, digits, '.', '_' or '-'")
+        if name in {r.name for r in reports}:
+            raise ConfigError(f"{where}: duplicate name {name!r}")
+        notebook = (folder / str(entry.get("notebook", ""))).resolve()
+        if not notebook.is_relative_to(folder) or notebook.suffix != ".ipynb":
+            raise ConfigError(f"{where} ({name}): notebook must be an .ipynb inside {folder}")
+        if not notebook.is_file():
+            raise ConfigError(f"{where} ({name}): notebook {entry.get('notebook')} not found")
+        parameters = entry.get("parameters") or {}
+        if not isinstance(parameters, dict):
+            raise ConfigError(f"{where} ({name}): parameters must be a mapping")
+        reports.append(Report(name, notebook, parameters))
+    return reports
+
+
+def pick_kernel() -> str:
+    """The project's kernel when registered, else the default python3 kernel."""
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        specs = KernelSpecManager().find_kernel_specs()
+    except Exception:  # no Jupyter installation to ask: papermill will report it
+        return KERNEL_NAME
+    return KERNEL_NAME if KERNEL_NAME in specs else "python3"
+
+
+# --- running ----------------------------------------------------------------------------------------
+def inputs_key(report: Report, processed: Path, parameters: dict) -> str:
+    """Checksum of everything a report's output depends on."""
+    digest = hashlib.sha256()
+    digest.update(report.notebook.read_bytes())
+    digest.update(to_json(parameters).encode())
+    for name in PROCESSED_FILES:
+        path = processed / name
+        digest.update(name.encode() + (path.read_bytes() if path.is_file() else b"<missing>"))
+    for name in CODE_FILES:
+        path = config.PACKAGE_DIR / name
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()
+
+
+def run_report(report: Report, processed: Path, figures: Path, kernel: str, force: bool = False) -> Outcome:
+    """Run one report (or skip it when unchanged); never raises for a failing notebook."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    parameters = {**report.parameters, "processed": str(processed), "figures": str(figures)}
+    shown = to_json(report.parameters)
+    where = f"report {report.name} ({report.notebook.name} {shown})"
+    out_dir = figures / "notebooks"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    output = out_dir / f"{report.name}.ipynb"
+    stamp = out_dir / f".{report.name}.inputs"
+    failed_copy = out_dir / f"{report.name}.failed.ipynb"
+    key = inputs_key(report, processed, parameters)
+    if not force and output.is_file() and stamp.is_file() and stamp.read_text().strip() == key:
+        return Outcome(report.name, "skipped", f"{where}: unchanged, skipped (use --force to rerun)")
+    try:
+        check_parameter_names(report.notebook, parameters)
+    except ParameterError as err:
+        return Outcome(report.name, "failed", f"{where} failed: {err}")
+    stamp.unlink(missing_ok=True)
+    tmp = out_dir / f".{report.name}.running.ipynb"
+    started = time.monotonic()
+    try:
+        papermill.execute_notebook(str(report.notebook), str(tmp), parameters=parameters, kernel_name=kernel,
+                                   cwd=str(report.notebook.parent), progress_bar=False, log_output=False)
+    except PapermillExecutionError as err:
+        tmp.replace(failed_copy) if tmp.exists() else None
+        return Outcome(report.name, "failed", f"{where} failed in cell {err.exec_count}: "
+                       f"{err.ename}: {first_line(err.evalue)} (notebook: {failed_copy})",
+                       time.monotonic() - started)
+    except Exception as exc:  # kernel missing, notebook unreadable, ...: still one line, others go on
+        tmp.unlink(missing_ok=True)
+        return Outcome(report.name, "failed", f"{where} failed: {type(exc).__name__}: {first_line(str(exc))}",
+                       time.monotonic() - started)
+    tmp.replace(output)
+    failed_copy.unlink(missing_ok=True)
+    stamp.write_text(key + "\n")
+    seconds = time.monotonic() - started
+    return Outcome(report.name, "ran", f"{where}: ok in {seconds:.1f} s -> {output}", seconds)
+
+
+def first_line(text: str) -> str:
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def executed_parameters(notebook: Path) -> dict:
+    """The parameters papermill injected into an executed notebook (for tests and audits)."""
+    data = json.loads(notebook.read_text(encoding="utf-8"))
+    return data.get("metadata", {}).get("papermill", {}).get("parameters", {})
