@@ -1,0 +1,131 @@
+"""extract.figures on the seed document in its three layouts: gold F1 per layout, boxes, the frame, the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pdfplumber
+import pytest
+
+from extract import cli
+from extract.check import load_gold, score_gold
+from extract.figures import extract_pdf, figures_frame, find_figures
+from extract.layout import document_from_text
+from extract.model import FIGURE_COLUMNS, DocMeta
+
+LAYOUTS = ("newspaper", "official", "newspaper-shuffled")
+SEED = "yongkang_2021_npc-review"
+MIN_F1 = 0.95
+
+
+@pytest.fixture(scope="module")
+def seed_figures(corpus):
+    """{layout: (path, figures)} — each PDF extracted once for the module, with its catalog row as meta."""
+    from extract.catalog import load_catalog
+
+    entries = {e.doc_id: e for e in load_catalog(corpus / "catalog.csv")}
+    out = {}
+    for layout in LAYOUTS:
+        entry = entries[f"{SEED}.{layout}"]
+        out[layout] = (entry.path, extract_pdf(entry.path, entry.meta()))
+    return out
+
+
+@pytest.fixture(scope="module")
+def gold(corpus):
+    return load_gold(corpus / "gold" / f"{SEED}.csv")
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_gold_f1_per_layout(seed_figures, gold, layout):
+    score = score_gold(seed_figures[layout][1], gold)
+    misses = [r.surface for r in score.misses]
+    false_positives = [(f.text, f.sentence[:30]) for f in score.false_positives]
+    assert score.f1 >= MIN_F1, (score.precision, score.recall, misses, false_positives)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_gold_metrics_of_found_figures(seed_figures, gold, layout):
+    score = score_gold(seed_figures[layout][1], gold)
+    wrong_metric = [(row.surface, fig.metric) for row, fig, _ in score.mislabels if row.metric != fig.metric]
+    assert wrong_metric == []
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_every_figure_box_holds_its_characters(seed_figures, layout):
+    path, figs = seed_figures[layout]
+    assert figs and all(f.page and f.x0 is not None for f in figs)
+    with pdfplumber.open(path) as pdf:
+        for fig in figs:
+            page = pdf.pages[fig.page - 1]
+            assert 0 <= fig.x0 < fig.x1 <= page.width and 0 <= fig.top < fig.bottom <= page.height
+            inside = {c["text"] for c in page.chars
+                      if fig.x0 <= (c["x0"] + c["x1"]) / 2 <= fig.x1 and fig.top <= (c["top"] + c["bottom"]) / 2 <= fig.bottom}
+            assert set(fig.text) <= inside, (fig.text, fig.page)
+
+
+def test_a_figure_broken_over_two_lines_is_one_row(seed_figures):
+    for layout in LAYOUTS:
+        rows = [f for f in seed_figures[layout][1] if f.text == "8900余人次"]
+        assert len(rows) == 1, layout
+        assert rows[0].sentence.startswith("此外，全市16个镇") or "8900余人次" in rows[0].sentence
+
+
+def test_rows_carry_file_checksum_and_catalog_fields(seed_figures):
+    path, figs = seed_figures["official"]
+    assert {f.sha256 for f in figs} == {__import__("hashlib").sha256(path.read_bytes()).hexdigest()}
+    assert {(f.region, f.adcode, f.doctype, f.doc_id) for f in figs} == {
+        ("永康市", "330784", "npc-review", f"{SEED}.official")}
+
+
+def test_figures_frame_columns_and_dtypes(seed_figures):
+    frame = figures_frame(seed_figures["newspaper"][1])
+    assert list(frame.columns) == FIGURE_COLUMNS
+    assert str(frame["year"].dtype) == "Int64" and str(frame["page"].dtype) == "Int64"
+    assert str(frame["value"].dtype) == "float64" and str(frame["low"].dtype) == "float64"
+    assert str(frame["adcode"].dtype) == "string"
+    assert frame["adcode"].iloc[0] == "330784"
+    assert list(figures_frame([]).columns) == FIGURE_COLUMNS
+
+
+def test_find_figures_on_text_without_boxes():
+    doc = document_from_text("一、2025年工作回顾\n全省生产总值增长5.5%，一般公共预算收入增长1.8%。")
+    figs = find_figures(doc, DocMeta(region="浙江省", published=2026, covers="2025", doctype="gov-report"))
+    assert [(f.text, f.metric, f.year, f.page) for f in figs] == [
+        ("5.5%", "gdp_growth", 2025, None), ("1.8%", "budget_revenue_growth", 2025, None)]
+
+
+def test_target_passage_runs_over_list_items():
+    text = "二、2026年工作安排\n今年主要预期目标是：\n1.地区生产总值增长6%左右；\n2.城镇新增就业3万人。\n全年新增就业3.5万人。"
+    meta = DocMeta(region="东阳市", published=2026, covers="2025", doctype="gov-report")
+    figs = find_figures(document_from_text(text), meta)
+    assert [(f.text, f.stance, f.year) for f in figs] == [
+        ("6%左右", "target", 2026), ("3万人", "target", 2026), ("3.5万人", "target", 2026)]
+
+
+def _run(argv, capsys):
+    code = cli.main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_extract_command_prints_csv_and_json(corpus, capsys):
+    pdf = corpus / "pdf" / f"{SEED}.official.pdf"
+    code, out, _ = _run(["extract", str(pdf), "--region", "永康市", "--published", "2021",
+                         "--covers", "2017-2021", "--doctype", "npc-review", "--doc-id", "seed"], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == ",".join(FIGURE_COLUMNS)
+    assert any("8900余人次" in line and "npc_constituents_received" in line for line in lines)
+    code, out, _ = _run(["extract", str(pdf), "--format", "json", "--doc-id", "seed"], capsys)
+    rows = json.loads(out)
+    assert code == 0 and rows and set(rows[0]) == set(FIGURE_COLUMNS)
+    assert {r["doc_id"] for r in rows} == {"seed"}
+
+
+def test_extract_command_reports_an_unreadable_file_in_one_line(tmp_path, capsys):
+    bad = tmp_path / "page.pdf"
+    bad.write_text("<html><body>404 Not Found</body></html>", encoding="utf-8")
+    code, out, err = _run(["extract", str(bad)], capsys)
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith(f"reviewfigs: {bad}: ")
