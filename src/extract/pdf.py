@@ -25,6 +25,7 @@ import ctypes
 import functools
 import math
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,10 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pypdfium2_raw.bindings
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import PDFStream, resolve1
 
 from extract.model import DocumentError
 
@@ -324,11 +329,114 @@ def _page_list(pages: list[int], limit: int = 10) -> str:
     return shown + (", ..." if len(pages) > limit else "")
 
 
-def _too_many_chars(page_number: int, n_chars: int, limit: int) -> DocumentError:
+def _too_many_chars(page_number: int, n_chars: int, limit: int, at_least: bool = False) -> DocumentError:
+    amount = f"over {n_chars:,}" if at_least else f"{n_chars:,}"
     return DocumentError(
-        f"page {page_number} has {n_chars:,} characters (the limit is {limit:,}): "
-        "malformed or hostile PDF, not read"
+        f"page {page_number} has {amount} characters (the limit is {limit:,}): malformed or hostile PDF, not read"
     )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Bomb guard: bound a page's chars from its raw content stream, before any parser builds them
+# ---------------------------------------------------------------------------------------------------------
+
+# A string operand in a content stream: (literal) or <hex>. Every drawn char comes from one of them.
+_STRING_OPERAND = re.compile(rb"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f\s]*>")
+_CHUNK = 4 << 20  # decompress page content 4 MB at a time: memory stays small even for zip bombs
+CONTENT_BYTES_LIMIT = 256 << 20  # a page whose content inflates beyond this is refused as hostile
+
+
+def _string_bytes(data: bytes) -> int:
+    """Bytes of string operands in a piece of content (hex digits count half)."""
+    total = 0
+    for m in _STRING_OPERAND.finditer(data):
+        token = m.group()
+        total += len(token) - 2 if token[:1] == b"(" else (len(token) - 2) // 2
+    return total
+
+
+def _check_content(streams: list, max_chars: int, page_number: int) -> None:
+    """Raise DocumentError when the page's own content strings hold more than ``max_chars`` chars.
+
+    One char takes at least one byte of a string operand and at most two (CID fonts), so string bytes // 2
+    never exceeds the real count. Content of at most ``max_chars`` bytes cannot exceed it and is not scanned
+    (the common case costs one inflate). Streams with filters other than Flate are left to the readers.
+    """
+    seen_bytes = string_bytes = 0
+    pending: list[bytes] = []  # pieces not scanned yet: scanned once the content exceeds max_chars bytes
+    for stream in streams:
+        filters = [getattr(f, "name", f) for f, _ in stream.get_filters()]
+        raw = stream.rawdata if stream.rawdata is not None else stream.data
+        if raw is None or filters not in ([], ["FlateDecode"]):
+            return
+        pieces = _inflate(raw) if filters else (raw[i : i + _CHUNK] for i in range(0, len(raw), _CHUNK))
+        for piece in pieces:
+            seen_bytes += len(piece)
+            if seen_bytes > CONTENT_BYTES_LIMIT:
+                raise DocumentError(
+                    f"page {page_number} content is over {CONTENT_BYTES_LIMIT >> 20} MB when unpacked: "
+                    "malformed or hostile PDF, not read"
+                )
+            pending.append(piece)
+            if seen_bytes > max_chars:
+                string_bytes += sum(_string_bytes(p) for p in pending)
+                pending.clear()
+                if string_bytes // 2 > max_chars:
+                    raise _too_many_chars(page_number, string_bytes // 2, max_chars, at_least=True)
+
+
+def _inflate(raw: bytes) -> Iterator[bytes]:
+    inflater = zlib.decompressobj()
+    data = raw
+    while data:
+        try:
+            piece = inflater.decompress(data, _CHUNK)
+        except zlib.error:
+            return
+        if not piece:
+            return
+        yield piece
+        data = inflater.unconsumed_tail
+
+
+class _ContentGuard:
+    """Refuses char bombs from the raw page content (pdfminer's lazy page tree, no parsing of the content).
+
+    pdfium builds ~250 bytes per char in its text page (10^7 chars: 25 s, 2.5 GB) and pdfminer far more, so the
+    count must be bounded before either reads the page. Text in form XObjects is not counted here; the run
+    stage's memory and time limits are the backstop for those.
+    """
+
+    def __init__(self, path: Path, max_chars: int):
+        self.max_chars = max_chars
+        self._file = None
+        self._pages: Iterator | None = None
+        self._seen: list = []
+        try:
+            self._file = open(path, "rb")  # noqa: SIM115 - closed in close()
+            self._pages = PDFPage.create_pages(PDFDocument(PDFParser(self._file)))
+        except Exception:  # pdfminer cannot parse it: pdfium's own count is the fallback guard
+            self._pages = None
+
+    def check(self, index: int, page_number: int) -> None:
+        """Raise DocumentError if page ``index`` draws more chars than allowed (or inflates absurdly)."""
+        try:
+            while self._pages is not None and len(self._seen) <= index:
+                self._seen.append(next(self._pages))
+            page = self._seen[index] if self._pages is not None and index < len(self._seen) else None
+            if page is None:
+                return
+            self._seen[index] = None  # keep memory flat: pages are visited once
+            streams = [resolve1(c) for c in (page.contents or [])]
+            streams = [st for st in streams if isinstance(st, PDFStream)]
+        except Exception:  # a damaged page tree: leave it to the readers
+            self._pages = None
+            return
+        _check_content(streams, self.max_chars, page_number)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -515,13 +623,16 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
 def _iter_pdfium(path: Path, max_pages: int | None, max_chars_per_page: int, stats: _TextLayerStats,
                  warnings: list[str] | None) -> Iterator[PageChars]:
     doc = _pdfium_open(path)
+    guard: _ContentGuard | None = None
     plumber_doc = None  # opened on demand for pages pdfium cannot decode
     try:
         n_pages = len(doc)
         _check_page_count(n_pages, max_pages)
+        guard = _ContentGuard(path, max_chars_per_page)
         fonts: dict = {}  # font handle -> (name, descent); handles live as long as the document
         for index in range(n_pages):
             page_number = index + 1
+            guard.check(index, page_number)
             try:
                 page = doc[index]
             except pdfium.PdfiumError:
@@ -549,6 +660,8 @@ def _iter_pdfium(path: Path, max_pages: int | None, max_chars_per_page: int, sta
             stats.add_page(page_number, len(chars), unreadable, probe.has_image)
             yield PageChars(page_number, geo.width, geo.height, chars, geo.bbox)
     finally:
+        if guard is not None:
+            guard.close()
         if plumber_doc is not None:
             plumber_doc.close()
         doc.close()
@@ -576,35 +689,24 @@ def _plumber_page_chars(page) -> tuple[list[dict], int]:
     return chars, unreadable
 
 
-def _pdfium_char_count(doc: pdfium.PdfDocument, index: int) -> int:
-    """pdfium's char count of a page: cheap next to pdfminer, so bombs are refused before pdfminer sees them."""
-    page = doc[index]
-    try:
-        textpage = page.get_textpage()
-        try:
-            return pdfium_c.FPDFText_CountChars(textpage.raw)
-        finally:
-            textpage.close()
-    finally:
-        page.close()
-
-
 def _iter_pdfplumber(path: Path, max_pages: int | None, max_chars_per_page: int, stats: _TextLayerStats,
                      warnings: list[str] | None, repaired: bool) -> Iterator[PageChars]:
-    guard = None if repaired else _pdfium_open(path)
-    try:
+    if not repaired:  # pdfium counts pages without building them (a 100,000-page file is refused at once)
+        doc = _pdfium_open(path)
         try:
-            pdf = pdfplumber.open(path)
-        except Exception as exc:  # pdfminer raises many types for the same thing: a file it cannot parse
-            raise _classify_pdfminer_error(exc) from exc
+            _check_page_count(len(doc), max_pages)
+        finally:
+            doc.close()
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as exc:  # pdfminer raises many types for the same thing: a file it cannot parse
+        raise _classify_pdfminer_error(exc) from exc
+    guard = _ContentGuard(path, max_chars_per_page)
+    try:
         with pdf:
-            n_pages = len(pdf.pages)
-            _check_page_count(n_pages, max_pages)
+            _check_page_count(len(pdf.pages), max_pages)
             for index, page in enumerate(pdf.pages):
-                if guard is not None:
-                    n_raw = _pdfium_char_count(guard, index)
-                    if n_raw > max_chars_per_page:
-                        raise _too_many_chars(page.page_number, n_raw, max_chars_per_page)
+                guard.check(index, page.page_number)
                 has_image = bool(page.images)
                 chars, unreadable = _plumber_page_chars(page)
                 if len(chars) > max_chars_per_page:
@@ -613,8 +715,7 @@ def _iter_pdfplumber(path: Path, max_pages: int | None, max_chars_per_page: int,
                 yield PageChars(page.page_number, float(page.width), float(page.height), chars,
                                 tuple(float(v) for v in page.bbox))
     finally:
-        if guard is not None:
-            guard.close()
+        guard.close()
 
 
 def _classify_pdfminer_error(exc: Exception) -> DocumentError:
