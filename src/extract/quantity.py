@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from extract.numerals import SCALES, arabic_value, cn_value, parse_number
 
-__all__ = ["Quantity", "find_quantities", "parse_number", "rejected_candidates"]
+__all__ = ["QUALIFIERS", "Quantity", "find_quantities", "parse_number", "rejected_candidates"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ UNITS: dict[str, str] = {
     # money
     "美元": "美元", "欧元": "欧元", "日元": "日元", "港元": "港元", "英镑": "英镑", "元": "元",
     # people
-    "人次": "人次", "人": "人",
+    "人次": "人次", "人口": "人", "人": "人",  # 13亿多人口: the figure keeps 口
     # shares
     "个百分点": "个百分点", "百分点": "个百分点", "%": "%", "％": "%", "‰": "‰", "倍": "倍",
     # physical
@@ -85,6 +85,7 @@ UNIT_COMPOUNDS = {"位": ("数",), "次": ("产业", "方"), "所": ("有", "以
 ISSUERS = ("党中央", "中央", "国务院", "省委", "市委", "县委", "区委", "省政府", "市政府")
 DURATION_UNITS = frozenset({"年", "个月", "天", "小时", "倍"})
 
+QUALIFIERS = ("exact", "about", "more_than", "at_least", "at_most", "range")
 PREFIX_QUALIFIERS: dict[str, str] = {
     "大约": "about", "约": "about", "接近": "about", "将近": "about", "近": "about",
     "超过": "at_least", "超": "at_least", "逾": "at_least", "高于": "at_least", "不低于": "at_least",
