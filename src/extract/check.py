@@ -257,7 +257,8 @@ def _describe(fig: Figure) -> str:
             f"{fig.year} «{fig.subject}» {where}: {fig.sentence[:60]}")
 
 
-def print_gold_score(score: GoldScore, out=sys.stdout) -> None:
+def print_gold_score(score: GoldScore, out=None) -> None:
+    out = out or sys.stdout
     print(f"precision {score.precision:.3f}  recall {score.recall:.3f}  F1 {score.f1:.3f}  "
           f"(found {len(score.found)}, missed {len(score.misses)}, false positives "
           f"{len(score.false_positives)}, optional found {len(score.optional_found)})", file=out)
@@ -271,7 +272,8 @@ def print_gold_score(score: GoldScore, out=sys.stdout) -> None:
         print(f"MISLABEL {row.surface}: {problem} ({_describe(fig)})", file=out)
 
 
-def print_key_fact_score(score: KeyFactScore, out=sys.stdout) -> None:
+def print_key_fact_score(score: KeyFactScore, out=None) -> None:
+    out = out or sys.stdout
     print(f"key facts found {len(score.found)}/{len(score.found) + len(score.misses)}  "
           f"recall {score.recall:.3f}  year mismatches {len(score.year_mismatches)}", file=out)
     for doc_id, fact, near in score.misses:

@@ -1,0 +1,90 @@
+"""extract.check: scoring against the two gold formats, and the `reviewfigs check` command."""
+
+from __future__ import annotations
+
+import shutil
+
+from extract import cli
+from extract.check import GoldRow, KeyFact, score_gold, score_key_facts
+from extract.model import Figure
+
+
+def fig(text, value, unit, qualifier="exact", subject="", sentence="", **kw) -> Figure:
+    return Figure(text=text, value=value, unit=unit, qualifier=qualifier, subject=subject,
+                  sentence=sentence or text, **kw)
+
+
+def row(kind, surface, value, unit="", qualifier="exact", anchor="", metric="", year=None) -> GoldRow:
+    return GoldRow(kind=kind, surface=surface, value=value, unit=unit, qualifier=qualifier, year=year,
+                   metric=metric, anchor=anchor)
+
+
+GOLD = [
+    row("required", "15次", 15, "次", anchor="执法检查", metric="npc_law_enforcement_inspections"),
+    row("required", "8900余人次", 8900, "人次", "more_than", anchor="接访"),
+    row("optional", "五年来", 5, "年", anchor="五年来"),
+    row("negative", "四个意识", 4),
+]
+
+
+def test_score_gold_counts_found_missed_optional_and_false_positives():
+    figs = [
+        fig("15次", 15, "次", subject="开展执法检查", sentence="开展执法检查15次", metric="npc_sessions"),
+        fig("五年来", 5, "年", sentence="五年来，…"),
+        fig("五年来", 5, "年", sentence="五年来，又一段"),  # an optional surface may occur many times
+        fig("四个", 4, "个", sentence="增强“四个意识”"),
+        fig("8900人次", 8900, "人次", sentence="接访8900人次"),  # wrong qualifier: not a match
+    ]
+    score = score_gold(figs, GOLD)
+    assert [r.surface for r, _ in score.found] == ["15次"]
+    assert [r.surface for r in score.misses] == ["8900余人次"]
+    assert len(score.optional_found) == 2
+    assert [f.text for f in score.false_positives] == ["四个", "8900人次"]
+    assert [(r.surface, f.text) for r, f in score.negative_hits] == [("四个意识", "四个")]
+    assert [p for _, _, p in score.mislabels] == ["metric npc_sessions != npc_law_enforcement_inspections"]
+    assert score.precision == 1 / 3 and score.recall == 1 / 2
+    assert abs(score.f1 - 0.4) < 1e-9
+
+
+def test_anchor_must_be_in_subject_or_sentence():
+    score = score_gold([fig("15次", 15, "次", subject="召开会议", sentence="召开会议15次")], GOLD[:1])
+    assert score.misses and score.false_positives
+
+
+def test_score_key_facts_per_rendering():
+    fact = KeyFact(doc="zj_2026", metric="gdp_growth", stance="target", value=5.25, unit="%",
+                   qualifier="range", year=2026, surface="5%—5.5%", snippet="")
+    good = fig("5%—5.5%", 5.25, "%", "range", metric="gdp_growth", stance="target", year=2025)
+    actual = fig("5%—5.5%", 5.25, "%", "range", metric="gdp_growth", stance="actual", year=2026)
+    score = score_key_facts({"zj_2026.official": [good], "zj_2026.newspaper": [actual], "other": [good]}, [fact])
+    assert [d for d, _, _ in score.found] == ["zj_2026.official"]
+    assert [d for d, _, _ in score.misses] == ["zj_2026.newspaper"]
+    assert [d for d, _, _ in score.year_mismatches] == ["zj_2026.official"]
+    assert score.recall == 0.5
+
+
+def test_check_command_with_gold(corpus, capsys):
+    pdf = corpus / "pdf" / "yongkang_2021_npc-review.newspaper.pdf"
+    code = cli.main(["check", str(pdf), "--gold", str(corpus / "gold" / "yongkang_2021_npc-review.csv")])
+    out = capsys.readouterr().out
+    assert code == 0
+    first = out.splitlines()[0]
+    assert first.startswith("precision ") and " recall " in first and " F1 " in first
+
+
+def test_check_command_with_catalog_and_key_facts(corpus, tmp_path, capsys):
+    # a one-document catalog in tmp_path (the catalog's files must lie beside it)
+    shutil.copy(corpus / "pdf" / "fujian_2026_gov-report.official.pdf", tmp_path / "fujian.pdf")
+    (tmp_path / "catalog.csv").write_text(
+        "doc_id,file,region,admin_level,adcode,published,covers,doctype\n"
+        "fujian_2026_gov-report,fujian.pdf,福建省,province,350000,2026,2025,gov-report\n", encoding="utf-8")
+    code = cli.main(["check", "--catalog", str(tmp_path / "catalog.csv"),
+                     "--key-facts", str(corpus / "gold" / "key_facts.csv")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("key facts found 8/8")
+
+
+def test_check_command_without_inputs_says_what_it_needs(capsys):
+    assert cli.main(["check"]) == 2
+    assert "--gold" in capsys.readouterr().err
