@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -173,6 +174,9 @@ def extract_pdf(path: str | Path, meta: DocMeta | None = None, backend: str | No
     except OSError as exc:
         raise DocumentError(f"cannot read file: {exc.strerror or exc}") from exc
     document = read_document(str(path), backend=backend, max_pages=max_pages)
+    # `reviewfigs run` records warnings raised from the package (repaired PDF, pages without text)
+    for message in document.warnings:
+        warnings.warn(message, stacklevel=2)
     return find_figures(document, meta)
 
 
