@@ -27,7 +27,9 @@ def test_look_alikes_fold_to_ordinary_characters(raw: str, expected: str) -> Non
     assert normalize_text(raw) == expected
 
 
-@pytest.mark.parametrize("kept", ["，", "：", "（", "）", "；", "！", "？", "、", "。", "“", "”", "—", "…", "㎡", "①", "ﬁ"])
+@pytest.mark.parametrize(
+    "kept", ["，", "：", "（", "）", "；", "！", "？", "、", "。", "“", "”", "—", "…", "㎡", "①", "ﬁ"]
+)
 def test_chinese_punctuation_and_other_compatibility_chars_are_not_folded(kept: str) -> None:
     # Full NFKC would turn ，into , and ① into 1; the text must keep its own punctuation.
     assert normalize_char(kept) == kept

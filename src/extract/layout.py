@@ -86,6 +86,11 @@ def _prepare_chars(raw_chars: list[dict], width: float, height: float) -> list[C
         if fam is None:
             fam = families[fontname] = _family(fontname)
         size = float(c.get("size") or (bottom - top) or 1.0)
+        if bottom - top > 2.0 * (x1 - x0) > 0 and _CJK.match(text):
+            # Broken font metrics can give a glyph a box many times its size (a 9pt char 180pt tall), which
+            # would merge rows. CJK glyphs are square: trust the advance width, keep the centre.
+            mid, half = (top + bottom) * 0.5, (x1 - x0) * 0.5
+            top, bottom, size = mid - half, mid + half, x1 - x0
         if len(text) == 1:
             append((x0, top, x1, bottom, normalize_char(text), size, fam))
         else:  # ligatures ("ﬁ" decoded as "fi"): share the box out so each char keeps one
@@ -334,11 +339,20 @@ def _find_columns(lines: list[Line]) -> list[tuple[float, float]]:
     Indented first lines (same right edge, left edge a few chars in) and lines with a hanging comma (right edge
     one char out) are variants of a stronger column and are folded into it.
     """
+    lefts: Counter = Counter(round(ln.x0) for ln in lines)
+    rights: Counter = Counter(round(ln.x1) for ln in lines)
+
+    def frequent(edges: Counter, x: int) -> bool:
+        return edges[x - 1] + edges[x] + edges[x + 1] >= 3
+
+    # A full line starts at a left edge shared by 3+ lines and ends at a right edge shared by 3+ lines
+    # (paragraph last lines share the left edge, indented first lines the right edge).
     counts: Counter = Counter()
     sizes = []
     for ln in lines:
-        if len(ln.text) >= 4:
-            counts[(round(ln.x0), round(ln.x1))] += 1
+        left, right = round(ln.x0), round(ln.x1)
+        if len(ln.text) >= 4 and frequent(lefts, left) and frequent(rights, right):
+            counts[(left, right)] += 1
             sizes.append(ln.size)
     if not counts:
         return []
@@ -353,14 +367,19 @@ def _find_columns(lines: list[Line]) -> list[tuple[float, float]]:
             cands.append([left, right, n])
     cands.sort(key=lambda c: -c[2])
     columns: list[tuple[float, float]] = []
+    strength: list[float] = []
     for left, right, n in cands:
-        if n < 3:
-            break
+        # Two columns' lines merged over a narrow gutter look like one wide line: a candidate holding two
+        # stronger columns side by side is such a merge, not a column.
+        inside = [k for k, (cl, cr) in enumerate(columns) if cl >= left - 2 and cr <= right + 2]
+        if len(inside) >= 2 and n < min(strength[k] for k in inside):
+            continue
         if any(
             -0.5 * size <= left - cl <= 4.5 * size and abs(right - cr) <= 1.5 * size for cl, cr in columns
         ):
             continue
         columns.append((float(left), float(right)))
+        strength.append(n)
     return columns
 
 
@@ -391,6 +410,8 @@ def _page_blocks(lines: list[Line]) -> list[_PageBlock]:
     for ln in lines:
         k = _assign_column(ln, columns)
         (members[k] if k >= 0 else free).append(ln)
+    if columns and free:
+        free = _split_at_gutters(free, columns, members)
     blocks: list[_PageBlock] = []
     for k, col in enumerate(members):
         if not col:
@@ -425,6 +446,57 @@ def _page_blocks(lines: list[Line]) -> list[_PageBlock]:
         )
         blocks.append(_PageBlock(chain, edges, box, False))
     return blocks
+
+
+def _split_at_gutters(
+    free: list[Line], columns: list[tuple[float, float]], members: list[list[Line]]
+) -> list[Line]:
+    """Split lines that run across a column gutter: a hanging full stop can shrink the gap between two columns'
+    lines below the row-split threshold. Only body-sized lines are cut, at a gap where a column starts, so
+    titles set across columns stay whole. Pieces that now fit a column join it."""
+    sizes = sorted(ln.size for col in members for ln in col)
+    if not sizes:
+        return free
+    column_size = sizes[len(sizes) // 2]
+    lefts = sorted(left for left, _ in columns)
+    out: list[Line] = []
+    for ln in free:
+        if ln.size > 1.25 * column_size:
+            out.append(ln)
+            continue
+        cuts = []
+        for i in range(1, len(ln.text)):
+            x_prev_end, x_start = ln.boxes[i - 1][3], ln.boxes[i][1]
+            gap = x_start - x_prev_end
+            if gap >= 0.2 * ln.size and any(abs(x_start - left) <= 0.3 * ln.size for left in lefts):
+                cuts.append(i)
+        if not cuts:
+            out.append(ln)
+            continue
+        bounds = [0, *cuts, len(ln.text)]
+        for lo, hi in zip(bounds, bounds[1:], strict=False):
+            piece = _slice_line(ln, lo, hi)
+            k = _assign_column(piece, columns)
+            (members[k] if k >= 0 else out).append(piece)
+    return out
+
+
+def _slice_line(line: Line, lo: int, hi: int) -> Line:
+    boxes = line.boxes[lo:hi]
+    sizes = line.sizes[lo:hi]
+    return Line(
+        page=line.page,
+        x0=min(b[1] for b in boxes),
+        top=min(b[2] for b in boxes),
+        x1=max(b[3] for b in boxes),
+        bottom=max(b[4] for b in boxes),
+        size=sorted(sizes)[len(sizes) // 2],
+        text=line.text[lo:hi],
+        boxes=boxes,
+        families=line.families[lo:hi],
+        sizes=sizes,
+        body=line.body[lo:hi],
+    )
 
 
 def _column_block(run: list[Line], left: float, right: float) -> _PageBlock:
@@ -706,6 +778,7 @@ def _join(lines: list[Line]) -> tuple[list[str], list[Box | None], list[bool], l
             prev is not None
             and prev.page == ln.page
             and ln.top < prev.bottom
+            and ln.bottom > prev.top
             and ln.x0 - prev.x1 > 0.5 * ln.size
         ):
             # Two pieces of one row joined (a spaced title): keep the visible gap as a space without a box.
@@ -750,7 +823,7 @@ def _classify(
     size = sorted(sizes)[len(sizes) // 2] if sizes else style.size
     if style.size and size < 0.92 * style.size:
         return "caption", 0
-    if front or (page <= 1 and style.size and size >= 1.5 * style.size):
+    if not level and (front or (page <= 1 and style.size and size >= 1.5 * style.size)):
         return "title", 0
     if len(text) > 80:
         return "body", 0
