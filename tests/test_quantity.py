@@ -159,6 +159,12 @@ POSITIVE = [
     ("按照“十四五”规划，建成站点20个。", [("20个", 20, "个", "exact")]),
     ("S316省道改造完成投资2.3亿元。", [("2.3亿元", 230_000_000, "元", "exact")]),
     ("第十七届人大期间共审议议案45件。", [("45件", 45, "件", "exact")]),
+    ("开展家庭教育指导服务1万户次。", [("1万户次", 10_000, "户次", "exact")]),
+    ("办理时限压缩至3个工作日。", [("3个工作日", 3, "工作日", "exact")]),
+    ("覆盖农村5亿人口。", [("5亿人口", 500_000_000, "人", "exact")]),
+    ("参加培训人员达1万余人。", [("1万余人", 10_000, "人", "more_than")]),
+    ("受益群众10余万人。", [("10余万人", 100_000, "人", "more_than")]),
+    ("参加企业百余家。", [("百余家", 100, "家", "more_than")]),
     ("5G基站新建4000座。", [("4000座", 4000, "座", "exact")]),
 ]
 
@@ -227,6 +233,11 @@ NEGATIVE = [
     "上千名志愿者参与服务。",
     "上午10:30开会。",
     "制定了一项新的行业标准。",
+    "开工建设10亿元以上重大产业项目。",
+    "经营性收入50万元以上的行政村占比提高。",
+    "重点做好十个方面工作。",
+    "成千上万的群众参与。",
+    "进入二十世纪八十年代。",
 ]
 
 
@@ -300,6 +311,13 @@ def test_distributive_list_shares_verb_and_group() -> None:
     assert s[qs[1].verb_start:].startswith("分别增长")
     assert qs[1].verb_start == qs[2].verb_start == qs[3].verb_start
     assert s[qs[0].verb_start:].startswith("增长")
+
+
+def test_respectively_before_comparison() -> None:
+    s = "城镇和农村居民收入分别比上年增长4.5%和6.1%"
+    qs = find_quantities(s)
+    assert [q.value for q in qs] == [4.5, 6.1]
+    assert s[qs[0].verb_start:].startswith("分别") and qs[0].verb_start == qs[1].verb_start
 
 
 def test_declining_list_is_negative() -> None:

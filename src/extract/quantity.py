@@ -49,6 +49,8 @@ UNITS: dict[str, str] = {
     "美元": "美元", "欧元": "欧元", "日元": "日元", "港元": "港元", "英镑": "英镑", "元": "元",
     # people
     "人次": "人次", "人口": "人", "人": "人",  # 13亿多人口: the figure keeps 口
+    "件次": "件次", "家次": "家次", "户次": "户次", "场次": "场次", "批次": "批次", "架次": "架次",
+    "车次": "车次", "班次": "班次", "艘次": "艘次", "台次": "台次",
     # shares
     "个百分点": "个百分点", "百分点": "个百分点", "%": "%", "％": "%", "‰": "‰", "倍": "倍",
     # physical
@@ -57,7 +59,7 @@ UNITS: dict[str, str] = {
     "千瓦时": "千瓦时", "千瓦": "千瓦", "兆瓦时": "兆瓦时", "兆瓦": "兆瓦", "吉瓦时": "吉瓦时", "吉瓦": "吉瓦", "公顷": "公顷", "亩": "亩",
     "标准箱": "标准箱", "标箱": "标准箱", "辆": "辆", "艘": "艘", "架": "架",
     # time (durations; 年 needs context, see _year_duration_context)
-    "个月": "个月", "小时": "小时", "分钟": "分钟", "年": "年", "天": "天", "周": "周",
+    "个月": "个月", "个工作日": "工作日", "工作日": "工作日", "个小时": "小时", "小时": "小时", "分钟": "分钟", "年": "年", "天": "天", "周": "周",
     # counts with measure words
     "个": "个", "次": "次", "件": "件", "项": "项", "起": "起", "条": "条", "期": "期", "篇": "篇",
     "家": "家", "所": "所", "座": "座", "名": "名", "户": "户", "部": "部", "份": "份", "场": "场",
@@ -83,6 +85,7 @@ UNIT_COMPOUNDS = {"位": ("数",), "次": ("产业", "方"), "所": ("有", "以
                   "个": ("体", "性", "别"), "件": ("事",), "天": ("然",), "人": ("民", "大")}
 # An issuing body right before a numeral names a document or rule set: 中央八项规定, 省委十条.
 ISSUERS = ("党中央", "中央", "国务院", "省委", "市委", "县委", "区委", "省政府", "市政府")
+MONEY_UNITS = frozenset({"元", "美元", "欧元", "日元", "港元", "英镑"})
 DURATION_UNITS = frozenset({"年", "个月", "天", "小时", "倍"})
 
 QUALIFIERS = ("exact", "about", "more_than", "at_least", "at_most", "range")
@@ -133,6 +136,7 @@ _TITLE_RE = re.compile(r"《[^《》]{0,80}》|〈[^〈〉]{0,80}〉")
 _QUOTE_RE = re.compile(r"“[^“”]{1,16}”|「[^「」]{1,16}」|‘[^‘’]{1,16}’|\"[^\"]{1,16}\"")
 _YEAR_SUFFIX_RE = re.compile(r"年|年度")
 _RANK_UNITS = frozenset({"名", "位"})
+_RESPECTIVELY_RE = re.compile(r"分别(?:比上年|比去年|较上年|同比|均)?$")
 _LIST_JOINERS = ("、", "和", "与", "及")
 
 
@@ -300,11 +304,20 @@ def _reject_reason(text: str, c: _Cand, titles, quotes) -> str:
         return "session ordinal"  # 十一届十次全会, 十二届全国人大二次会议
     if any(text.endswith(w, 0, c.num_start) for w in ISSUERS) and not c.pre:
         return "named rule set"  # 中央八项规定
+    if unit in ("个", "项", "件") and after_unit.startswith(("方面", "大事")):
+        return "outline count"  # 重点做好十个方面工作: the report's own outline, not a result
     if unit in _RANK_UNITS and before == "前":
         return "rank"  # 前三名, 前10位
+    if UNITS.get(unit) in MONEY_UNITS and c.suf in ("以上", "以下") and _is_cjk(text[c.end:c.end + 1]) \
+            and text[c.end:c.end + 1] not in "，。；、：":
+        return "size class"  # 10亿元以上重大项目, 50万元以上的行政村: a threshold naming a class
     if c.kind == "arabic":
         return _reject_arabic(text, c, quotes)
     return _reject_chinese(text, c, before, quotes)
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
 
 
 def _clause_before(text: str, c: _Cand, width: int = 12) -> str:
@@ -515,9 +528,10 @@ def find_quantities(text: str) -> list[Quantity]:
                 mag, low = low, mag  # a declining range keeps low < high
         value, lo, hi = _bounds(mag, qualifier, low)
         if verb_start is not None and group is None:
-            resp = text[max(0, verb_start - 2):verb_start]
-            if resp == "分别":
-                verb_start -= 2
+            # "分别增长", "分别比上年增长": the subject lies before 分别
+            m = _RESPECTIVELY_RE.search(text, max(0, verb_start - 8), verb_start)
+            if m:
+                verb_start = m.start()
         q = Quantity(start=start, end=end, text=text[start:end], value=value, low=lo, high=hi, unit=unit,
                      qualifier=qualifier, change=change, verb_start=verb_start, group=group)
         out.append(q)
