@@ -190,6 +190,19 @@ def _check_page_count(n_pages: int, max_pages: int | None) -> None:
         raise _too_many_pages(n_pages, max_pages)
 
 
+def _is_damage(err: DocumentError) -> bool:
+    return err.reason.startswith("damaged PDF")
+
+
+def _pdfminer_page_count(path: Path) -> int:
+    """Pages pdfminer finds (it scans objects when the cross-reference table is broken)."""
+    try:
+        with pdfplumber.open(path) as pdf:
+            return len(pdf.pages)
+    except Exception as exc:  # pdfminer raises many types for the same thing: a file it cannot parse
+        raise _classify_pdfminer_error(exc) from exc
+
+
 def sniff_pdf(path: str | Path, max_pages: int | None = None) -> None:
     """Raise DocumentError if ``path`` cannot be read as a PDF, without reading any page.
 
@@ -198,7 +211,13 @@ def sniff_pdf(path: str | Path, max_pages: int | None = None) -> None:
     """
     path = Path(path)
     _check_file_bytes(path)
-    doc = _pdfium_open(path)
+    try:
+        doc = _pdfium_open(path)
+    except DocumentError as exc:
+        if not _is_damage(exc):
+            raise
+        _check_page_count(_pdfminer_page_count(path), max_pages)  # pdfium gave up: pdfminer may repair it
+        return
     try:
         _check_page_count(len(doc), max_pages)
     finally:
@@ -541,7 +560,7 @@ def _char_class(code: int) -> int:
     kind = _CHAR_CLASS.get(code)
     if kind is None:
         text = chr(code)
-        kind = 1 if is_blank_text(text) else 2 if is_unreadable_text(text) else 0
+        kind = 2 if is_unreadable_text(text) else 1 if is_blank_text(text) else 0
         _CHAR_CLASS[code] = kind
     return kind
 
@@ -620,9 +639,8 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
     return chars, unreadable
 
 
-def _iter_pdfium(path: Path, max_pages: int | None, max_chars_per_page: int, stats: _TextLayerStats,
-                 warnings: list[str] | None) -> Iterator[PageChars]:
-    doc = _pdfium_open(path)
+def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max_chars_per_page: int,
+                 stats: _TextLayerStats, warnings: list[str] | None) -> Iterator[PageChars]:
     guard: _ContentGuard | None = None
     plumber_doc = None  # opened on demand for pages pdfium cannot decode
     try:
@@ -677,10 +695,10 @@ def _plumber_page_chars(page) -> tuple[list[dict], int]:
     unreadable = 0
     for c in page.chars:
         text = c["text"]
-        if is_blank_text(text):
-            continue
-        if is_unreadable_text(text):
+        if is_unreadable_text(text):  # before the blank test: private-use chars are not "printable" either
             unreadable += 1
+            continue
+        if is_blank_text(text):
             continue
         char = {k: c[k] for k in CHAR_KEYS}
         char["fontname"] = clean_fontname(str(char["fontname"]))
@@ -689,10 +707,9 @@ def _plumber_page_chars(page) -> tuple[list[dict], int]:
     return chars, unreadable
 
 
-def _iter_pdfplumber(path: Path, max_pages: int | None, max_chars_per_page: int, stats: _TextLayerStats,
-                     warnings: list[str] | None, repaired: bool) -> Iterator[PageChars]:
-    if not repaired:  # pdfium counts pages without building them (a 100,000-page file is refused at once)
-        doc = _pdfium_open(path)
+def _iter_pdfplumber(doc: pdfium.PdfDocument | None, path: Path, max_pages: int | None, max_chars_per_page: int,
+                     stats: _TextLayerStats, warnings: list[str] | None) -> Iterator[PageChars]:
+    if doc is not None:  # pdfium counts pages without building them (a 100,000-page file is refused at once)
         try:
             _check_page_count(len(doc), max_pages)
         finally:
@@ -754,21 +771,19 @@ def iter_pages(
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r} (choose from {', '.join(BACKENDS)})")
     path = Path(path)
-    damaged = _check_file_bytes(path)
+    damaged = _check_file_bytes(path)  # the end marker is missing: a truncated download
     stats = _TextLayerStats()
-    repaired = False
-    if damaged:
-        # pdfium rebuilds a broken cross-reference table; pdfminer scans objects. Try both before giving up.
-        try:
-            _pdfium_open(path).close()
-        except DocumentError as exc:
-            if "encrypted" in exc.reason:
-                raise
-            backend, repaired = "pdfplumber", True
+    try:
+        doc = _pdfium_open(path)  # pdfium rebuilds broken cross-reference tables silently
+    except DocumentError as exc:
+        if not _is_damage(exc):
+            raise
+        # pdfium gave up (it also refuses 0-page files): pdfminer scans objects and may still read it.
+        doc, damaged, backend = None, True, "pdfplumber"
     if backend == "pdfium":
-        yield from _iter_pdfium(path, max_pages, max_chars_per_page, stats, warnings)
+        yield from _iter_pdfium(doc, path, max_pages, max_chars_per_page, stats, warnings)
     else:
-        yield from _iter_pdfplumber(path, max_pages, max_chars_per_page, stats, warnings, repaired)
+        yield from _iter_pdfplumber(doc, path, max_pages, max_chars_per_page, stats, warnings)
     if damaged and warnings is not None:
         warnings.append("damaged PDF: repaired (the file looks incomplete; some pages may be missing)")
     stats.verdict(warnings)
