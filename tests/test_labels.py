@@ -175,9 +175,19 @@ def test_target_passages(sentence, opens, continues):
     ("比2020年增长10%", PROVINCE_2026, []),
     ("《国土空间总体规划》（2020—2035）编制", NPC_REVIEW, []),
     ("连续三年采用第三方评估", NPC_REVIEW, []),
+    ("启动面向2030年的科技创新重大项目", PROVINCE_2026, []),
 ])
 def test_time_refs(text, meta, expected):
     assert [ref for _, ref in time_refs(text, meta)] == expected
+
+
+def test_funds_obtained_in_a_review_are_results():
+    got = labelled("争取中央预算内投资237亿元。", PROVINCE_2026, headings=[(1, "一、2025年工作回顾")])
+    assert got["237亿元"][2:] == ("actual", 2025, "2025")
+
+
+def test_heading_of_a_plans_first_year():
+    assert heading_time("三、一鼓作气勇争先，全力推动“十五五”开好局、起好步", PROVINCE_2026) == TimeRef(2026, 2026)
 
 
 def test_heading_time_prefers_the_explicit_year():

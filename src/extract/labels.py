@@ -88,7 +88,8 @@ PLAN_RE = re.compile(r"十([一二三四五六七八九])五")
 N_YEARS_RE = re.compile(r"(?:过去|近|这|最近)?([一二两三四五六七八九十]|\d{1,2})\s*年(?:来|以来|间|中)|(?:过去|最近|近)([一二两三四五六七八九十]|\d{1,2})\s*年")
 RELATIVE_YEARS = {"今年": 0, "本年": 0, "年内": 0, "去年": -1, "明年": 1, "前年": -2}
 RELATIVE_RE = re.compile("|".join(RELATIVE_YEARS))
-COMPARISON_BEFORE = re.compile(r"(?:比|较|同|与|相比|对比|超过|高于|低于|于)$")
+# 面向2030年的 names a horizon of a programme, not the figure's time.
+COMPARISON_BEFORE = re.compile(r"(?:比|较|同|与|相比|对比|超过|高于|低于|于|面向)$")
 
 
 def _in_title(text: str, pos: int) -> bool:
@@ -155,13 +156,20 @@ def opening_time(sentence: str, meta: DocMeta) -> TimeRef | None:
     return refs[0][1] if refs and refs[0][0] <= MAX_OPENING_OFFSET else None
 
 
+OPENING_YEAR_RE = re.compile(r"开局|开好局|起好步|起步之年|首年|第一年")
+
+
 def heading_time(heading: str, meta: DocMeta) -> TimeRef | None:
     """The time a heading sets for its section: an explicit year wins over a plan span it also names."""
     refs = [r for _, r in time_refs(heading, meta, in_heading=True)]
     if not refs:
         return None
     years = [r for r in refs if r.first == r.last]
-    return years[0] if years else refs[0]
+    if years:
+        return years[0]
+    if OPENING_YEAR_RE.search(heading):  # 推动“十五五”开好局: the plan's first year
+        return TimeRef(refs[0].first, refs[0].first)
+    return refs[0]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -170,9 +178,10 @@ def heading_time(heading: str, meta: DocMeta) -> TimeRef | None:
 
 # An opener announces a list of targets; the passage runs until a sentence ends with 。 (not ；).
 PASSAGE_OPENER_RE = re.compile(r"(?:目标|指标)(?:任务)?(?:是|为|如下)?[：:]|(?:预期目标|主要目标)(?:是|为)")
-# Cues that make a figure after them (in the same sentence) a target.
+# Cues that make a figure after them (in the same sentence) a target. Not 争取: in a review it says funds
+# were obtained (争取中央预算内投资237亿元).
 TARGET_CUE_RE = re.compile(
-    r"力争|确保|争取|(?:^|[，；：、]|今年|全年|年内)计划|(?<![a-zA-Z])拟|预期(?=增长|达到|目标|为)"
+    r"力争|确保|(?:^|[，；：、]|今年|全年|年内)计划|(?<![a-zA-Z])拟|预期(?=增长|达到|目标|为)"
     r"|目标(?:任务)?(?:是|为|定在|定为|确定为|设定为|[：:])|预期目标|目标值"
 )
 # 将 (will) counts only in the figure's own clause: as 把 (“将…列为”) it is frequent in results.
