@@ -56,7 +56,8 @@ DOCTYPE_NAMES = {"gov-report": "政府工作报告", "npc-report": "人大常委
                  "npc-review": "人大常委会工作报告", "stats-bulletin": "统计公报", "other": "文件"}
 QUALIFIER_MARKS = {"about": "≈", "at_least": "≥", "more_than": ">", "at_most": "≤"}
 # Units scaled for reading: (base unit, threshold, factor, shown unit), largest first.
-UNIT_SCALES = [("元", 1e8, 1e8, "亿元"), ("元", 1e4, 1e4, "万元"), ("美元", 1e8, 1e8, "亿美元"),
+# Per-capita incomes (66081元) read best in 元, so 万元 starts at a million.
+UNIT_SCALES = [("元", 1e8, 1e8, "亿元"), ("元", 1e6, 1e4, "万元"), ("美元", 1e8, 1e8, "亿美元"),
                ("美元", 1e4, 1e4, "万美元"), ("人", 1e4, 1e4, "万人"), ("人次", 1e4, 1e4, "万人次"),
                ("吨", 1e4, 1e4, "万吨"), ("亩", 1e4, 1e4, "万亩")]
 # Spreadsheet programs run cells that start with these; chart CSVs neutralise them (issue 7).
@@ -364,8 +365,9 @@ def years_chart(metrics: pd.DataFrame, metric: str, regions: Sequence[str] | Non
     unit = str(rows["unit"].iloc[0])
     factor, shown_unit = unit_scale(unit, pd.concat([rows["value"], rows["low"], rows["high"]]))
     title = _years_finding(rows, metric, factor, shown_unit)
-    subtitle = f"{metric_name(metric)}，单位：{shown_unit or '—'}；实线为实际值" + \
-        ("，虚线空心点为预期目标" if (rows["stance"] == "target").any() else "")
+    subtitle = f"{metric_name(metric)}，单位：{shown_unit or '—'}；实心点为实际值" + \
+        ("，空心点为预期目标" if (rows["stance"] == "target").any() else "") + \
+        ("；点线跨过缺少数据的年份" if _has_gaps(rows) else "")
     note = f"不含{len(spans)}个多年合计值（如{spans['period'].iloc[0]}），以免与年度值混淆" if len(spans) else ""
     fig, ax = _frame(title, subtitle, source_line(rows, doc_names), note)
 
@@ -394,19 +396,26 @@ def years_chart(metrics: pd.DataFrame, metric: str, regions: Sequence[str] | Non
                  [note] if note else [])
 
 
+def _has_gaps(rows: pd.DataFrame) -> bool:
+    for _, part in rows.groupby(["region", "stance"]):
+        years = sorted(int(y) for y in part["year"].dropna())
+        if any(b - a > 1 for a, b in zip(years, years[1:], strict=False)):
+            return True
+    return False
+
+
 def _draw_series(ax, part: pd.DataFrame, factor: float, unit: str, color: str, stance: str,
                  shift: float) -> None:
     xs = part["year"].astype(float).to_numpy() + shift
     ys = (part["value"] / factor).to_numpy(dtype=float)
-    # Break the line where years are missing: a line across a gap would invent the years between.
-    seg_x, seg_y = [xs[0]], [ys[0]]
-    for x, y, prev in zip(xs[1:], ys[1:], xs[:-1], strict=False):
-        if x - prev > 1.01:
-            ax.plot(seg_x, seg_y, color=color, linewidth=2, linestyle="--" if stance == "target" else "-")
-            seg_x, seg_y = [], []
-        seg_x.append(x)
-        seg_y.append(y)
-    ax.plot(seg_x, seg_y, color=color, linewidth=2, linestyle="--" if stance == "target" else "-")
+    # Solid lines join consecutive years only; a thin dotted line crosses years the documents do not
+    # report, so the reader sees the direction without mistaking it for yearly data.
+    style = "--" if stance == "target" else "-"
+    for x0, y0, x1, y1 in zip(xs[:-1], ys[:-1], xs[1:], ys[1:], strict=False):
+        if x1 - x0 > 1.01:
+            ax.plot([x0, x1], [y0, y1], color=color, linewidth=0.9, linestyle=":", alpha=0.8)
+        else:
+            ax.plot([x0, x1], [y0, y1], color=color, linewidth=2, linestyle=style)
     face = "white" if stance == "target" else color
     ax.scatter(xs, ys, s=36, facecolor=face, edgecolor=color, linewidth=1.6, zorder=3)
     for x, y, (_, row) in zip(xs, ys, part.iterrows(), strict=False):
@@ -460,6 +469,8 @@ def _years_finding(rows: pd.DataFrame, metric: str, factor: float, unit: str) ->
         first, last = part["value"].iloc[0], part["value"].iloc[-1]
         moves["上升" if last > first else "下降" if last < first else "持平"].append(region)
     said = [(word, names) for word, names in moves.items() if names]
+    if sum(len(names) for _, names in said) == 1:  # one region has a trend: say it as for one region
+        return _years_finding(actual[actual["region"] == said[0][1][0]], metric, factor, unit)
     if len(said) == 1 and len(said[0][1]) == len(regions):
         return f"{'、'.join(regions)}{metric_name(metric)}均{said[0][0]}"
     if said:
