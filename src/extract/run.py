@@ -595,7 +595,7 @@ def run_dask(tasks: list[Task], extractor: Extractor, limits: Limits, address: s
     with Client(address, set_as_default=False) as client:
         futures = client.map(_dask_task, tasks, extractor=extractor, limits=limits, pure=False,
                              key=[f"reviewfigs-{t.cache_key[:16]}-{i}" for i, t in enumerate(tasks)])
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             if future.status == "error":
                 task = tasks[futures.index(future)]
                 error = future.exception()
