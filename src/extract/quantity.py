@@ -158,7 +158,6 @@ class _Cand:
     suf: str
     unit_end: int  # end of the unit (before the suffix qualifier)
     low_mag: Decimal | None = None  # set for ranges
-    low_start: int | None = None
 
 
 def _mixed_value(num: str, scale: str) -> Decimal:
@@ -308,8 +307,7 @@ def _reject_reason(text: str, c: _Cand, titles, quotes) -> str:
         return "outline count"  # 重点做好十个方面工作: the report's own outline, not a result
     if unit in _RANK_UNITS and before == "前":
         return "rank"  # 前三名, 前10位
-    if UNITS.get(unit) in MONEY_UNITS and c.suf in ("以上", "以下") and _is_cjk(text[c.end:c.end + 1]) \
-            and text[c.end:c.end + 1] not in "，。；、：":
+    if UNITS.get(unit) in MONEY_UNITS and c.suf in ("以上", "以下") and _is_cjk(text[c.end:c.end + 1]):
         return "size class"  # 10亿元以上重大项目, 50万元以上的行政村: a threshold naming a class
     if c.kind == "arabic":
         return _reject_arabic(text, c, quotes)
@@ -403,7 +401,7 @@ def _share_list_units(text: str, cands: list[_Cand]) -> None:
         if (a.kind == "arabic" == b.kind and not a.unit and not a.scale and not a.suf and b.unit
                 and a.low_mag is None and text[a.end:b.start] in _LIST_JOINERS and not _is_year(a)):
             a.unit, a.scale = b.unit, b.scale
-            if b.scale in SCALES and b.kind == "arabic" and b.num.isdigit() | ("." in b.num):
+            if b.scale in SCALES and not any(ch in "亿万千百十" for ch in b.num):  # not "1万6千"
                 a.magnitude *= SCALES[b.scale]
 
 
@@ -422,7 +420,7 @@ def _range(a: _Cand, b: _Cand, b_start: int) -> _Cand | None:
         return None
     return _Cand(start=a.start, end=b.end, num_start=a.num_start, num=b.num, kind=b.kind, magnitude=hi,
                  pre=a.pre, neg=False, mid="", scale=b.scale, unit=b.unit, suf=b.suf, unit_end=b.unit_end,
-                 low_mag=lo, low_start=a.num_start)
+                 low_mag=lo)
 
 
 def _verb_before(text: str, pos: int) -> tuple[str, int | None]:
@@ -520,7 +518,7 @@ def find_quantities(text: str) -> list[Quantity]:
             change, verb_start = prev.change, prev.verb_start
             if prev.group is None:
                 group_id += 1
-                out[-1] = _with(out[-1], group=group_id)
+                out[-1] = replace(out[-1], group=group_id)
             group = group_id
         if change == "decrease":
             mag, low = -mag, (None if low is None else -low)
@@ -537,8 +535,3 @@ def find_quantities(text: str) -> list[Quantity]:
         out.append(q)
         prev = q
     return out
-
-
-def _with(q: Quantity, **kw) -> Quantity:
-    return replace(q, **kw)
-
