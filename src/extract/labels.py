@@ -85,7 +85,7 @@ def _small_number(s: str) -> int | None:
 YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年(?!代)")
 YEAR_SPAN_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年?\s*[-–—－~～至到]\s*((?:19|20)\d{2})\s*年(?!代)")
 PLAN_RE = re.compile(r"十([一二三四五六七八九])五")
-N_YEARS_RE = re.compile(r"(?:过去|近|这|最近)?([一二两三四五六七八九十]|\d{1,2})\s*年(?:来|以来|间|中)|(?:过去|最近|近)([一二两三四五六七八九十]|\d{1,2})\s*年")
+N_YEARS_RE = re.compile(r"(?:过去|近|这|最近)?([一二两三四五六七八九十]|\d{1,2})\s*年(?:来|以来|间|中)|(?:过去|最近|近|这)([一二两三四五六七八九十]|\d{1,2})\s*年(?!级|度|代)")
 RELATIVE_YEARS = {"今年": 0, "本年": 0, "年内": 0, "去年": -1, "明年": 1, "前年": -2}
 RELATIVE_RE = re.compile("|".join(RELATIVE_YEARS))
 # 面向2030年的 names a horizon of a programme, not the figure's time.
@@ -134,6 +134,8 @@ def time_refs(text: str, meta: DocMeta, in_heading: bool = False) -> list[tuple[
         n = _small_number(m.group(1) or m.group(2))
         prefix = text[max(0, m.start() - 2):m.start()]
         if n is None or last is None or n > 30 or prefix.endswith(("连续", "每")):
+            continue
+        if m.group(0).startswith("这") and n < 2:  # 这一年 points back at a year named before
             continue
         add(m.start(), m.end(), TimeRef(last - n + 1, last))
     if meta.published:
@@ -213,7 +215,7 @@ PREDICATE_TAIL_RE = re.compile(
 )
 GROWTH_WORD_RE = re.compile(r"(?:增长|增速|增幅|涨幅|上涨|上升|提高|提升|下降|回落|降低|减少|下滑|增加)(?!到|至)")
 LEADING_RE = re.compile(
-    r"^(?:(?:19|20)\d{2}年(?:末|底|全年|上半年|前三季度)?|其中|同时|此外|另外|全年|今年|去年|年内|目前|现|"
+    r"^(?:——|—|(?:19|20)\d{2}年(?:末|底|全年|上半年|前三季度)?|其中|同时|此外|另外|全年|今年|去年|年内|目前|现|"
     r"共(?!同|享|建|产|识|赢|性)|累计|先后|总计|并|且|还|又|和|及|与|、|力争|确保|争取|计划|拟|预计|预期|将|要|"
     r"努力|继续|进一步|初步统计|据初步核算)+"
 )
