@@ -27,6 +27,7 @@ PROVINCE_2026 = DocMeta(region="浙江省", published=2026, covers="2025", docty
 NATION_2016 = DocMeta(region="中华人民共和国", published=2016, covers="2015", doctype="gov-report")
 NPC_REVIEW = DocMeta(region="永康市", published=2021, covers="2017-2021", doctype="npc-review")
 BULLETIN = DocMeta(region="东阳市", published=2025, covers="2024", doctype="stats-bulletin")
+NPC_REPORT = DocMeta(region="武义县", published=2025, covers="2024", doctype="npc-report")
 
 
 def labelled(sentence: str, meta: DocMeta, headings=(), before: str = "") -> dict[str, tuple]:
@@ -97,6 +98,34 @@ CASES = [
     ("城镇常住居民人均可支配收入78650元，增长4.5%；", BULLETIN, {
         "78650元": ("城镇常住居民人均可支配收入", "urban_income", "actual", 2024, "2024"),
         "4.5%": ("城镇常住居民人均可支配收入", "urban_income_growth", "actual", 2024, "2024"),
+    }),
+    ("全年全县实现地区生产总值（GDP）275.14亿元，按可比价计算，比上年增长5.4%。", BULLETIN, {
+        "275.14亿元": ("全县地区生产总值（GDP）", "gdp", "actual", 2024, "2024"),
+        "5.4%": ("全县地区生产总值（GDP）", "gdp_growth", "actual", 2024, "2024"),
+    }),
+    ("货物进出口总额820亿元，其中出口620亿元，增长12%。", BULLETIN, {
+        "820亿元": ("货物进出口总额", "", "actual", 2024, "2024"),
+        "620亿元": ("出口", "exports", "actual", 2024, "2024"),
+        "12%": ("出口", "exports_growth", "actual", 2024, "2024"),
+    }),
+    # a county people's congress report
+    ("全年共召开常委会会议8次、主任会议15次，听取和审议专项工作报告21个。", NPC_REPORT, {
+        "8次": ("召开常委会会议", "npc_sessions", "actual", 2024, "2024"),
+        "15次": ("主任会议", "npc_chair_meetings", "actual", 2024, "2024"),
+        "21个": ("听取和审议专项工作报告", "npc_work_reports_reviewed", "actual", 2024, "2024"),
+    }),
+    ("作出决议决定12项，任免国家机关工作人员86人次，办理代表建议意见208件。", NPC_REPORT, {
+        "12项": ("作出决议决定", "npc_resolutions", "actual", 2024, "2024"),
+        "86人次": ("任免国家机关工作人员", "npc_appointments", "actual", 2024, "2024"),
+        "208件": ("办理代表建议意见", "npc_deputy_suggestions", "actual", 2024, "2024"),
+    }),
+    ("开展专题询问2次，接待群众来访320人次，建成代表联络站32个。", NPC_REPORT, {
+        "2次": ("开展专题询问", "npc_special_inquiries", "actual", 2024, "2024"),
+        "320人次": ("接待群众来访", "npc_constituents_received", "actual", 2024, "2024"),
+        "32个": ("建成代表联络站", "npc_liaison_stations", "actual", 2024, "2024"),
+    }),
+    ("2025年，计划召开常委会会议8次。", NPC_REPORT, {
+        "8次": ("召开常委会会议", "npc_sessions", "target", 2025, "2025"),
     }),
     # unknown measures stay unclassified: never a guess
     ("人均地区生产总值达16.7万元，机电产品出口增长12%。", PROVINCE_2026, {
