@@ -20,7 +20,8 @@ settings:
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, deque
+from operator import itemgetter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +32,9 @@ from extract.model import Block, Box, Document
 from extract.normalize import normalize_char
 
 # A char after preparation: (x0, top, x1, bottom, text, size, family). Tuples keep per-char cost low.
-Char = tuple[float, float, float, float, str, float, str]
-X0, TOP, X1, BOTTOM, TEXT, SIZE, FAMILY = range(7)
+# The order makes sorted(chars) group copies of one glyph (text, then top, then x0).
+Char = tuple[str, float, float, float, float, float, str]
+TEXT, TOP, X0, X1, BOTTOM, SIZE, FAMILY = range(7)
 
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -75,61 +77,71 @@ def _prepare_chars(raw_chars: list[dict], width: float, height: float) -> list[C
     append = out.append
     families: dict = {}
     for c in raw_chars:
-        text = c.get("text") or ""
-        if not text or text.isspace():
-            continue
-        x0, top, x1, bottom = float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"])
-        if x1 < 0 or bottom < 0 or x0 > width or top > height:
-            continue  # clipped away: not on the page
-        fontname = c.get("fontname")
+        text = c["text"]
+        x0, top, x1, bottom = c["x0"], c["top"], c["x1"], c["bottom"]
+        if x1 < 0 or bottom < 0 or x0 > width or top > height or not text or text.isspace():
+            continue  # blank, or clipped away: not on the page
+        fontname = c["fontname"]
         fam = families.get(fontname)
         if fam is None:
             fam = families[fontname] = _family(fontname)
-        size = float(c.get("size") or (bottom - top) or 1.0)
-        if bottom - top > 2.0 * (x1 - x0) > 0 and _CJK.match(text):
+        size = c["size"] or (bottom - top) or 1.0
+        if bottom - top > 2.0 * (x1 - x0) > 0 and _is_cjk(text[0]):
             # Broken font metrics can give a glyph a box many times its size (a 9pt char 180pt tall), which
             # would merge rows. CJK glyphs are square: trust the advance width, keep the centre.
             mid, half = (top + bottom) * 0.5, (x1 - x0) * 0.5
             top, bottom, size = mid - half, mid + half, x1 - x0
         if len(text) == 1:
-            append((x0, top, x1, bottom, normalize_char(text), size, fam))
+            if "\u2e80" <= text <= "\u2fdf" or "\uff00" <= text <= "\uffef":
+                text = normalize_char(text)
+            append((text, top, x0, x1, bottom, size, fam))
         else:  # ligatures ("ﬁ" decoded as "fi"): share the box out so each char keeps one
             step = (x1 - x0) / len(text)
             for k, ch in enumerate(text):
                 if not ch.isspace():
-                    append((x0 + k * step, top, x0 + (k + 1) * step, bottom, normalize_char(ch), size, fam))
+                    append((normalize_char(ch), top, x0 + k * step, x0 + (k + 1) * step, bottom, size, fam))
     return out
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
 def _drop_duplicate_glyphs(chars: list[Char]) -> tuple[list[Char], int]:
     """Drop fake-bold copies: the same text drawn again overlapping most of an earlier copy.
 
-    Sorted by (text, top, x0), copies of one glyph are neighbours; a small window of kept glyphs with the same
-    text and nearly the same top catches copies offset in x and y. Two real adjacent identical chars ("66")
-    are a whole advance apart and survive.
+    Sorted by (text, top, x0) (the tuple order), copies of one glyph are neighbours; a small window of kept
+    glyphs with the same text and nearly the same top catches copies offset in x and y. Two real adjacent
+    identical chars ("66") are a whole advance apart and survive.
     """
     if not chars:
         return chars, 0
-    order = sorted(range(len(chars)), key=lambda i: (chars[i][TEXT], chars[i][TOP], chars[i][X0]))
-    keep = [True] * len(chars)
-    window: list[int] = []
+    ordered = sorted(chars)
+    kept: list[Char] = []
+    window: deque[Char] = deque()  # kept copies of the current text, by top
     prev_text = None
-    for i in order:
-        c = chars[i]
-        if c[TEXT] != prev_text:
-            window = []
-            prev_text = c[TEXT]
-        h = c[BOTTOM] - c[TOP]
-        w = c[X1] - c[X0]
-        tol_y = max(0.35 * h, 0.4)
-        tol_x = max(0.35 * w, 0.4)
-        if window:
-            window = [j for j in window if c[TOP] - chars[j][TOP] <= tol_y]
-            if any(abs(chars[j][X0] - c[X0]) <= tol_x for j in window):
-                keep[i] = False
-                continue
-        window.append(i)
-    kept = [c for c, k in zip(chars, keep, strict=False) if k]
+    for c in ordered:
+        text = c[0]
+        if text != prev_text:
+            window = deque((c,))
+            prev_text = text
+            kept.append(c)
+            continue
+        top, x0 = c[1], c[2]
+        tol_y = 0.35 * (c[BOTTOM] - top)
+        if tol_y < 0.4:
+            tol_y = 0.4
+        while window and top - window[0][1] > tol_y:
+            window.popleft()
+        tol_x = 0.35 * (c[X1] - x0)
+        if tol_x < 0.4:
+            tol_x = 0.4
+        for k in window:
+            if -tol_x <= k[2] - x0 <= tol_x:
+                break
+        else:
+            window.append(c)
+            kept.append(c)
     return kept, len(chars) - len(kept)
 
 
@@ -161,14 +173,15 @@ class Line:
 
 
 def _make_line(chars: list[Char], page: int) -> Line:
+    """A line from chars sorted by x0."""
     sizes = [c[SIZE] for c in chars]
-    cjk_sizes = sorted(c[SIZE] for c in chars if _CJK.match(c[TEXT])) or sorted(sizes)
+    cjk_sizes = sorted([c[SIZE] for c in chars if _is_cjk(c[TEXT])] or sizes)
     return Line(
         page=page,
-        x0=min(c[X0] for c in chars),
-        top=min(c[TOP] for c in chars),
-        x1=max(c[X1] for c in chars),
-        bottom=max(c[BOTTOM] for c in chars),
+        x0=chars[0][X0],
+        top=min([c[TOP] for c in chars]),
+        x1=max([c[X1] for c in chars]),
+        bottom=max([c[BOTTOM] for c in chars]),
         size=cjk_sizes[len(cjk_sizes) // 2],
         text=[c[TEXT] for c in chars],
         boxes=[(page, c[X0], c[TOP], c[X1], c[BOTTOM]) for c in chars],
@@ -178,19 +191,23 @@ def _make_line(chars: list[Char], page: int) -> Line:
 
 
 def _rows(chars: list[Char]) -> list[list[Char]]:
-    """Chars grouped by vertical centre: a new row starts when a centre is half a char below the row's first."""
-    ordered = sorted(chars, key=lambda c: c[TOP] + c[BOTTOM])
+    """Chars grouped into rows: a new row starts when a char's top is half a char below the row's first top."""
+    ordered = sorted(chars, key=itemgetter(TOP))
     rows: list[list[Char]] = []
     row: list[Char] = []
-    start = ref_h = 0.0
+    start = limit = 0.0
     for c in ordered:
-        mid = (c[TOP] + c[BOTTOM]) * 0.5
-        h = c[BOTTOM] - c[TOP]
-        if row and mid - start > 0.5 * max(ref_h, h):
-            rows.append(row)
+        top = c[TOP]
+        if top - start > limit or not row:
+            if row:
+                rows.append(row)
             row = []
-        if not row:
-            start, ref_h = mid, h
+            start = top
+            limit = 0.5 * (c[BOTTOM] - top)
+        else:
+            h = 0.5 * (c[BOTTOM] - top)
+            if h > limit:
+                limit = h
         row.append(c)
     if row:
         rows.append(row)
@@ -203,21 +220,22 @@ def _split_row(row: list[Char]) -> list[list[Char]]:
     The threshold adapts to the row so a letter-spaced title ("政 府 工 作 报 告") stays one line while a
     newspaper row with four columns splits into four.
     """
-    row.sort(key=lambda c: c[X0])
+    row.sort(key=itemgetter(X0))
     if len(row) == 1:
         return [row]
-    gaps = [row[k][X0] - row[k - 1][X1] for k in range(1, len(row))]
+    gaps = [c[X0] - p[X1] for p, c in zip(row, row[1:], strict=False)]
     usual = sorted(gaps)[len(gaps) // 2]
+    usual = 2.5 * usual if usual > 0 else 0.0
     pieces: list[list[Char]] = []
     piece = [row[0]]
-    for k in range(1, len(row)):
-        prev, c = row[k - 1], row[k]
-        size = max(prev[SIZE], c[SIZE])
-        gap = gaps[k - 1]
-        # A char starting well before the previous one ends is a different line sharing the row (overlap).
-        if gap > max(0.45 * size, 2.5 * max(usual, 0.0) + 0.3 * size) or gap < -0.6 * size:
-            pieces.append(piece)
-            piece = []
+    for k, gap in enumerate(gaps, 1):
+        c = row[k]
+        if gap > 0.3 * c[SIZE] or gap < -0.5 * c[SIZE]:
+            size = max(row[k - 1][SIZE], c[SIZE])
+            # A char starting well before the previous one ends is a different line sharing the row.
+            if gap > 0.45 * size and gap > usual + 0.3 * size or gap < -0.6 * size:
+                pieces.append(piece)
+                piece = []
         piece.append(c)
     pieces.append(piece)
     return pieces
@@ -632,12 +650,16 @@ class _Style:
 
 
 def _body_style(pages: list[list[Line]]) -> _Style:
+    """The (font family, size) most CJK chars of the document are set in."""
     counts: Counter = Counter()
     for lines in pages:
         for ln in lines:
-            for t, fam, size in zip(ln.text, ln.families, ln.sizes, strict=False):
-                if _CJK.match(t):
-                    counts[(fam, round(size * 2) / 2)] += 1
+            # count per line and style run: far fewer Counter updates than per char
+            counts.update(
+                (fam, round(size * 2) / 2)
+                for t, fam, size in zip(ln.text, ln.families, ln.sizes, strict=True)
+                if "\u3400" <= t <= "\u9fff"
+            )
     if not counts:
         return _Style("", 0.0)
     (fam, size), _ = counts.most_common(1)[0]
@@ -647,10 +669,18 @@ def _body_style(pages: list[list[Line]]) -> _Style:
 def _mark_body_chars(line: Line, style: _Style) -> None:
     """Per char: in the body style? Judged on CJK chars; digits/latin (often another font) follow their
     neighbours."""
+    body_family, body_size = style.family, style.size
+    tol = 0.12 * body_size
     flags: list[bool | None] = [
-        style.is_body(f, s) if _CJK.match(t) else None
-        for t, f, s in zip(line.text, line.families, line.sizes, strict=False)
+        (f == body_family and -tol <= s - body_size <= tol) if "\u3400" <= t <= "\u9fff" else None
+        for t, f, s in zip(line.text, line.families, line.sizes, strict=True)
     ]
+    if None not in flags:
+        line.body = flags  # type: ignore[assignment]
+        return
+    if all(f is None for f in flags):  # no CJK at all: judge by the chars themselves
+        line.body = [-tol <= s - body_size <= tol for s in line.sizes]
+        return
     last: bool | None = None
     for k, f in enumerate(flags):
         if f is None:
@@ -663,10 +693,7 @@ def _mark_body_chars(line: Line, style: _Style) -> None:
             flags[k] = nxt
         else:
             nxt = flags[k]
-    if all(f is None for f in flags):  # no CJK at all: judge by the chars themselves
-        line.body = [abs(s - style.size) <= 0.12 * style.size for s in line.sizes]
-    else:
-        line.body = [bool(f) for f in flags]
+    line.body = [bool(f) for f in flags]
 
 
 @dataclass
