@@ -80,7 +80,7 @@ NEVER_UNITS = frozenset({"届", "级", "人年", "周年"})  # 周年: 成立70�
 COUNT_UNITS = frozenset("个 次 件 项 起 条 期 篇 家 所 座 名 户 部 份 场 批 位 台 套 处 栋 幢 间 张 本 册 种 类 "
                         "轮 支 只 头 株 棵 块 宗 例 床 列 班 门 款 颗 枚 卷 集 首".split())
 # A measure word that starts a longer word is not a measure word: 两位数, 三次产业, 所有, 条件, 期间, 年代.
-UNIT_COMPOUNDS = {"位": ("数",), "次": ("产业", "方"), "所": ("有", "以", "得"), "条": ("件",),
+UNIT_COMPOUNDS = {"位": ("数",), "次": ("产业", "方"), "所": ("有", "以", "得"), "条": ("件", "例"),
                   "期": ("间", "限"), "年": ("代", "级", "度"), "倍": ("数",), "名": ("单", "称", "义"),
                   "个": ("体", "性", "别"), "件": ("事",), "天": ("然",), "人": ("民", "大")}
 # An issuing body right before a numeral names a document or rule set: 中央八项规定, 省委十条.
@@ -239,12 +239,17 @@ def _slogan_neighbour(text: str, c: _Cand) -> bool:
             return True
         if not ("\u4e00" <= ch <= "\u9fff"):
             break
-    for j in range(c.unit_end, min(len(text), c.unit_end + 2)):
+    j, seen = c.unit_end, 0
+    while j < len(text) and seen < 2:
         ch = text[j]
+        j += 1
+        if ch in "“”‘’「」\"":  # 三个“十条”: a quote does not separate the pattern
+            continue
         if ch in _CN_NUMERAL_CHARS or ch.isdigit():
             return True
-        if not ("\u4e00" <= ch <= "\u9fff"):
+        if not _is_cjk(ch):
             break
+        seen += 1
     return False
 
 
@@ -362,6 +367,10 @@ def _reject_chinese(text: str, c: _Cand, before: str, quotes) -> str:
         return "slogan"  # “四个意识”, “两个维护”: Chinese numerals in short quoted phrases
     if _slogan_neighbour(text, c):
         return "slogan"  # 两法两条例, 千家万户, 三个1亿人
+    if unit == "个" and c.magnitude <= 10 and not (c.pre or c.mid or c.suf) and c.low_mag is None:
+        # Exact small counts are printed in Arabic digits (3个专门委员会); 两个大局, 四个意识, 五个中心
+        # with Chinese numerals and the generic 个 are slogans or abstractions, quoted or not.
+        return "abstract count"
     return ""
 
 
