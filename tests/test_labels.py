@@ -225,6 +225,12 @@ def test_heading_time_prefers_the_explicit_year():
     assert heading_time("坚持党的领导", NPC_REVIEW) is None
 
 
+def test_without_covers_an_annual_report_reviews_the_year_before_it_was_published():
+    meta = DocMeta(published=2025, doctype="gov-report")
+    got = labelled("全市生产总值增长6.3%，今年力争增长6%左右。", meta)
+    assert got["6.3%"][2:4] == ("actual", 2024) and got["6%左右"][2:4] == ("target", 2025)
+
+
 def test_plan_span():
     assert plan_span(14) == TimeRef(2021, 2025)
     assert plan_span(15) == TimeRef(2026, 2030)

@@ -47,13 +47,19 @@ class TimeRef:
         return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
 
 
+ANNUAL_DOCTYPES = frozenset({"gov-report", "npc-report", "stats-bulletin"})
+
+
 def covers_ref(meta: DocMeta) -> TimeRef | None:
-    """The span the document reviews (catalog ``covers``), else the year before ``published``."""
+    """The span the document reviews (catalog ``covers``); without it, the year before ``published`` for
+    annual reports and bulletins, else ``published``."""
     m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–—－~～至]\s*(\d{4}))?\s*", meta.covers or "")
     if m:
         return TimeRef(int(m.group(1)), int(m.group(2) or m.group(1)))
     if meta.published:
-        return TimeRef(meta.published, meta.published)
+        # annual reports and bulletins are delivered early in the year after the one they review
+        year = meta.published - 1 if meta.doctype in ANNUAL_DOCTYPES else meta.published
+        return TimeRef(year, year)
     return None
 
 
