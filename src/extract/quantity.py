@@ -367,9 +367,9 @@ def _reject_chinese(text: str, c: _Cand, before: str, quotes) -> str:
         return "slogan"  # “四个意识”, “两个维护”: Chinese numerals in short quoted phrases
     if _slogan_neighbour(text, c):
         return "slogan"  # 两法两条例, 千家万户, 三个1亿人
-    if unit == "个" and c.magnitude <= 10 and not (c.pre or c.mid or c.suf) and c.low_mag is None:
-        # Exact small counts are printed in Arabic digits (3个专门委员会); 两个大局, 四个意识, 五个中心
-        # with Chinese numerals and the generic 个 are slogans or abstractions, quoted or not.
+    if unit in ("个", "种", "类") and c.magnitude <= 10 and not (c.pre or c.mid or c.suf) and c.low_mag is None:
+        # Exact small counts are printed in Arabic digits (3个专门委员会); 两个大局, 四个意识, 两种资源
+        # with Chinese numerals and a generic classifier are slogans or abstractions, quoted or not.
         return "abstract count"
     return ""
 
