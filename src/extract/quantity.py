@@ -18,6 +18,7 @@ How it works (regex first, rules second, so it stays fast on thousands of docume
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -138,6 +139,24 @@ _YEAR_SUFFIX_RE = re.compile(r"年|年度")
 _RANK_UNITS = frozenset({"名", "位"})
 _RESPECTIVELY_RE = re.compile(r"分别(?:比上年|比去年|较上年|同比|均)?$")
 _LIST_JOINERS = ("、", "和", "与", "及")
+
+
+def _fold_table() -> dict[int, str]:
+    """One character for one character (so spans stay valid): Kangxi radicals and compatibility
+    ideographs that PDFs emit for ordinary characters (⼀ -> 一, ⼈ -> 人), and the traditional forms of
+    the numerals, scales, units and verbs the grammar reads (兩 萬 億 餘 個 項 條 場 增長 減少 …)."""
+    table = {}
+    for cp in [*range(0x2F00, 0x2FE0), *range(0xF900, 0xFB00)]:
+        norm = unicodedata.normalize("NFKC", chr(cp))
+        if len(norm) == 1 and norm != chr(cp):
+            table[cp] = norm
+    traditional = "兩萬億餘個項條場戶張連續來過與約達為長減歲噸畝間輛門屆級數幾點進會議標準準則現實戰舉辦總計統僅續"
+    simplified = "两万亿余个项条场户张连续来过与约达为长减岁吨亩间辆门届级数几点进会议标准准则现实战举办总计统仅续"
+    table.update({ord(t): s for t, s in zip(traditional, simplified, strict=True) if t != s})
+    return table
+
+
+_FOLD = _fold_table()
 
 
 @dataclass
@@ -470,12 +489,13 @@ def _bounds(value: float, qualifier: str, low: float | None) -> tuple[float, flo
 def rejected_candidates(text: str) -> list[tuple[str, str]]:
     """(span text, reason) of every candidate the rules turned down: for self-checks and tests."""
     out = []
+    source, text = text, text.translate(_FOLD)
     for c in _candidates(text):
         reason = _reject_reason(text, c, _spans(_TITLE_RE, text), _spans(_QUOTE_RE, text))
         if not reason and UNITS.get(c.unit) == "年" and _year_duration_context(text, c) is None:
             reason = "years without duration context"
         if reason:
-            out.append((text[c.start:c.end], reason))
+            out.append((source[c.start:c.end], reason))
     return out
 
 
@@ -492,6 +512,7 @@ def find_quantities(text: str) -> list[Quantity]:
     """All figures in a sentence or paragraph, left to right (see the module docstring for the rules)."""
     if not text:
         return []
+    source, text = text, text.translate(_FOLD)  # same length: spans index both
     cands = _candidates(text)
     if not cands:
         return []
@@ -539,7 +560,7 @@ def find_quantities(text: str) -> list[Quantity]:
             m = _RESPECTIVELY_RE.search(text, max(0, verb_start - 8), verb_start)
             if m:
                 verb_start = m.start()
-        q = Quantity(start=start, end=end, text=text[start:end], value=value, low=lo, high=hi, unit=unit,
+        q = Quantity(start=start, end=end, text=source[start:end], value=value, low=lo, high=hi, unit=unit,
                      qualifier=qualifier, change=change, verb_start=verb_start, group=group)
         out.append(q)
         prev = q
