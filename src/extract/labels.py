@@ -279,7 +279,23 @@ def trim_subject(text: str) -> str:
     m = ACTION_VERB_RE.search(text)
     if m and m.start() >= 3:
         text = text[m.start():]
-    return text.strip("“”\"' ")
+    return balance_quotes(text.strip("\"' "))
+
+
+def balance_quotes(text: str) -> str:
+    """Drop a quote mark whose partner lies outside the phrase (打通“断头路 -> 打通断头路)."""
+    out, open_at = [], None
+    for ch in text:
+        if ch == "“":
+            open_at = len(out)
+        elif ch == "”":
+            if open_at is None:
+                continue
+            open_at = None
+        out.append(ch)
+    if open_at is not None:
+        del out[open_at]
+    return "".join(out)
 
 
 def noun_after(sentence: str, end: int) -> str:
@@ -302,7 +318,7 @@ def noun_after(sentence: str, end: int) -> str:
             return ""
         out.append(ch)
         i += 1
-    noun = "".join(out).strip("“”")
+    noun = balance_quotes("".join(out))
     return noun if len(noun) >= 2 else ""
 
 
@@ -546,7 +562,8 @@ def label_sentence(sentence: str, quantities: list[Any], context: Context, offse
     for j, q in enumerate(quantities):
         start, end = spans[j]
         before = sentence[:start]
-        refs = [r for pos, r in sentence_refs if pos < start and not (start <= pos < end)]
+        # refs before the figure; a span figure (五年来) is its own time
+        refs = [r for pos, r in sentence_refs if pos < end]
         time = refs[-1] if refs else base_time
         if AVERAGE_RE.search(predicates[j]) and time is not None and time.first == time.last:
             time = span_around(time, sentence_refs, context) or time
