@@ -19,11 +19,12 @@ settings:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, deque
-from operator import itemgetter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,7 @@ import numpy as np
 from extract.model import Block, Box, Document
 from extract.normalize import normalize_char
 
-# A char after preparation: (x0, top, x1, bottom, text, size, family). Tuples keep per-char cost low.
+# A char after preparation: (text, top, x0, x1, bottom, size, family). Tuples keep per-char cost low.
 # The order makes sorted(chars) group copies of one glyph (text, then top, then x0).
 Char = tuple[str, float, float, float, float, float, str]
 TEXT, TOP, X0, X1, BOTTOM, SIZE, FAMILY = range(7)
@@ -254,28 +255,45 @@ def _merge_script_lines(lines: list[Line]) -> list[Line]:
     merged: set[int] = set()
     by_top = sorted(lines, key=lambda ln: ln.top)
     tops = [ln.top for ln in by_top]
-    import bisect
-
     for s in small:
         if id(s) in merged:
             continue
         lo = bisect.bisect_left(tops, s.top - 3 * s.height)
         hi = bisect.bisect_right(tops, s.bottom + s.height)
         for host in by_top[lo:hi]:
-            if host is s or id(host) in merged or host.size <= s.size * 1.15:
+            if host is s or id(host) in merged or s.size > 0.95 * host.size:
                 continue
             overlap = min(host.bottom, s.bottom) - max(host.top, s.top)
             if overlap < 0.3 * s.height:
                 continue
             if host.x1 - 0.2 * host.size <= s.x0 <= host.x1 + 0.3 * host.size:
-                _append_chars(host, s, at_end=True)
+                at_end = True
             elif host.x0 - 0.3 * host.size <= s.x1 <= host.x0 + 0.2 * host.size:
-                _append_chars(host, s, at_end=False)
+                at_end = False
             else:
                 continue
+            # The script left a gap in its row, so the rest of the line beyond it may be a piece of its own.
+            rest = _row_neighbour(by_top[lo:hi], host, s, at_end, merged)
+            _append_chars(host, s, at_end)
             merged.add(id(s))
+            if rest is not None:
+                _append_chars(host, rest, at_end)
+                merged.add(id(rest))
             break
     return [ln for ln in lines if id(ln) not in merged]
+
+
+def _row_neighbour(near: list[Line], host: Line, script: Line, after: bool, merged: set[int]) -> Line | None:
+    """The piece of host's row that continues right after (or before) a sub/superscript."""
+    for c in near:
+        if c is host or c is script or id(c) in merged or abs(c.size - host.size) > 0.1 * host.size:
+            continue
+        if min(c.bottom, host.bottom) - max(c.top, host.top) < 0.5 * host.height:
+            continue
+        edge, side = (c.x0, script.x1) if after else (c.x1, script.x0)
+        if -0.2 * host.size <= (edge - side if after else side - edge) <= 0.6 * host.size:
+            return c
+    return None
 
 
 def _append_chars(host: Line, other: Line, at_end: bool) -> None:
@@ -301,8 +319,6 @@ def _edge_rank(lines: list[Line]) -> dict[int, int]:
         if not row_tops or ln.top > row_tops[-1] + 0.5 * ln.height:
             row_tops.append(ln.top)
     rank: dict[int, int] = {}
-    import bisect
-
     n = len(row_tops)
     for ln in lines:
         r = bisect.bisect_right(row_tops, ln.top + 0.25 * ln.height) - 1
@@ -739,6 +755,9 @@ def _ends_paragraph(a: Line, ea: _Edges, b: Line, eb: _Edges) -> bool:
         # unless the next line starts its own numbered head.
         if _heading_level(b.string):
             return True
+        indent, right_margin = b.x0 - eb.left, eb.right - b.x1
+        if indent > 0.8 * b.size and abs(indent - right_margin) > 1.5 * b.size:
+            return True  # an indented, not centred line starts a paragraph (a run-in head after a head line)
         return b.page != a.page or b.top - a.bottom > 2.5 * size
     if b.x0 - eb.left > 0.8 * b.size:
         return True  # indented first line
@@ -854,12 +873,28 @@ def _classify(
         return "title", 0
     if len(text) > 80:
         return "body", 0
-    return "heading", level or 1
+    return "heading", level
+
+
+def _unnumbered_level(level: int, numbered_level: int, sizes: list[float], style: _Style) -> tuple[int, int]:
+    """(level of this heading, level of the last numbered heading after it).
+
+    A numbered head keeps its number's level. An unnumbered head set larger than the body is a section head
+    (level 1, and it closes the numbered section); one in body size (a bold run-in head) sits one level below
+    the numbered head it follows.
+    """
+    if level:
+        return level, level
+    size = sorted(sizes)[len(sizes) // 2] if sizes else style.size
+    if not style.size or size > 1.1 * style.size or not numbered_level:
+        return 1, 0
+    return min(numbered_level + 1, 4), numbered_level
 
 
 def _blocks_from_paragraphs(paras: list[_Para], style: _Style) -> list[Block]:
     out: list[Block] = []
     front = True  # page-1 material before the first body paragraph is the title page matter
+    numbered_level = 0  # level of the last numbered heading (一、 = 1, （一） = 2, 1. = 3)
     for para in paras:
         text, boxes, body, sizes = _join(para.lines)
         page = para.lines[0].page
@@ -874,6 +909,8 @@ def _blocks_from_paragraphs(paras: list[_Para], style: _Style) -> list[Block]:
             kind, level = _classify(s, body[lo:hi], sizes[lo:hi], style, page, front and page <= 1)
             if kind == "body":
                 front = False
+            elif kind == "heading":
+                level, numbered_level = _unnumbered_level(level, numbered_level, sizes[lo:hi], style)
             # Keep text and boxes aligned: strip only the spaces we added (they carry no box) at the ends.
             t, b = text[lo:hi], boxes[lo:hi]
             while t and t[0] == " " and b[0] is None:
