@@ -300,6 +300,9 @@ def test_rejections_say_why(sentence: str, reason: str) -> None:
         ("失业率降低到4%", "", "降低"),
         ("收入增加到5万元", "", "增加"),
         ("总量达到9万亿元", "", "达到"),
+        ("全省新增8个示范区", "", "新增"),
+        ("市场主体净增1.2万户", "increase", "净增"),
+        ("失业率下降为3.9%", "", "下降"),
     ],
 )
 def test_change_verb(sentence: str, change: str, verb: str) -> None:

@@ -106,14 +106,19 @@ DECREASE_VERBS = ("下降", "减少", "回落", "降低", "下滑", "下跌", "�
                   "精简", "减收", "降", "减")
 LEVEL_VERBS = ("达到", "达", "为", "是", "完成", "实现", "突破", "累计", "共", "占")
 
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# 新增 (newly added) and 净增 come first so that a bare 增 does not read 新增3000家 as a change.
+_VERB_RE = re.compile(
+    rf"(?:(?P<level>新增|{_alt(LEVEL_VERBS)})|(?P<inc>净增|{_alt(INCREASE_VERBS)})|(?P<dec>{_alt(DECREASE_VERBS)}))"
+    r"了?(?P<to>到|至|为)?$"
+)
 RANGE_SEPARATORS = ("——", "—", "－", "–", "-", "~", "～", "〜", "至", "到")
 
 _CN_CORE = "[〇零一二两三四五六七八九十百千][〇零一二两三四五六七八九十百千万亿]*"
 _ARABIC = r"(?:[0-9０-９]{1,3}(?:,[0-9０-９]{3})+|[0-9０-９]+)(?:[.．][0-9０-９]+)?"
-
-
-def _alt(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 # "1亿3千多万", "1万6千多户", "2万5千公里": Arabic digits with Chinese place words
@@ -157,6 +162,11 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
+_FOLD_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _FOLD) + "]")
+
+
+def _fold(text: str) -> str:
+    return text.translate(_FOLD) if _FOLD_RE.search(text) else text
 
 
 @dataclass
@@ -454,25 +464,14 @@ def _range(a: _Cand, b: _Cand, b_start: int) -> _Cand | None:
 def _verb_before(text: str, pos: int) -> tuple[str, int | None]:
     """The change verb right before pos: ('increase'|'decrease'|'', its index or None).
 
-    增长/提高 … → increase, 下降/减少 … → decrease, optionally followed by 了; 增加到/下降至 state a new
-    level (change ''), and 达到/为/完成 … are level verbs (change '', index kept for the subject)."""
-    window = text[max(0, pos - 8):pos]
-    base = pos - len(window)
-    w = window[:-1] if window.endswith("了") else window
-    for verbs, change in ((INCREASE_VERBS, "increase"), (DECREASE_VERBS, "decrease")):
-        for v in verbs:
-            if w.endswith(v):
-                return change, base + len(w) - len(v)
-    for tail in ("到", "至"):
-        if w.endswith(tail):
-            w2 = w[:-1]
-            for v in INCREASE_VERBS + DECREASE_VERBS:
-                if w2.endswith(v):
-                    return "", base + len(w2) - len(v)
-    for v in LEVEL_VERBS:
-        if w.endswith(v):
-            return "", base + len(w) - len(v)
-    return "", None
+    增长/提高 … → increase, 下降/减少 … → decrease, optionally followed by 了; 增加到/下降至/下降为 state a
+    new level (change ''), and 达到/为/完成/新增 … are level verbs (change '', index kept for the subject)."""
+    m = _VERB_RE.search(text, max(0, pos - 8), pos)
+    if m is None:
+        return "", None
+    if m.group("to") or m.group("level"):
+        return "", m.start()
+    return ("increase" if m.group("inc") else "decrease"), m.start()
 
 
 def _bounds(value: float, qualifier: str, low: float | None) -> tuple[float, float | None, float | None]:
@@ -489,7 +488,7 @@ def _bounds(value: float, qualifier: str, low: float | None) -> tuple[float, flo
 def rejected_candidates(text: str) -> list[tuple[str, str]]:
     """(span text, reason) of every candidate the rules turned down: for self-checks and tests."""
     out = []
-    source, text = text, text.translate(_FOLD)
+    source, text = text, _fold(text)
     for c in _candidates(text):
         reason = _reject_reason(text, c, _spans(_TITLE_RE, text), _spans(_QUOTE_RE, text))
         if not reason and UNITS.get(c.unit) == "年" and _year_duration_context(text, c) is None:
@@ -512,7 +511,7 @@ def find_quantities(text: str) -> list[Quantity]:
     """All figures in a sentence or paragraph, left to right (see the module docstring for the rules)."""
     if not text:
         return []
-    source, text = text, text.translate(_FOLD)  # same length: spans index both
+    source, text = text, _fold(text)  # same length: spans index both
     cands = _candidates(text)
     if not cands:
         return []
