@@ -88,3 +88,14 @@ def test_check_command_with_catalog_and_key_facts(corpus, tmp_path, capsys):
 def test_check_command_without_inputs_says_what_it_needs(capsys):
     assert cli.main(["check"]) == 2
     assert "--gold" in capsys.readouterr().err
+
+
+def test_check_command_reports_unreadable_inputs_in_one_line(corpus, tmp_path, capsys):
+    bad = tmp_path / "empty.pdf"
+    bad.write_bytes(b"")
+    assert cli.main(["check", str(bad), "--gold", str(corpus / "gold" / "yongkang_2021_npc-review.csv")]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and err.startswith(f"reviewfigs: {bad}: ")
+    pdf = corpus / "pdf" / "yongkang_2021_npc-review.official.pdf"
+    assert cli.main(["check", str(pdf), "--gold", str(tmp_path / "missing.csv")]) == 1
+    assert "missing.csv" in capsys.readouterr().err

@@ -290,13 +290,14 @@ def run_command(args: argparse.Namespace) -> int:
     if args.file and args.gold:
         path = Path(args.file)
         try:
-            figs = extract_pdf(path, meta_from_args(args, path))
             gold = load_gold(args.gold)
-        except DocumentError as err:
-            print(f"reviewfigs: {path}: {err.reason}", file=sys.stderr)
-            return 1
         except (OSError, ValueError) as err:
             print(f"reviewfigs: {args.gold}: {err}", file=sys.stderr)
+            return 1
+        try:
+            figs = extract_pdf(path, meta_from_args(args, path))
+        except DocumentError as err:
+            print(f"reviewfigs: {path}: {err.reason}", file=sys.stderr)
             return 1
         print_gold_score(score_gold(figs, gold))
         return 0

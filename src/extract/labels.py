@@ -92,7 +92,7 @@ YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年(?!代)")
 YEAR_SPAN_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年?\s*[-–—－~～至到]\s*((?:19|20)\d{2})\s*年(?!代)")
 PLAN_RE = re.compile(r"十([一二三四五六七八九])五")
 N_YEARS_RE = re.compile(r"(?:过去|近|这|最近)?([一二两三四五六七八九十]|\d{1,2})\s*年(?:来|以来|间|中)|(?:过去|最近|近|这)([一二两三四五六七八九十]|\d{1,2})\s*年(?!级|度|代)")
-RELATIVE_YEARS = {"今年": 0, "本年": 0, "年内": 0, "去年": -1, "明年": 1, "前年": -2}
+RELATIVE_YEARS = {"今年": 0, "本年": 0, "年内": 0, "新的一年": 0, "去年": -1, "明年": 1, "前年": -2}
 RELATIVE_RE = re.compile("|".join(RELATIVE_YEARS))
 # 面向2030年的 names a horizon of a programme, not the figure's time.
 COMPARISON_BEFORE = re.compile(r"(?:比|较|同|与|相比|对比|超过|高于|低于|于|面向)$")
