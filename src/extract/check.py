@@ -291,8 +291,11 @@ def run_command(args: argparse.Namespace) -> int:
         path = Path(args.file)
         try:
             gold = load_gold(args.gold)
-        except (OSError, ValueError) as err:
-            print(f"reviewfigs: {args.gold}: {err}", file=sys.stderr)
+        except OSError as err:
+            print(f"reviewfigs: {args.gold}: cannot read gold file: {err.strerror or err}", file=sys.stderr)
+            return 1
+        except ValueError as err:
+            print(f"reviewfigs: {err}", file=sys.stderr)
             return 1
         try:
             figs = extract_pdf(path, meta_from_args(args, path))
