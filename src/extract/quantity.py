@@ -127,7 +127,7 @@ _SCALE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千(?![米克
 _CANDIDATE_RE = re.compile(
     rf"(?P<pre>百分之|{_alt(PREFIX_QUALIFIERS)})?"
     r"(?P<neg>[-－−])?"
-    rf"(?P<num>(?<![0-9０-９.．,]){_MIXED}|(?<![0-9０-９.．,]){_ARABIC}(?![0-9０-９])|{_CN_CORE})"
+    rf"(?P<num>(?<![0-9０-９.．])(?<![0-9０-９],){_MIXED}|(?<![0-9０-９.．])(?<![0-9０-９],){_ARABIC}(?![0-9０-９])|{_CN_CORE})"
     r"(?P<mid1>余|多)?"
     rf"(?:(?P<sp>[ \u00a0])(?=[万亿千百十]|{_alt(UNITS)}))?"
     rf"(?P<scale>{_SCALE})?"
