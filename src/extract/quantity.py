@@ -2,17 +2,29 @@
 
     find_quantities("开展执法检查15次，接访群众8900余人次") -> [Quantity(15 次), Quantity(8900 人次 more_than)]
 
-How it works (regex first, rules second, so it stays fast on thousands of documents):
-1. One regex finds *candidates*: an optional qualifier word (近, 约, 超过 …), a numeral (Arabic with
-   decimals and thousands separators, full-width digits, or Chinese 十多/两百/一百一十六), 余/多, a scale
-   (万, 亿, 万亿 …), a unit or measure word and a trailing qualifier (左右, 以上, 以内 …).
-2. Adjacent candidates joined by a dash, 至 or 到 become ranges ("6.5%—7%", "5-5.5%").
-3. Rules reject what is not a figure (contract.md "Not figures"): dates and year spans, codes (a bare Arabic
-   integer, letters glued to digits), ordinals (第), titles in 《》, slogans (Chinese numerals in short
-   quoted phrases, numeral-noun-numeral patterns like 两X一Y), vague amounts (一批, 上千, 数百), the lone
-   numeral 一, Chinese numerals not followed by a measure word, phases (二期).
-4. The verb right before a figure gives its change (增长 → increase, 下降 → decrease and a negative value),
-   and figures joined by 、 after one verb ("分别增长4.3%、5.5%") share a group.
+How it works (one regex, then rules on plain data, so it stays fast on thousands of documents):
+1. The text is folded character for character (traditional forms, Kangxi radicals -> ordinary characters),
+   so spans index the caller's string and ``text`` is the figure as printed.
+2. One regex finds *candidates*: an optional qualifier word (近 约 超过 逾 不低于 不超过 …), a numeral
+   (Arabic with decimals and thousands separators, full-width digits, Chinese 十多/两百/一百一十六/〇, or
+   mixed 1亿3千多万), 余/多, a scale (万 亿 万亿 千 百 …), a unit or measure word and a trailing
+   qualifier (左右 以上 以下 以内 有余 …).
+3. Adjacent candidates joined by a dash, ～, 至 or 到 become ranges ("6.5%—7%", "5-5.5%", "三至五年"); a
+   bare number listed before a figure with a unit takes that unit ("高4.2和0.7个百分点").
+4. Rules reject what is not a figure (contract.md "Not figures"); ``rejected_candidates`` says which rule:
+   years and year spans (4-digit 1000-2999 before 年/年度 or a dash), bare Arabic numbers without unit or
+   scale (codes, hotlines, date parts), letters glued to digits (S316, G60, PM2.5, 5G), ordinals after 第,
+   anything inside 《》, ranks and anniversaries (届 级 周年, 前三名), measure words that start a longer word
+   (两位数, 三次产业, 条例, 80年代), session ordinals (十一届十次全会), named rule sets after an issuing body
+   (中央八项规定), outline counts (十个方面), money thresholds naming a class (10亿元以上项目), policy names
+   in short quotes (“30条”); for Chinese numerals: the lone 一 and 二, zero, digit strings (二〇二一, 三五),
+   a bare 百/千 (百年), vague amounts (数百, 几十, 上千), no measure word (五金, 周三, 四方), phases and idioms
+   (二期, 两头), short quoted phrases (“四个意识”), numeral-word-numeral patterns (两学一做, 千家万户), and
+   exact small counts with a generic classifier (两个大局, 两种资源: real counts are printed 3个).
+   Durations in 年 count only with context (连续三年, 五年来, 过去五年, 近3年, 3年内), not 三年行动计划.
+5. The verb right before a figure gives its change (增长 → increase; 下降/减少 → decrease and a negative
+   value; 增加到/下降至 → a new level, no change), and figures joined by 、/和 after one verb ("分别增长
+   4.3%、5.5%") share the verb and a group id.
 """
 
 from __future__ import annotations
@@ -106,6 +118,7 @@ DECREASE_VERBS = ("下降", "减少", "回落", "降低", "下滑", "下跌", "�
                   "精简", "减收", "降", "减")
 LEVEL_VERBS = ("达到", "达", "为", "是", "完成", "实现", "突破", "累计", "共", "占")
 
+
 def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -119,8 +132,6 @@ RANGE_SEPARATORS = ("——", "—", "－", "–", "-", "~", "～", "〜", "至"
 
 _CN_CORE = "[〇零一二两三四五六七八九十百千][〇零一二两三四五六七八九十百千万亿]*"
 _ARABIC = r"(?:[0-9０-９]{1,3}(?:,[0-9０-９]{3})+|[0-9０-９]+)(?:[.．][0-9０-９]+)?"
-
-
 # "1亿3千多万", "1万6千多户", "2万5千公里": Arabic digits with Chinese place words
 _MIXED = r"[0-9]+(?:亿|万)[0-9]+[千百](?:[0-9]+[百十])?(?![0-9])"
 _SCALE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千(?![米克瓦])|百(?![分])"
@@ -140,7 +151,6 @@ _CN_NUMERAL_CHARS = frozenset("〇零一二两三四五六七八九十百千万�
 _ASCII_LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 _TITLE_RE = re.compile(r"《[^《》]{0,80}》|〈[^〈〉]{0,80}〉")
 _QUOTE_RE = re.compile(r"“[^“”]{1,16}”|「[^「」]{1,16}」|‘[^‘’]{1,16}’|\"[^\"]{1,16}\"")
-_YEAR_SUFFIX_RE = re.compile(r"年|年度")
 _RANK_UNITS = frozenset({"名", "位"})
 _RESPECTIVELY_RE = re.compile(r"分别(?:比上年|比去年|较上年|同比|均)?$")
 _LIST_JOINERS = ("、", "和", "与", "及")
