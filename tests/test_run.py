@@ -130,8 +130,8 @@ def test_run_writes_four_typed_tables(tmp_path):
     assert figures["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
     # catalog fields joined, gazetteer-normalised
     assert set(figures["region"]) == {"永康市"} and set(figures["admin_level"]) == {"county"}
-    inspections = figures[(figures["metric"] == "npc_law_enforcement_inspections")]
-    assert sorted(inspections["value"]) == [21.0, 22.0, 23.0]
+    inspections = figures[figures["subject"].str.contains("执法检查") & (figures["unit"] == "次")]
+    assert inspections[["doc_id", "value"]].values.tolist() == [["yk_2021", 21.0], ["yk_2022", 22.0], ["yk_2023", 23.0]]
     assert result.read == 3 and result.cached == 0 and result.failed == 0
     assert "3 read" in result.summary and "figures:" in result.summary
 
