@@ -231,6 +231,14 @@ def test_without_covers_an_annual_report_reviews_the_year_before_it_was_publishe
     assert got["6.3%"][2:4] == ("actual", 2024) and got["6%左右"][2:4] == ("target", 2025)
 
 
+def test_text_in_traditional_script_is_labelled_alike():
+    meta = DocMeta(region="义乌市", published=2023, covers="2022", doctype="npc-report")
+    got = labelled("全年共召開常委會會議9次，作出決定決議17項。", meta)
+    assert got["9次"][1] == "npc_sessions" and got["17項"][1] == "npc_resolutions"
+    got = labelled("今年經濟社會發展的主要預期目標是：地區生產總值增長6%左右；", meta)
+    assert got["6%左右"][1:4] == ("gdp_growth", "target", 2023)
+
+
 def test_plan_span():
     assert plan_span(14) == TimeRef(2021, 2025)
     assert plan_span(15) == TimeRef(2026, 2030)

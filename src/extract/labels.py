@@ -24,6 +24,18 @@ import yaml
 from extract.config import TAXONOMY_FILE
 from extract.model import DocMeta
 
+# Traditional forms of the characters the rules read (a text converted to traditional script, as some
+# mirrors publish reports), folded one for one so offsets stay valid.
+_TRADITIONAL = "會議員審聽檢專詢調決訪眾羣題問糾紛聯絡產總預價漲鎮農業資額進報項幣濟經區縣應實際長減淨費當現過時間來後確爭計劃擬標將達為較於從與歲數點億萬戶個條場屆級開組織舉辦處協門參權黨務機關構設選鄉國內財稅頭樣規節約動網讓這們歷勞紀錄視監執請質講壓環體驗訴訟證債圍續連廣東華義陽龍書記層傳統嚴態鐵車輛擴儲備貸銀錢兩餘並兒養醫療衛藥險補貼學師圖館運輸電氣熱營鏈創類種優異雙號幾據準則屬麼積極幹導轉變護顯隊團結還遠邊銷貨線綫緣發揮歸壯觀覺風紅綠藍買賣貿戰園"
+_SIMPLIFIED = "会议员审听检专询调决访众群题问纠纷联络产总预价涨镇农业资额进报项币济经区县应实际长减净费当现过时间来后确争计划拟标将达为较于从与岁数点亿万户个条场届级开组织举办处协门参权党务机关构设选乡国内财税头样规节约动网让这们历劳纪录视监执请质讲压环体验诉讼证债围续连广东华义阳龙书记层传统严态铁车辆扩储备贷银钱两余并儿养医疗卫药险补贴学师图馆运输电气热营链创类种优异双号几据准则属么积极干导转变护显队团结还远边销货线线缘发挥归壮观觉风红绿蓝买卖贸战园"
+_FOLD = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
+
+
+def fold(text: str) -> str:
+    """Simplified forms of the traditional characters the labelling rules read; same length as ``text``."""
+    return text.translate(_FOLD)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Time: year and period
 # ---------------------------------------------------------------------------------------------------------
@@ -113,6 +125,7 @@ def time_refs(text: str, meta: DocMeta, in_heading: bool = False) -> list[tuple[
     Years (2021年), spans (2021—2025年), five-year plans (“十四五”时期; in a heading any mention), counted
     spans (五年来, 过去五年: the N years ending with the covered year), 今年/去年/明年 (against ``published``).
     """
+    text = fold(text)
     refs: list[tuple[int, TimeRef]] = []
     taken: list[tuple[int, int]] = []
 
@@ -169,6 +182,7 @@ OPENING_YEAR_RE = re.compile(r"开局|开好局|起好步|起步之年|首年|�
 
 def heading_time(heading: str, meta: DocMeta) -> TimeRef | None:
     """The time a heading sets for its section: an explicit year wins over a plan span it also names."""
+    heading = fold(heading)
     refs = [r for _, r in time_refs(heading, meta, in_heading=True)]
     if not refs:
         return None
@@ -411,6 +425,7 @@ def classify_metric(subject: str, unit: str, is_change: bool, region: str = "", 
     """The metric id of a figure, or "" when no taxonomy entry fits (never a guess)."""
     if not subject:
         return ""
+    subject = fold(subject)
     taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
     scoped = _scope_prefix_re(region).sub("", subject, count=1)
     best: tuple[int, int, str] | None = None
@@ -516,6 +531,7 @@ def groups_of(sentence: str, spans: list[tuple[int, int]], quantities: list[Any]
 def label_sentence(sentence: str, quantities: list[Any], context: Context, offset: int = 0) -> list[Labels]:
     """Labels for every quantity of ``sentence`` (quantity offsets minus ``offset`` index the sentence)."""
     meta = context.meta
+    sentence = fold(sentence)
     spans = [(_qattr(q, "start") - offset, _qattr(q, "end") - offset) for q in quantities]
     group_ids = groups_of(sentence, spans, quantities)
     base_time = context_time(context)
@@ -605,7 +621,7 @@ def is_start_value(sentence: str, start: int, end: int) -> bool:
 
 def opens_passage(sentence: str) -> bool:
     """Whether the sentence announces a list of targets (…主要预期目标是：)."""
-    return bool(PASSAGE_OPENER_RE.search(sentence))
+    return bool(PASSAGE_OPENER_RE.search(fold(sentence)))
 
 
 def passage_continues(sentence: str) -> bool:
