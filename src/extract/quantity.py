@@ -72,7 +72,7 @@ UNITS: dict[str, str] = {
     "千瓦时": "千瓦时", "千瓦": "千瓦", "兆瓦时": "兆瓦时", "兆瓦": "兆瓦", "吉瓦时": "吉瓦时", "吉瓦": "吉瓦", "公顷": "公顷", "亩": "亩",
     "标准箱": "标准箱", "标箱": "标准箱", "辆": "辆", "艘": "艘", "架": "架",
     # time (durations; 年 needs context, see _year_duration_context)
-    "个月": "个月", "个工作日": "工作日", "工作日": "工作日", "个小时": "小时", "小时": "小时", "分钟": "分钟", "年": "年", "天": "天", "周": "周",
+    "个多月": "个月", "个多小时": "小时", "个月": "个月", "个工作日": "工作日", "工作日": "工作日", "个小时": "小时", "小时": "小时", "分钟": "分钟", "年": "年", "天": "天", "周": "周",
     # counts with measure words
     "个": "个", "次": "次", "件": "件", "项": "项", "起": "起", "条": "条", "期": "期", "篇": "篇",
     "家": "家", "所": "所", "座": "座", "名": "名", "户": "户", "部": "部", "份": "份", "场": "场",
@@ -114,7 +114,7 @@ SUFFIX_QUALIFIERS: dict[str, str] = {
     "之内": "at_most", "有余": "more_than", "多": "more_than", "余": "more_than",
 }
 INCREASE_VERBS = ("增长", "增加", "提高", "上升", "上涨", "提升", "扩大", "回升", "攀升", "增收", "增", "涨")
-DECREASE_VERBS = ("下降", "减少", "回落", "降低", "下滑", "下跌", "缩小", "收窄", "缩减", "压减", "压缩",
+DECREASE_VERBS = ("下降", "减少", "回落", "降低", "下滑", "下跌", "缩小", "缩短", "收窄", "缩减", "压减", "压缩",
                   "精简", "减收", "降", "减")
 LEVEL_VERBS = ("达到", "达", "为", "是", "完成", "实现", "突破", "累计", "共", "占")
 
@@ -231,7 +231,7 @@ def _make_candidate(m: re.Match) -> _Cand | None:
         scale = scale + m.group("scale2")
     unit = m.group("unit") or ""
     suf = m.group("suf") or ""
-    mid = m.group("mid1") or m.group("mid2") or ""
+    mid = m.group("mid1") or m.group("mid2") or ("多" if "多" in unit else "")  # 3个多月
     # where the figure proper ends, before a trailing qualifier
     unit_end = max(m.end(g) for g in ("num", "mid1", "scale", "mid2", "scale2", "unit") if m.group(g))
     end = m.end()
@@ -406,9 +406,9 @@ def _reject_chinese(text: str, c: _Cand, before: str, quotes) -> str:
         return "slogan"  # “四个意识”, “两个维护”: Chinese numerals in short quoted phrases
     if _slogan_neighbour(text, c):
         return "slogan"  # 两法两条例, 千家万户, 三个1亿人
-    if unit in ("个", "种", "类") and c.magnitude <= 10 and not (c.pre or c.mid or c.suf) and c.low_mag is None:
-        # Exact small counts are printed in Arabic digits (3个专门委员会); 两个大局, 四个意识, 两种资源
-        # with Chinese numerals and a generic classifier are slogans or abstractions, quoted or not.
+    if unit in ("个", "种", "类", "项", "条") and c.magnitude <= 10 and not (c.pre or c.mid or c.suf) and c.low_mag is None:
+        # Exact small counts are printed in Arabic digits (3个专门委员会, 7项); 两个大局, 两种资源, 五项原则,
+        # 三条控制线 with Chinese numerals and a generic classifier are slogans or outlines, quoted or not.
         return "abstract count"
     return ""
 
