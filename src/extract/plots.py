@@ -164,8 +164,9 @@ def _year_in_doc_id(doc_id: str) -> str:
 
 
 # --- formatting -------------------------------------------------------------------------------------
-def metric_name(metric: str) -> str:
-    return METRIC_NAMES.get(metric, metric)
+def metric_name(metric: str, admin_level: str = "") -> str:
+    name = METRIC_NAMES.get(metric, metric)
+    return name.replace("地区生产总值", "国内生产总值") if admin_level == "nation" else name
 
 
 def unit_scale(unit: str, values: Iterable[float]) -> tuple[float, str]:
@@ -231,7 +232,8 @@ def _frame(title: str, subtitle: str, source: str, note: str = "", size=(9, 5.6)
     blocks never overlap whatever the figure height and however many lines the source needs."""
     setup_fonts()
     width, height = size
-    footer_lines = wrap_text(note, 80) + wrap_text(source, 80) if note else wrap_text(source, 80)
+    per_line = int((width - 0.4) * 72 / 9)  # CJK characters of 8.5 pt that fit across the figure
+    footer_lines = wrap_text(note, per_line) + wrap_text(source, per_line)
     footer_h = 0.15 + 0.17 * len(footer_lines)
     top_block = 0.95  # title + subtitle
     axis_labels = 0.55  # tick labels and axis label under the axes
@@ -365,7 +367,8 @@ def years_chart(metrics: pd.DataFrame, metric: str, regions: Sequence[str] | Non
     unit = str(rows["unit"].iloc[0])
     factor, shown_unit = unit_scale(unit, pd.concat([rows["value"], rows["low"], rows["high"]]))
     title = _years_finding(rows, metric, factor, shown_unit)
-    subtitle = f"{metric_name(metric)}，单位：{shown_unit or '—'}；实心点为实际值" + \
+    levels = set(rows["admin_level"].dropna()) if "admin_level" in rows else set()
+    subtitle = f"{metric_name(metric, levels.pop() if len(levels) == 1 else '')}，单位：{shown_unit or '—'}；实心点为实际值" + \
         ("，空心点为预期目标" if (rows["stance"] == "target").any() else "") + \
         ("；点线跨过缺少数据的年份" if _has_gaps(rows) else "")
     note = f"不含{len(spans)}个多年合计值（如{spans['period'].iloc[0]}），以免与年度值混淆" if len(spans) else ""
@@ -388,6 +391,7 @@ def years_chart(metrics: pd.DataFrame, metric: str, regions: Sequence[str] | Non
     ax.set_xticks(all_years)
     ax.set_xticklabels([str(y) for y in all_years], rotation=0 if len(all_years) <= 10 else 45)
     ax.set_xlim(min(all_years) - 0.6, max(all_years) + (1.4 if len(region_list) > 1 else 0.6))
+    ax.margins(y=0.14)  # room for the labels above results and below targets
     _zero_baseline(ax, rows, factor)
     ax.grid(axis="y", color="#e6e6e6", linewidth=0.8)
     ax.set_axisbelow(True)
@@ -418,13 +422,17 @@ def _draw_series(ax, part: pd.DataFrame, factor: float, unit: str, color: str, s
             ax.plot([x0, x1], [y0, y1], color=color, linewidth=2, linestyle=style)
     face = "white" if stance == "target" else color
     ax.scatter(xs, ys, s=36, facecolor=face, edgecolor=color, linewidth=1.6, zorder=3)
-    for x, y, (_, row) in zip(xs, ys, part.iterrows(), strict=False):
+    # Long series are labelled at their ends only (the axis gives the rest): labels never pile up.
+    labelled = set(range(len(xs))) if len(xs) <= 4 else {0, len(xs) - 1}
+    for i, (x, y, (_, row)) in enumerate(zip(xs, ys, part.iterrows(), strict=False)):
         _interval(ax, x, row, factor, color, vertical=True)
+        if i not in labelled:
+            continue
         label = value_label(row, factor, unit)
-        if stance == "target":
+        if stance == "target":  # targets labelled below their point, results above: they never collide
             label = f"目标{label}"
-        ax.annotate(label, (x, y), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=8.5,
-                    color=color)
+        ax.annotate(label, (x, y), xytext=(0, -9 if stance == "target" else 7), textcoords="offset points",
+                    ha="center", va="top" if stance == "target" else "baseline", fontsize=8.5, color=color)
 
 
 def _interval(ax, pos: float, row: pd.Series, factor: float, color: str, vertical: bool) -> None:
@@ -458,7 +466,7 @@ def _years_finding(rows: pd.DataFrame, metric: str, factor: float, unit: str) ->
             return f"{last['region']}{last['year']}年{metric_name(metric)}为{value_label(last, factor, unit)}" \
                    f"{_unit_word(unit)}"
         verb = "升至" if last["value"] > first["value"] else "降至" if last["value"] < first["value"] else "持平于"
-        return (f"{last['region']}{metric_name(metric)}从{first['year']}年的{value_label(first, factor, unit)}"
+        return (f"{last['region']}{metric_name(metric, str(last.get('admin_level', '')))}从{first['year']}年的{value_label(first, factor, unit)}"
                 f"{verb}{last['year']}年的{value_label(last, factor, unit)}{_unit_word(unit)}")
     # Several regions, usually over different years: say which way each moved, not who is "highest".
     moves: dict[str, list[str]] = {"上升": [], "下降": [], "持平": []}
@@ -556,9 +564,13 @@ def _regions_finding(rows: pd.DataFrame, metric: str, year, factor: float, unit:
     def part(row) -> str:
         yr = f"{row['year']}年" if mixed else ""
         return f"{yr}{value_label(row, factor, unit)}{_unit_word(unit)}"
-    if len(ranked) == 1:
-        return f"{when}{top['region']}{metric_name(metric)}为{part(top)}"
-    return f"{when}{metric_name(metric)}：{top['region']}最高（{part(top)}），{bottom['region']}最低（{part(bottom)}）"
+
+    def tied(value) -> str:  # every region sharing the value, so a tie is not reported as a lead
+        return "、".join(ranked[ranked["value"] == value]["region"])
+    if len(ranked) == 1 or top["value"] == bottom["value"]:
+        return f"{when}{tied(top['value'])}{metric_name(metric)}为{part(top)}"
+    return (f"{when}{metric_name(metric)}：{tied(top['value'])}最高（{part(top)}），"
+            f"{tied(bottom['value'])}最低（{part(bottom)}）")
 
 
 # --- placement chart (longitude / latitude) ---------------------------------------------------------
@@ -723,10 +735,22 @@ def years_report(p) -> list[dict]:
                              f"(metrics present: {', '.join(sorted(table['metric'].dropna().unique())) or 'none'})")
     written = []
     for metric in metrics:
-        chart = years_chart(table, metric, p.regions, p.years, p.stance, names)
+        regions = p.regions or regions_with_years(select(table, metric, None, p.years, p.stance), p.min_years)
+        chart = years_chart(table, metric, regions, p.years, p.stance, names)
         written.append(_written(chart, save_chart(chart, p.figures, f"{p.name}_{metric}"), metric=metric))
         close(chart)
     return written
+
+
+def regions_with_years(rows: pd.DataFrame, min_years: int) -> list[str]:
+    """Regions with results in at least ``min_years`` years (targets when there are no results): a region
+    seen in one year has no trend and would only crowd a years chart. All regions when none qualifies."""
+    yearly = rows[~rows["period"].map(is_span)]
+    if (yearly["stance"] == "actual").any():
+        yearly = yearly[yearly["stance"] == "actual"]
+    counts = yearly.groupby("region")["year"].nunique()
+    keep = sorted(counts[counts >= min_years].index)
+    return keep or sorted(counts.index)
 
 
 def region_rows(p) -> pd.DataFrame:

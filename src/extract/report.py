@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from extract import config
-from extract.params import ParameterError, check_parameter_names, to_json
+from extract.params import ParameterError, check_parameter_names, declared_parameters, to_json
 
 KERNEL_NAME = "reviewfigs"  # registered by `make setup` (python -m ipykernel install --sys-prefix --name reviewfigs)
 NAME_RE = re.compile(r"[A-Za-z0-9][\w.\-]*")
@@ -54,6 +54,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the report set (default notebooks/reports.yml)")
     parser.add_argument("--processed", default=str(config.PROCESSED_DIR), help="processed tables (default processed/)")
     parser.add_argument("--figures", default=str(config.FIGURES_DIR), help="where charts and notebooks go (default figures/)")
+    parser.add_argument("--raw", default=None,
+                        help="catalog folder of the documents, for notebooks that draw pages (default raw/)")
     parser.add_argument("--force", action="store_true", help="run every report even if its inputs are unchanged")
     parser.add_argument("--only", action="append", default=[], metavar="NAME", help="run only this report (repeatable)")
     parser.add_argument("--kernel", default=None, help=f"Jupyter kernel (default {KERNEL_NAME}, else python3)")
@@ -80,7 +82,8 @@ def run_command(args: argparse.Namespace) -> int:
     for report in reports:
         if args.only and report.name not in args.only:
             continue
-        outcome = run_report(report, processed, figures, kernel, force=args.force)
+        outcome = run_report(report, processed, figures, kernel, force=args.force,
+                             raw=Path(args.raw).resolve() if args.raw else None)
         stream = sys.stderr if outcome.status == "failed" else sys.stdout
         print(outcome.message, file=stream, flush=True)
         outcomes.append(outcome)
@@ -152,12 +155,15 @@ def inputs_key(report: Report, processed: Path, parameters: dict) -> str:
     return digest.hexdigest()
 
 
-def run_report(report: Report, processed: Path, figures: Path, kernel: str, force: bool = False) -> Outcome:
+def run_report(report: Report, processed: Path, figures: Path, kernel: str, force: bool = False,
+               raw: Path | None = None) -> Outcome:
     """Run one report (or skip it when unchanged); never raises for a failing notebook."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     parameters = {**report.parameters, "processed": str(processed), "figures": str(figures)}
+    if raw is not None and "raw" in _declared(report.notebook) and "raw" not in report.parameters:
+        parameters["raw"] = str(raw)
     shown = to_json(report.parameters)
     where = f"report {report.name} ({report.notebook.name} {shown})"
     out_dir = figures / "notebooks"
@@ -192,6 +198,13 @@ def run_report(report: Report, processed: Path, figures: Path, kernel: str, forc
     stamp.write_text(key + "\n")
     seconds = time.monotonic() - started
     return Outcome(report.name, "ran", f"{where}: ok in {seconds:.1f} s -> {output}", seconds)
+
+
+def _declared(notebook: Path) -> dict:
+    try:
+        return declared_parameters(notebook)
+    except Exception:  # an unreadable notebook fails later with papermill's own message
+        return {}
 
 
 def first_line(text: str) -> str:

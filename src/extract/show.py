@@ -225,13 +225,17 @@ def document_report(p) -> dict:
     ``p.figures/documents/<doc_id>/`` (figures.csv, one PNG per drawn page)."""
     from extract import plots
 
+    missing = ""
     if p.pdf is not None:
         pdf_path = p.pdf
         figs = figures_of_file(pdf_path, p.processed if str(p.processed) not in ("", ".") else Path("/nonexistent"))
     else:
         all_figs = _processed_figures(p.processed)
         figs = all_figs[all_figs["doc_id"] == p.doc_id]
-        pdf_path = pdf_of(p.doc_id, figs, p.raw)
+        try:
+            pdf_path = pdf_of(p.doc_id, figs, p.raw)
+        except ShowError as err:  # the tables are still worth showing; say plainly why pages are not
+            pdf_path, missing = None, str(err)
     out = p.figures / "documents" / _safe_stem(p.doc_id)
     out.mkdir(parents=True, exist_ok=True)
     figs = figs.reset_index(drop=True)
@@ -242,11 +246,13 @@ def document_report(p) -> dict:
     metric = figs["metric"].fillna("").astype(str)
     pages = list(p.pages) or pages_with_figures(figs) or [1]
     drawn = []
-    for page in pages[: p.max_pages]:
+    for page in pages[: p.max_pages] if pdf_path is not None else []:
         png = out / f"page-{page}.png"
         draw_page(pdf_path, figs, page, png)
         drawn.append(png)
     summary = (f"{p.doc_id}: {len(figs)} figures, {int((metric == '').sum())} unclassified, "
                f"on {len(pages_with_figures(figs))} page(s); files in {out}")
+    if pdf_path is None:
+        summary += f"\nno page images: {missing}"
     return {"figures": figs, "unclassified": figs[metric == ""], "pages": drawn, "folder": out,
             "summary": summary, "pdf": pdf_path}
