@@ -166,6 +166,19 @@ def test_selection_prefers_the_document_about_the_year(tmp_path):
     assert row.iloc[0]["n_candidates"] == "2" and row.iloc[0]["n_values"] == "2"
 
 
+def test_selection_prefers_the_bulletin_for_results_and_the_report_for_targets(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    write_pdf(raw / "report.pdf", [["2023年，全市生产总值增长6.5%。", "2024年全市生产总值预期增长6%左右。"]])
+    write_pdf(raw / "bulletin.pdf", [["统计公报"], ["2023年，全市生产总值增长6.6%。", "2024年全市生产总值预期增长7%左右。"]])
+    write_catalog(raw, [{"doc_id": "report", "file": "report.pdf", "doctype": "gov-report"},
+                        {"doc_id": "bulletin", "file": "bulletin.pdf", "doctype": "stats-bulletin"}])
+    run(options(raw, out))
+    metrics = read_outputs(out)["metrics"]
+    growth = metrics[metrics["metric"] == "gdp_growth"].set_index("stance")
+    assert growth.loc["actual", ["doc_id", "value", "page"]].tolist() == ["bulletin", "6.6", "2"]
+    assert growth.loc["target", ["doc_id", "value"]].tolist() == ["report", "6.0"]
+
+
 # ---------------------------------------------------------------- cache
 
 

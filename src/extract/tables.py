@@ -163,7 +163,7 @@ def select_metrics(figures: pd.DataFrame) -> pd.DataFrame:
     chosen = groups.head(1).set_index(METRIC_KEY)
     chosen["n_candidates"] = groups.size()
     chosen["n_values"] = groups["value"].nunique()
-    chosen = chosen.reset_index()
+    chosen = chosen.reset_index().sort_values(["adcode", "metric", "stance", "year", "period"], kind="stable")
     return METRICS_SCHEMA.validate(typed_frame(chosen.to_dict("records"), METRICS_COLUMNS))
 
 
