@@ -342,3 +342,24 @@ def test_no_chars_gives_an_empty_document_with_a_warning() -> None:
     doc = document_from_pages([_page([]), _page([], 2)])
     assert doc.blocks == [] and doc.n_pages == 2
     assert any("no text layer" in w for w in doc.warnings)
+
+
+def test_subscript_is_folded_back_into_its_line() -> None:
+    # "PM" + lowered, smaller "2.5" + the rest of the line, in a column of full lines.
+    body, y = _column(
+        ["全省细颗粒物平均浓度下降百分之三空气质量优良天数比例提高到百分之九十以上。"], 50, 100, 16
+    )
+    line = (
+        _chars("空气中PM", 50, y) + _chars("2.5", 100, y + 6, size=7, step=4) + _chars("浓度下降。", 112, y)
+    )
+    doc = document_from_pages([_page(body + line)])
+    assert doc.blocks[-1].text == "空气中PM2.5浓度下降。"
+
+
+def test_small_running_header_of_a_one_page_document_is_dropped() -> None:
+    header = _chars("演示文档·某市统计公报", 200, 30, size=8)
+    title = _chars("某市国民经济和社会发展统计公报", 100, 90, size=16, font="Hei")
+    body, _ = _column(LEFT, 50, 140, 16)
+    doc = document_from_pages([_page(header + title + body)])
+    assert doc.blocks[0].text == "某市国民经济和社会发展统计公报"
+    assert "演示文档" not in doc.text

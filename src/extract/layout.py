@@ -330,7 +330,7 @@ def _margin_key(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
-def _drop_margins(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
+def _drop_margins(pages: list[list[Line]], heights: list[float], body_size: float) -> list[list[Line]]:
     """Remove running headers/footers, page numbers and jump marks from every page."""
     ranks = [_edge_rank(lines) for lines in pages]
     # A line counts as running when its text (digits folded) sits in the outer rows of several pages.
@@ -360,8 +360,19 @@ def _drop_margins(pages: list[list[Line]], heights: list[float]) -> list[list[Li
                 for other in lines:
                     if rank[id(other)] <= 1 and other.top < ln.bottom and other.bottom > ln.top:
                         drop.add(id(other))
+            elif in_top and rank[id(ln)] == 0 and _is_small_header(ln, lines, body_size):
+                drop.add(id(ln))
         out.append([ln for ln in lines if id(ln) not in drop])
     return out
+
+
+def _is_small_header(line: Line, lines: list[Line], body_size: float) -> bool:
+    """A running header on a page with no repeats to compare (a one-page document): the top row, set smaller
+    than the body, with a clear gap below it (usually above a rule)."""
+    if not body_size or line.size >= 0.9 * body_size:
+        return False
+    below = [ln.top for ln in lines if ln.top >= line.bottom]
+    return not below or min(below) - line.bottom >= 1.5 * line.height
 
 
 # ---------------------------------------------------------------------------------------------- 4. blocks
@@ -952,8 +963,8 @@ def document_from_pages(pages: Iterable, path: str = "") -> Document:
         shown = ", ".join(map(str, empty_pages[:10])) + (" …" if len(empty_pages) > 10 else "")
         warnings.append(f"{len(empty_pages)} page(s) without text (scanned?): {shown}")
 
-    page_lines = _drop_margins(page_lines, heights)
-    style = _body_style(page_lines)
+    style = _body_style(page_lines)  # before margins go: they are a few chars and rarely in body style
+    page_lines = _drop_margins(page_lines, heights, style.size)
     ordered: list[tuple[Line, _Edges]] = []
     for lines in page_lines:
         for ln in lines:
