@@ -528,22 +528,19 @@ def groups_of(sentence: str, spans: list[tuple[int, int]], quantities: list[Any]
     return ids
 
 
-def label_sentence(sentence: str, quantities: list[Any], context: Context, offset: int = 0) -> list[Labels]:
-    """Labels for every quantity of ``sentence`` (quantity offsets minus ``offset`` index the sentence)."""
-    meta = context.meta
-    sentence = fold(sentence)
-    spans = [(_qattr(q, "start") - offset, _qattr(q, "end") - offset) for q in quantities]
-    group_ids = groups_of(sentence, spans, quantities)
-    base_time = context_time(context)
-    sentence_refs = time_refs(sentence, meta)
-    passage_open = context.passage
+def sentence_subjects(sentence: str, spans: list[tuple[int, int]], quantities: list[Any]) -> tuple[list[str], list[str]]:
+    """(subject, predicate words before the number) of every quantity of a sentence.
 
-    # Subjects: per group, from the clause before its first member (or the noun after each member).
-    subjects: list[str] = [""] * len(quantities)
-    topics: list[str] = [""] * len(quantities)  # the clause's subject, inherited by a bare “、增长5.5%”
-    skip_to = 0
-    predicates: list[str] = [""] * len(quantities)
+    Per list group: the clause before its first member, stripped of predicate words and agents, split
+    over the members of a distributive list; a clause holding only a predicate takes the subjects of the
+    group before it; a number that modifies the noun after it (36家部门单位) takes that noun.
+    """
+    group_ids = groups_of(sentence, spans, quantities)
+    subjects = [""] * len(quantities)
+    topics = [""] * len(quantities)  # the clause's subject, inherited by a bare “、增长5.5%”
+    predicates = [""] * len(quantities)
     previous_group: list[int] = []
+    skip_to = 0
     k = 0
     while k < len(quantities):
         members = [j for j in range(k, len(quantities)) if group_ids[j] == group_ids[k]]
@@ -554,8 +551,6 @@ def label_sentence(sentence: str, quantities: list[Any], context: Context, offse
         raw = sentence[clause_start:start]
         phrase, predicate = strip_predicate(LEADING_RE.sub("", raw))
         phrase = trim_subject(phrase)
-        for j in members:
-            predicates[j] = predicate
         nouns = [noun_after(sentence, spans[j][1]) if _qattr(quantities[j], "unit", "") not in RATE_UNITS else ""
                  for j in members]
         if phrase:
@@ -569,28 +564,42 @@ def label_sentence(sentence: str, quantities: list[Any], context: Context, offse
                 topics[j] = prev[idx] if len(prev) == len(members) else prev[0]
         for idx, j in enumerate(members):
             subjects[j] = nouns[idx] or topics[j]
+            predicates[j] = predicate
         previous_group = members
         # the next clause starts after this group's last figure and the noun it modifies
         skip_to = spans[members[-1]][1] + len(nouns[-1])
         k = members[-1] + 1
+    return subjects, predicates
 
+
+def figure_time(sentence: str, start: int, end: int, predicate: str, sentence_refs: list[tuple[int, TimeRef]],
+                context: Context) -> TimeRef | None:
+    """The time of the figure at sentence[start:end]: the sentence's last time before it (a span figure such
+    as 五年来 is its own), else the context's; an average runs over its span; 从X到Y's X is the year before."""
+    refs = [r for pos, r in sentence_refs if pos < end]
+    time = refs[-1] if refs else context_time(context)
+    if time is not None and AVERAGE_RE.search(predicate) and time.first == time.last:
+        time = span_around(time, sentence_refs, context) or time
+    if time is not None and is_start_value(sentence, start, end):
+        time = TimeRef(time.first - 1, time.first - 1)
+    return time
+
+
+def label_sentence(sentence: str, quantities: list[Any], context: Context, offset: int = 0) -> list[Labels]:
+    """Labels for every quantity of ``sentence`` (quantity offsets minus ``offset`` index the sentence)."""
+    meta = context.meta
+    sentence = fold(sentence)
+    spans = [(_qattr(q, "start") - offset, _qattr(q, "end") - offset) for q in quantities]
+    subjects, predicates = sentence_subjects(sentence, spans, quantities)
+    sentence_refs = time_refs(sentence, meta)
     out = []
     for j, q in enumerate(quantities):
         start, end = spans[j]
-        before = sentence[:start]
-        # refs before the figure; a span figure (五年来) is its own time
-        refs = [r for pos, r in sentence_refs if pos < end]
-        time = refs[-1] if refs else base_time
-        if AVERAGE_RE.search(predicates[j]) and time is not None and time.first == time.last:
-            time = span_around(time, sentence_refs, context) or time
-        if time is not None and is_start_value(sentence, start, end):
-            time = TimeRef(time.first - 1, time.first - 1)
-        after = sentence[end:end + 8]
-        target = (passage_open or is_target_clause(before) or bool(TARGET_AFTER_RE.match(after))
-                  or is_future(time, meta))
-        unit = _qattr(q, "unit", "") or ""
+        time = figure_time(sentence, start, end, predicates[j], sentence_refs, context)
+        target = (context.passage or is_target_clause(sentence[:start])
+                  or bool(TARGET_AFTER_RE.match(sentence[end:end + 8])) or is_future(time, meta))
         is_change = bool(_qattr(q, "change")) or bool(GROWTH_WORD_RE.search(predicates[j]))
-        metric = classify_metric(subjects[j], unit, is_change, meta.region, meta.doctype)
+        metric = classify_metric(subjects[j], _qattr(q, "unit", "") or "", is_change, meta.region, meta.doctype)
         out.append(Labels(subject=subjects[j], metric=metric, stance="target" if target else "actual",
                           year=time.year if time else None, period=time.period if time else ""))
     return out
