@@ -350,7 +350,7 @@ def test_subscript_is_folded_back_into_its_line() -> None:
         ["全省细颗粒物平均浓度下降百分之三空气质量优良天数比例提高到百分之九十以上。"], 50, 100, 16
     )
     line = (
-        _chars("空气中PM", 50, y) + _chars("2.5", 100, y + 6, size=7, step=4) + _chars("浓度下降。", 112, y)
+        _chars("空气中PM", 50, y) + _chars("2.5", 100, y + 6, size=7, step=4) + _chars("浓度下降。", 116, y)
     )
     doc = document_from_pages([_page(body + line)])
     assert doc.blocks[-1].text == "空气中PM2.5浓度下降。"
