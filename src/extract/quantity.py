@@ -68,7 +68,8 @@ UNITS: dict[str, str] = {
     "个百分点": "个百分点", "百分点": "个百分点", "%": "%", "％": "%", "‰": "‰", "倍": "倍",
     # physical
     "平方公里": "平方公里", "平方千米": "平方公里", "平方米": "平方米", "立方米": "立方米",
-    "公里": "公里", "千米": "公里", "米": "米", "千克": "千克", "公斤": "公斤", "吨": "吨",
+    "公里": "公里", "千米": "公里", "米": "米", "千克": "千克", "公斤": "公斤", "微克": "微克", "毫克": "毫克",
+    "吨公里": "吨公里", "人公里": "人公里", "吨": "吨",
     "千瓦时": "千瓦时", "千瓦": "千瓦", "兆瓦时": "兆瓦时", "兆瓦": "兆瓦", "吉瓦时": "吉瓦时", "吉瓦": "吉瓦", "公顷": "公顷", "亩": "亩",
     "标准箱": "标准箱", "标箱": "标准箱", "辆": "辆", "艘": "艘", "架": "架",
     # time (durations; 年 needs context, see _year_duration_context)
@@ -370,7 +371,7 @@ def _clause_before(text: str, c: _Cand, width: int = 12) -> str:
 
 def _reject_arabic(text: str, c: _Cand, quotes) -> str:
     unit = c.unit
-    if _ASCII_LETTER.match(_char_before(text, c.num_start)) or (
+    if _ASCII_LETTER.match(text[c.num_start - 1:c.num_start]) or (
             not unit and not c.scale and _ASCII_LETTER.match(text[c.unit_end:c.unit_end + 1])):
         return "code"  # S316, G60, PM2.5, 5G: letters glued to digits
     if c.low_mag is not None and _is_year_range(c):
