@@ -32,7 +32,7 @@ processed: setup
 	$(BIN)/reviewfigs run --raw $(RAW) --out $(OUT) $(if $(JOBS),-j $(JOBS))
 
 report: setup
-	$(BIN)/reviewfigs report --processed $(OUT) --figures $(FIGS)
+	$(BIN)/reviewfigs report --processed $(OUT) --figures $(FIGS) --raw $(RAW)
 
 figures: processed report
 
