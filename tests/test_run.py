@@ -293,3 +293,16 @@ def test_shared_catalog_copy_outside_raw_is_refused(corpus, tmp_path):
     assert proc.stderr.count("escapes the catalog folder") == 14
     assert not (tmp_path / "out").exists()
     shutil.rmtree(raw)
+
+
+def test_editing_the_extractor_code_invalidates_the_cache(tmp_path, monkeypatch):
+    from extract import config
+
+    package = tmp_path / "extract"
+    shutil.copytree(config.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(config, "PACKAGE_DIR", package)
+    original = runmod.extractor_fingerprint()
+    (package / "run.py").write_text("# not extraction code\n", encoding="utf-8")
+    assert runmod.extractor_fingerprint() == original
+    (package / "taxonomy.yaml").write_text("changed: true\n", encoding="utf-8")
+    assert runmod.extractor_fingerprint() != original

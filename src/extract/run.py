@@ -229,13 +229,13 @@ def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: l
         primaries.append(entry)
 
     limits = Limits(options.timeout, options.max_pages, options.memory_mb)
-    taxonomy = _taxonomy_hash()
+    fingerprint = extractor_fingerprint()
     outcomes: dict[str, Outcome] = {}
     tasks: list[Task] = []
     task_entry: dict[str, CatalogEntry] = {}
     for entry in primaries:
         meta = entry.meta(shas[entry.doc_id])
-        key = cache_key(meta, taxonomy)
+        key = cache_key(meta, fingerprint)
         cached = cache.get(key)
         if cached is not None:
             outcomes[entry.doc_id] = cached
@@ -343,18 +343,32 @@ def sha256_file(path: Path) -> str:
 # ---------------------------------------------------------------- cache
 
 
-def _taxonomy_hash() -> str:
-    try:
-        return hashlib.sha256(config.TAXONOMY_FILE.read_bytes()).hexdigest()[:16]
-    except OSError:
-        return "none"
+# Modules that never change what a PDF yields: editing them keeps the cache.
+NOT_EXTRACTION = {"__init__.py", "__main__.py", "cli.py", "run.py", "tables.py", "corrections.py", "catalog.py",
+                  "gazetteer.py", "safety.py", "plots.py", "report.py", "show.py", "check.py", "bench.py"}
 
 
-def cache_key(meta: DocMeta, taxonomy: str) -> str:
-    """The file's bytes, the extractor's version, the taxonomy, and what the catalog says about the document
+def extractor_fingerprint() -> str:
+    """A hash of the extraction code and the taxonomy: editing the extractor invalidates the cache even when
+    nobody remembered to bump EXTRACTOR_VERSION."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in config.PACKAGE_DIR.iterdir()
+                   if p.suffix in (".py", ".yaml", ".yml", ".csv", ".json") and p.name not in NOT_EXTRACTION)
+    data_dir = config.PACKAGE_DIR / "data"
+    if data_dir.is_dir():
+        files += sorted(p for p in data_dir.rglob("*") if p.is_file())
+    for path in files:
+        digest.update(path.name.encode() + b"\0")
+        with contextlib.suppress(OSError):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_key(meta: DocMeta, fingerprint: str) -> str:
+    """The file's bytes, the extractor's version and code (with the taxonomy), what the catalog says about the document
     (its years and region steer labelling); not its doc_id or path, so renaming a file re-reads nothing."""
     about = {k: v for k, v in asdict(meta).items() if k not in ("doc_id", "file", "sha256")}
-    text = json.dumps([meta.sha256, config.EXTRACTOR_VERSION, taxonomy, about], sort_keys=True, ensure_ascii=False)
+    text = json.dumps([meta.sha256, config.EXTRACTOR_VERSION, fingerprint, about], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
