@@ -24,6 +24,7 @@ import ast
 import ctypes
 import functools
 import math
+import os
 import re
 import zlib
 from collections.abc import Callable, Iterator
@@ -163,17 +164,27 @@ def _decode_name(raw: bytes) -> str:
     return raw.decode("latin-1")
 
 
+def _mentions_encryption(path: Path) -> bool:
+    """The trailer (or cross-reference stream) names an /Encrypt dictionary. pdfium's error code is global and
+    can be stale (it reports no new error for a 0-page file), so a password verdict is double-checked here."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+        size = fh.seek(0, os.SEEK_END)
+        fh.seek(max(0, size - (1 << 16)))
+        tail = fh.read()
+    return b"/Encrypt" in head or b"/Encrypt" in tail
+
+
 def _pdfium_open(path: Path) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
-        if code == pdfium_c.FPDF_ERR_PASSWORD:
+        encrypted = code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY) and _mentions_encryption(path)
+        if encrypted and code == pdfium_c.FPDF_ERR_PASSWORD:
             raise DocumentError("encrypted: needs a password") from exc
-        if code == pdfium_c.FPDF_ERR_SECURITY:
+        if encrypted:
             raise DocumentError("encrypted with an unsupported protection scheme: cannot be read") from exc
-        if code == pdfium_c.FPDF_ERR_FILE:
-            raise DocumentError("cannot open the file") from exc
         raise DocumentError("damaged PDF: cannot be read or repaired (incomplete download?)") from exc
 
 
@@ -736,7 +747,9 @@ def _iter_pdfplumber(doc: pdfium.PdfDocument | None, path: Path, max_pages: int 
 
 
 def _classify_pdfminer_error(exc: Exception) -> DocumentError:
-    name = type(exc).__name__
+    # pdfplumber wraps pdfminer's exceptions: PdfminerException(original)
+    inner = exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args else exc
+    name = type(inner).__name__
     if "Password" in name:
         return DocumentError("encrypted: needs a password")
     if "Encryption" in name:
