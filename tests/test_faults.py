@@ -17,19 +17,25 @@ from extract.run import run
 from extract.safety import OutputLock
 
 
-def scanned_pdf(path):
-    """A page holding only an image: what a scanner without OCR produces."""
+def scanned_pdf(path, text_first_page: str = ""):
+    """Pages holding only an image, what a scanner without OCR produces; optionally a text page first."""
     from PIL import Image, ImageDraw
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
+    write_pdf(path, [["x"]])  # registers the CID font
     image = Image.new("L", (600, 800), 255)
     draw = ImageDraw.Draw(image)
     for y in range(60, 760, 24):
         draw.rectangle([50, y, 550, y + 10], fill=0)
     c = canvas.Canvas(str(path))
-    c.drawImage(ImageReader(image), 0, 0, width=595, height=842)
-    c.showPage()
+    if text_first_page:
+        c.setFont("STSong-Light", 12)
+        c.drawString(72, 800, text_first_page)
+        c.showPage()
+    for _ in range(2 if text_first_page else 1):
+        c.drawImage(ImageReader(image), 0, 0, width=595, height=842)
+        c.showPage()
     c.save()
 
 
@@ -118,6 +124,24 @@ def test_strict_turns_the_duplicate_warning_into_a_failure(tmp_path):
     strict = run(options(raw, out, strict=True))
     assert strict.exit_code == 1
     assert read_outputs(out)["errors"]["severity"].tolist() == ["error"]
+
+
+def test_document_warnings_are_reported_and_strict_fails_the_document(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    scanned_pdf(raw / "partly.pdf", text_first_page="2023年，全市生产总值增长6.5%。")
+    write_pdf(raw / "good.pdf", county_report(2022))
+    write_catalog(raw, [{"doc_id": "partly", "file": "partly.pdf"}, {"doc_id": "good", "file": "good.pdf"}])
+    relaxed = run(options(raw, out))
+    errors = read_outputs(out)["errors"]
+    assert relaxed.exit_code == 0 and relaxed.warned >= 1
+    assert set(errors["doc_id"]) == {"partly"} and set(errors["severity"]) == {"warning"}
+    assert "partly" in set(read_outputs(out)["figures"]["doc_id"])
+
+    strict = run(options(raw, out, strict=True))
+    assert strict.exit_code == 1 and strict.failed == 1
+    outputs = read_outputs(out)
+    assert set(outputs["errors"]["severity"]) == {"error"}
+    assert set(outputs["figures"]["doc_id"]) == {"good"}  # the failed document has no rows
 
 
 def _outputs_equal(a, b):

@@ -267,6 +267,9 @@ def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: l
             continue
         for warning in outcome.warnings:
             report(entry, "read", warning, "warning")
+        if options.strict and outcome.warnings:
+            failed.add(entry.doc_id)  # --strict: a warned document fails whole, like any error
+            continue
         if not outcome.figures:
             result.empty_documents.append(entry.doc_id)
         records += [{**f, **documents[entry.doc_id], "corrected": "", "correction_reason": ""}
