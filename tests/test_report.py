@@ -1,0 +1,110 @@
+"""`reviewfigs report`: runs the report set, skips unchanged reports, and a failing report fails alone
+with one line naming the notebook, its parameters and the cell's error (exit 1)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from extract import plots
+from extract.config import NOTEBOOKS_DIR, REPO_DIR
+from extract.report import ConfigError, load_config
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_processed(tmp_path_factory) -> Path:
+    """processed/ tables made by `reviewfigs run` on the bundled demo corpus."""
+    out = tmp_path_factory.mktemp("processed")
+    done = subprocess.run([sys.executable, "-m", "extract", "run", "--raw", str(REPO_DIR / "raw"), "--out", str(out)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return out
+
+
+def write_config(folder: Path, reports: list[dict]) -> Path:
+    """A report set beside copies of the project's notebooks (notebooks must sit in the config's folder)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for notebook in NOTEBOOKS_DIR.glob("*.ipynb"):
+        shutil.copy(notebook, folder / notebook.name)
+    path = folder / "reports.yml"
+    path.write_text(yaml.safe_dump({"reports": reports}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def report(config: Path, processed: Path, figures: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "extract", "report", "--config", str(config), "--processed",
+                           str(processed), "--figures", str(figures), *extra],
+                          capture_output=True, text=True, timeout=600)
+
+
+def failure_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("report ")]
+
+
+def test_failing_report_fails_alone_then_unchanged_reports_are_skipped(demo_processed, tmp_path):
+    metric = plots.load_metrics(demo_processed)["metric"].value_counts().index[0]
+    config = write_config(tmp_path / "nb", [
+        {"name": "good", "notebook": "02_compare_years.ipynb", "parameters": {"metrics": [metric], "name": "good"}},
+        {"name": "bad", "notebook": "03_compare_regions.ipynb", "parameters": {"metric": "no_such_metric"}},
+    ])
+    figures = tmp_path / "figures"
+    first = report(config, demo_processed, figures)
+    assert first.returncode == 1
+    lines = failure_lines(first.stderr)
+    assert len(lines) == 1
+    assert "03_compare_regions.ipynb" in lines[0] and '"metric": "no_such_metric"' in lines[0]
+    assert "ParameterError: parameter metric: unknown metric 'no_such_metric'" in lines[0]
+    assert (figures / "notebooks" / "good.ipynb").is_file()
+    assert (figures / f"good_{metric}.png").is_file()
+    assert (figures / "notebooks" / "bad.failed.ipynb").is_file()
+
+    second = report(config, demo_processed, figures)
+    assert second.returncode == 1
+    assert "report good" in second.stdout and "unchanged, skipped" in second.stdout
+
+    forced = report(config, demo_processed, figures, "--force", "--only", "good")
+    assert forced.returncode == 0
+    assert "unchanged, skipped" not in forced.stdout and "report good" in forced.stdout
+
+
+def test_changed_processed_tables_rerun_the_report(demo_processed, tmp_path):
+    processed = tmp_path / "processed"
+    shutil.copytree(demo_processed, processed)
+    metric = plots.load_metrics(processed)["metric"].value_counts().index[0]
+    config = write_config(tmp_path / "nb", [
+        {"name": "years", "notebook": "02_compare_years.ipynb", "parameters": {"metrics": [metric]}}])
+    figures = tmp_path / "figures"
+    assert report(config, processed, figures).returncode == 0
+    with open(processed / "metrics.csv", "a", encoding="utf-8") as fh:
+        fh.write("\n")  # any change of the inputs' bytes
+    again = report(config, processed, figures)
+    assert again.returncode == 0 and "unchanged, skipped" not in again.stdout
+
+
+def test_unknown_parameter_name_is_a_failure_not_a_warning(demo_processed, tmp_path):
+    config = write_config(tmp_path / "nb", [
+        {"name": "typo", "notebook": "02_compare_years.ipynb", "parameters": {"metricz": ["gdp"]}}])
+    done = report(config, demo_processed, tmp_path / "figures")
+    assert done.returncode == 1
+    line = failure_lines(done.stderr)[0]
+    assert "parameter metricz" in line and "did you mean metrics" in line
+
+
+@pytest.mark.parametrize(("entry", "reason"), [
+    ({"name": "../x", "notebook": "02_compare_years.ipynb"}, "must be letters"),
+    ({"name": "x", "notebook": "../02_compare_years.ipynb"}, "inside"),
+    ({"name": "x", "notebook": "missing.ipynb"}, "not found"),
+    ({"name": "x", "notebook": "02_compare_years.ipynb", "parameters": ["a"]}, "mapping"),
+])
+def test_bad_config_is_one_line_naming_the_file(tmp_path, entry, reason):
+    config = write_config(tmp_path / "nb", [entry])
+    with pytest.raises(ConfigError) as err:
+        load_config(config)
+    assert str(config) in str(err.value) and reason in str(err.value) and "\n" not in str(err.value)
