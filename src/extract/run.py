@@ -193,23 +193,74 @@ def _check_options(options: RunOptions) -> str:
     return ""
 
 
+class _Problems:
+    """Rows of errors.csv, each also printed as one stderr line naming the file and the reason."""
+
+    def __init__(self, strict: bool, stderr: Any):
+        self.strict = strict
+        self.stderr = stderr
+        self.rows: list[dict] = []
+
+    def add(self, doc_id: str, file: str, stage: str, message: str, severity: str) -> None:
+        severity = "error" if self.strict else severity
+        message = " ".join(message.split())
+        self.rows.append({"doc_id": doc_id, "file": file, "stage": stage, "error": message, "severity": severity})
+        label = "warning: " if severity == "warning" else ""
+        where = f"{file} ({doc_id})" if doc_id and file != "corrections.csv" else file
+        print(f"reviewfigs: {where}: {label}{message}", file=self.stderr)
+
+    def document(self, entry: CatalogEntry, stage: str, message: str, severity: str) -> None:
+        self.add(entry.doc_id, entry.file, stage, message, severity)
+
+    def count(self, severity: str) -> int:
+        return sum(r["severity"] == severity for r in self.rows)
+
+
 def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: list, extractor: Extractor,
                 stderr: Any, started: float, lock: OutputLock) -> RunResult:
     out = Path(options.out)
     cache = Cache(options.cache_dir)
-    remove_stale_temps(out)
+    remove_stale_temps(out)  # left by a killed run; we hold the lock, so they are nobody's
     cache.clean_temps()
     result = RunResult(exit_code=0, catalogued=len(entries), outside=sum(e.outside for e in entries))
-    problems: list[dict] = []  # rows of errors.csv
+    problems = _Problems(options.strict, stderr)
 
-    def report(entry: CatalogEntry, stage: str, message: str, severity: str) -> None:
-        severity = "error" if options.strict else severity
-        problems.append({"doc_id": entry.doc_id, "file": entry.file, "stage": stage, "error": message,
-                         "severity": severity})
-        label = "warning: " if severity == "warning" else ""
-        print(f"reviewfigs: {entry.file} ({entry.doc_id}): {label}{' '.join(message.split())}", file=stderr)
+    shas, primaries = _checksums(entries, problems)
+    outcomes, tasks = _plan(primaries, shas, cache)
+    result.cached, result.corrupt_cache = len(outcomes), cache.corrupt
+    by_key = {task.cache_key: task for task in tasks}
+    limits = Limits(options.timeout, options.max_pages, options.memory_mb)
+    for key, outcome in _execute(tasks, extractor, limits, options, lock):
+        outcomes[by_key[key].meta.doc_id] = outcome
+        if outcome.ok:
+            result.read += 1
+            cache.put(key, outcome)
 
-    # Checksums; the same bytes under two doc_ids are extracted once and kept under the first.
+    records, documents, failed = _assemble(entries, outcomes, shas, problems, options.strict, result)
+    records, stale = apply_corrections(records, corrections, documents, failed)
+    for doc_id, line in stale:
+        problems.add(doc_id, "corrections.csv", "corrections", line, "warning")
+
+    from extract import tables  # pandera is slow to import: only once there is something to write
+
+    figures_df = tables.figures_table(records)
+    metrics_df = tables.select_metrics(figures_df)
+    write_outputs(out, figures_df, metrics_df, tables.errors_table(problems.rows))
+
+    result.failed = len(failed)
+    result.warned = problems.count("warning")
+    result.figures = len(figures_df)
+    result.classified = int((figures_df["metric"] != "").sum())
+    result.metrics = len(metrics_df)
+    result.seconds = time.monotonic() - started
+    result.exit_code = 1 if problems.count("error") else 0
+    result.summary = summary_text(result, out)
+    return result
+
+
+def _checksums(entries: list[CatalogEntry], problems: _Problems) -> tuple[dict[str, str], list[CatalogEntry]]:
+    """sha256 per doc_id, and the entries to extract: the same bytes under two doc_ids are extracted once and
+    listed under the first (the second gets a warning)."""
     shas: dict[str, str] = {}
     first_of_sha: dict[str, CatalogEntry] = {}
     primaries: list[CatalogEntry] = []
@@ -217,87 +268,64 @@ def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: l
         try:
             sha = sha256_file(entry.path)
         except OSError as exc:
-            report(entry, "read", f"cannot read the file: {exc.strerror or exc}", "error")
+            problems.document(entry, "read", f"cannot read the file: {exc.strerror or exc}", "error")
             continue
         shas[entry.doc_id] = sha
         if sha in first_of_sha:
             first = first_of_sha[sha]
-            report(entry, "catalog", f"same file as {first.doc_id} ({first.file}): extracted once, its figures "
-                   f"are listed under {first.doc_id} only", "warning")
+            problems.document(entry, "catalog", f"same file as {first.doc_id} ({first.file}): extracted once, its "
+                              f"figures are listed under {first.doc_id} only", "warning")
             continue
         first_of_sha[sha] = entry
         primaries.append(entry)
+    return shas, primaries
 
-    limits = Limits(options.timeout, options.max_pages, options.memory_mb)
+
+def _plan(primaries: list[CatalogEntry], shas: dict[str, str], cache: Cache) -> tuple[dict[str, Outcome], list[Task]]:
+    """Outcomes found in the cache (by doc_id), and a task for every other document."""
     fingerprint = extractor_fingerprint()
     outcomes: dict[str, Outcome] = {}
     tasks: list[Task] = []
-    task_entry: dict[str, CatalogEntry] = {}
     for entry in primaries:
         meta = entry.meta(shas[entry.doc_id])
         key = cache_key(meta, fingerprint)
         cached = cache.get(key)
         if cached is not None:
             outcomes[entry.doc_id] = cached
-            result.cached += 1
-            continue
-        tasks.append(Task(str(entry.path), meta, key))
-        task_entry[key] = entry
-    result.corrupt_cache = cache.corrupt
+        else:
+            tasks.append(Task(str(entry.path), meta, key))
+    return outcomes, tasks
 
-    for key, outcome in _execute(tasks, extractor, limits, options, lock):
-        entry = task_entry[key]
-        outcomes[entry.doc_id] = outcome
-        if outcome.ok:
-            result.read += 1
-            cache.put(key, outcome)
 
-    # Assemble in catalog order, whatever order the workers finished in.
+def _assemble(entries: list[CatalogEntry], outcomes: dict[str, Outcome], shas: dict[str, str], problems: _Problems,
+              strict: bool, result: RunResult) -> tuple[list[dict], dict[str, dict], set[str]]:
+    """Figure records in catalog order (whatever order the workers finished in), each document's catalog
+    fields, and the doc_ids that failed. Failed documents contribute no rows."""
     records: list[dict] = []
     documents: dict[str, dict] = {}
     failed: set[str] = set()
     for entry in entries:
         documents[entry.doc_id] = catalog_fields(entry, shas.get(entry.doc_id, ""))
+        if entry.doc_id not in shas:
+            failed.add(entry.doc_id)  # unreadable file, already reported
+            continue
         outcome = outcomes.get(entry.doc_id)
         if outcome is None:
-            continue
+            continue  # a duplicate of an earlier entry, already reported
         if not outcome.ok:
             failed.add(entry.doc_id)
-            report(entry, outcome.stage, outcome.error, "error")
+            problems.document(entry, outcome.stage, outcome.error, "error")
             continue
         for warning in outcome.warnings:
-            report(entry, "read", warning, "warning")
-        if options.strict and outcome.warnings:
+            problems.document(entry, "read", warning, "warning")
+        if strict and outcome.warnings:
             failed.add(entry.doc_id)  # --strict: a warned document fails whole, like any error
             continue
         if not outcome.figures:
             result.empty_documents.append(entry.doc_id)
         records += [{**f, **documents[entry.doc_id], "corrected": "", "correction_reason": ""}
                     for f in outcome.figures]
-    failed |= {e.doc_id for e in entries if e.doc_id not in outcomes and e.doc_id not in shas}
-    records, stale = apply_corrections(records, corrections, documents, failed)
-    for doc_id, line in stale:
-        problems.append({"doc_id": doc_id, "file": "corrections.csv", "stage": "corrections", "error": line,
-                         "severity": "error" if options.strict else "warning"})
-        print(f"reviewfigs: corrections.csv: {'' if options.strict else 'warning: '}{line}", file=stderr)
-
-    from extract import tables  # pandera is slow to import: only once there is something to write
-
-    figures_df = tables.figures_table(records)
-    metrics_df = tables.select_metrics(figures_df)
-    errors_df = tables.errors_table(problems)
-    write_outputs(out, figures_df, metrics_df, errors_df)
-
-    result.failed = len(failed)
-    result.warned = sum(p["severity"] == "warning" for p in problems)
-    result.figures = len(figures_df)
-    result.classified = int((figures_df["metric"] != "").sum())
-    result.metrics = len(metrics_df)
-    result.seconds = time.monotonic() - started
-    any_error = any(p["severity"] == "error" for p in problems)
-    result.exit_code = 1 if any_error else 0
-    result.summary = summary_text(result, out)
-    return result
+    return records, documents, failed
 
 
 def catalog_fields(entry: CatalogEntry, sha: str) -> dict:
