@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -41,6 +42,7 @@ POSITIVE = [
     ("建成示范点二十个。", [("二十个", 20, "个", "exact")]),
     ("资助学生三千万人次。", [("三千万人次", 30_000_000, "人次", "exact")]),
     ("减少三个百分点。", [("三个百分点", -3, "个百分点", "exact")]),
+    ("增长三点五个百分点。", [("三点五个百分点", 3.5, "个百分点", "exact")]),
     ("达标率达到百分之九十五。", [("百分之九十五", 95, "%", "exact")]),
     # scales folded into base units
     ("实现营业收入3.5亿元。", [("3.5亿元", 350_000_000, "元", "exact")]),
@@ -372,7 +374,7 @@ def test_bounds(sentence: str, low, high, value) -> None:
         ("3.5万", 35_000), ("82.7万亿", 82_700_000_000_000), ("十", 10), ("十二", 12), ("一十二", 12),
         ("二十", 20), ("一百零五", 105), ("一千零五", 1005), ("一百五", 150), ("两千五", 2500),
         ("一万五", 15_000), ("一万零五百", 10_500), ("十二万", 120_000), ("三千万", 30_000_000),
-        ("一亿二千万", 120_000_000), ("二〇二一", 2021), ("-3.5", -3.5), ("负3", -3), ("60199.45亿", 6_019_945_000_000),
+        ("一亿二千万", 120_000_000), ("三点五", 3.5), ("三点五万", 35_000), ("十二点零五", 12.05), ("二〇二一", 2021), ("-3.5", -3.5), ("负3", -3), ("60199.45亿", 6_019_945_000_000),
         ("千", 1000),
     ],
 )
@@ -380,7 +382,7 @@ def test_parse_number(s: str, value: float) -> None:
     assert parse_number(s) == pytest.approx(value)
 
 
-@pytest.mark.parametrize("s", ["", "十四五", "三江", "万", "亿", "1.2.3", "abc", "百千", "十十", "三十四五", "五万三四"])
+@pytest.mark.parametrize("s", ["", "十四五", "三江", "万", "亿", "1.2.3", "abc", "百千", "十十", "三十四五", "五万三四", "三点", "点五"])
 def test_parse_number_rejects(s: str) -> None:
     assert parse_number(s) is None
 
@@ -464,6 +466,25 @@ def test_decimals_with_scales_round_trip(d, scale: tuple[str, int], unit: str) -
     (q,) = find_quantities(f"全年实现{text}，")
     assert q.text == text and q.unit == unit
     assert q.value == pytest.approx(float(d) * mult, rel=1e-12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=99_999),
+    st.text(alphabet="0123456789", min_size=1, max_size=3),
+    st.sampled_from([("", 1), ("万", 10**4), ("亿", 10**8), ("万亿", 10**12)]),
+)
+def test_chinese_decimals_with_scales_round_trip(whole: int, frac: str, scale: tuple[str, int]) -> None:
+    word, mult = scale
+    head = "零" if whole == 0 else render_cn(whole, "二") if whole != 2 else "二"
+    text = head + "点" + "".join(_CN[int(d)] for d in frac) + word
+    expected = float(Decimal(f"{whole}.{frac}") * mult)
+    assert parse_number(text) == pytest.approx(expected, rel=1e-12)
+    if expected == 0:
+        return  # 零点零万吨 is zero: not a figure
+    (q,) = find_quantities(f"全年完成{text}吨。")
+    assert (q.text, q.unit) == (text + "吨", "吨")
+    assert q.value == pytest.approx(expected, rel=1e-12)
 
 
 @settings(max_examples=200, deadline=None)

@@ -113,7 +113,21 @@ def cn_value(s: str) -> int | None:
     return _cn_section(s)
 
 
+def cn_decimal(s: str) -> Decimal | None:
+    """'三点五' -> 3.5, '十二点零五' -> 12.05, '一百一十六' -> 116; None when not a numeral."""
+    whole, dot, frac = s.partition("点")
+    wv = cn_value(whole)
+    if wv is None:
+        return None
+    if not dot:
+        return Decimal(wv)
+    if not frac or any(ch not in CN_DIGITS for ch in frac):
+        return None
+    return Decimal(f"{wv}." + "".join(str(CN_DIGITS[ch]) for ch in frac))
+
+
 _SCALE_SUFFIX_RE = re.compile("(" + "|".join(sorted(SCALES, key=len, reverse=True)) + ")$")
+_CN_SCALE_SUFFIX_RE = re.compile("(万亿|亿|万)$")
 
 
 def parse_number(s: str) -> float | None:
@@ -139,7 +153,12 @@ def parse_number(s: str) -> float | None:
         hv = arabic_value(head)
         if hv is not None:
             return sign * float(hv * SCALES[m.group(1)])
-    cv = cn_value(t)
+    m = _CN_SCALE_SUFFIX_RE.search(t)
+    if m and m.start() > 0:  # "三点五万", "八十二点七万亿"
+        hv = cn_decimal(t[: m.start()])
+        if hv is not None and "点" in t:
+            return sign * float(hv * SCALES[m.group(1)])
+    cv = cn_decimal(t)
     if cv is not None:
-        return float(sign * cv)
+        return sign * float(cv)
     return None

@@ -34,7 +34,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from extract.numerals import SCALES, arabic_value, cn_value, parse_number
+from extract.numerals import SCALES, arabic_value, cn_decimal, parse_number
 
 __all__ = ["QUALIFIERS", "Quantity", "find_quantities", "parse_number", "rejected_candidates"]
 
@@ -131,7 +131,7 @@ _VERB_RE = re.compile(
 )
 RANGE_SEPARATORS = ("——", "—", "－", "–", "-", "~", "～", "〜", "至", "到")
 
-_CN_CORE = "[〇零一二两三四五六七八九十百千][〇零一二两三四五六七八九十百千万亿]*"
+_CN_CORE = "[〇零一二两三四五六七八九十百千][〇零一二两三四五六七八九十百千万亿]*(?:点[〇零一二三四五六七八九]+)?"
 _ARABIC = r"(?:[0-9０-９]{1,3}(?:,[0-9０-９]{3})+|[0-9０-９]+)(?:[.．][0-9０-９]+)?"
 # "1亿3千多万", "1万6千多户", "2万5千公里": Arabic digits with Chinese place words
 _MIXED = r"[0-9]+(?:亿|万)[0-9]+[千百](?:[0-9]+[百十])?(?![0-9])"
@@ -216,8 +216,8 @@ def _make_candidate(m: re.Match) -> _Cand | None:
     scale = m.group("scale") or ""
     if num[0] in _CN_NUMERAL_CHARS:
         kind = "cn"
-        cv = cn_value(num)
-        mag = None if cv is None else Decimal(cv) * SCALES.get(scale, 1)
+        cv = cn_decimal(num)
+        mag = None if cv is None else cv * SCALES.get(scale, 1)
     elif any(ch in "亿万千百十" for ch in num):
         kind, mag = "arabic", _mixed_value(num, scale)  # the scale applies to the lower part only
         scale = scale or "万"  # marks the figure as scaled: "1万6千" is not a bare code
@@ -393,7 +393,7 @@ def _reject_chinese(text: str, c: _Cand, before: str, quotes) -> str:
         return "lone 二"  # counts say 两; a lone 二 is a name or ordinal: 二期, 二元结构, 二次会议
     if c.magnitude == 0:
         return "zero"  # 零突破, 〇
-    if _digit_string(c.num):
+    if _digit_string(c.num.partition("点")[0]):
         return "digit string"  # 二〇二一年, 三五年, 十四五-like
     if (before and before in "数几") or (before == "上" and c.num[0] in "百千"):
         return "vague"  # 数百, 几十, 上千; not 完成两件 or 线上两场
