@@ -130,6 +130,7 @@ _VERB_RE = re.compile(
     r"了?(?P<to>到|至|为)?$"
 )
 RANGE_SEPARATORS = ("——", "—", "－", "–", "-", "~", "～", "〜", "至", "到")
+_RANGE_START = frozenset(sep[0] for sep in RANGE_SEPARATORS)
 
 _CN_CORE = "[〇零一二两三四五六七八九十百千][〇零一二两三四五六七八九十百千万亿]*(?:点[〇零一二三四五六七八九]+)?"
 _ARABIC = r"(?:[0-9０-９]{1,3}(?:,[0-9０-９]{3})+|[0-9０-９]+)(?:[.．][0-9０-９]+)?"
@@ -509,8 +510,16 @@ def rejected_candidates(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _candidates(text: str) -> list[_Cand]:
-    cands = [c for m in _CANDIDATE_RE.finditer(text) if (c := _make_candidate(m)) is not None]
+def _hopeless(m: re.Match, text: str) -> bool:
+    """A bare Chinese numeral with nothing attached that cannot open a range (一, 三 in 三治融合): most
+    candidates are these, and no rule can make them a figure, so find_quantities skips them early."""
+    return (m.group("num")[0] in _CN_NUMERAL_CHARS and m.end() == m.end("num") and not m.group("pre")
+            and text[m.end():m.end() + 1] not in _RANGE_START)
+
+
+def _candidates(text: str, keep_all: bool = True) -> list[_Cand]:
+    cands = [c for m in _CANDIDATE_RE.finditer(text)
+             if (keep_all or not _hopeless(m, text)) and (c := _make_candidate(m)) is not None]
     if not cands:
         return []
     cands = _merge_ranges(text, cands)
@@ -523,7 +532,7 @@ def find_quantities(text: str) -> list[Quantity]:
     if not text:
         return []
     source, text = text, _fold(text)  # same length: spans index both
-    cands = _candidates(text)
+    cands = _candidates(text, keep_all=False)
     if not cands:
         return []
     titles = _spans(_TITLE_RE, text)
