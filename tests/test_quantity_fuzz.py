@@ -69,3 +69,17 @@ def test_dense_numeral_soup(text: str) -> None:
 def test_parse_number_total(s: str) -> None:
     v = parse_number(s)
     assert v is None or math.isfinite(v)
+
+
+@settings(max_examples=500, deadline=None)
+@given(mixed)
+def test_early_skip_changes_nothing(text: str) -> None:
+    # find_quantities drops hopeless bare Chinese numerals before the rules; the result must be the same
+    # as when every candidate goes through the rules.
+    from unittest import mock
+
+    from extract import quantity
+
+    fast = find_quantities(text)
+    with mock.patch.object(quantity, "_hopeless", lambda m, t: False):
+        assert quantity.find_quantities(text) == fast
