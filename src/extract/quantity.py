@@ -127,7 +127,7 @@ def _alt(words) -> str:
 # 新增 (newly added) and 净增 come first so that a bare 增 does not read 新增3000家 as a change.
 _VERB_RE = re.compile(
     rf"(?:(?P<level>新增|{_alt(LEVEL_VERBS)})|(?P<inc>净增|{_alt(INCREASE_VERBS)})|(?P<dec>{_alt(DECREASE_VERBS)}))"
-    r"了?(?P<to>到|至|为)?$"
+    r"了?(?P<to>到|至|为)?[ \u00a0\u3000]?$"
 )
 RANGE_SEPARATORS = ("——", "—", "－", "–", "-", "~", "～", "〜", "至", "到")
 _RANGE_START = frozenset(sep[0] for sep in RANGE_SEPARATORS)
