@@ -4,6 +4,7 @@ The hostile PDFs are written byte by byte here (small on disk; nothing committed
 
 from __future__ import annotations
 
+import time
 import zlib
 from pathlib import Path
 
@@ -79,9 +80,12 @@ def many_pages(levels: int = 5, fanout: int = 10) -> bytes:
     return raw_pdf(objects)
 
 
-def tiny_chars(n: int = 10_000_000) -> bytes:
-    """One page showing ``n`` characters at 0.1 pt (10 KB on disk)."""
-    return one_page_pdf(stream(b"BT /F1 0.1 Tf 10 10 Td (" + b"a" * n + b") Tj ET"))
+def tiny_chars(n: int = 10_000_000, per_line: int = 1000) -> bytes:
+    """One page showing ``n`` characters at 0.05 pt, all inside the page: lines of ``per_line`` characters
+    (28 pt wide), 0.05 pt apart (a few tens of KB on disk)."""
+    line = b"(" + b"a" * per_line + b") Tj T* "
+    body = b"BT /F1 0.05 Tf 0.05 TL 10 820 Td " + line * (n // per_line) + b"ET"
+    return one_page_pdf(stream(body))
 
 
 def zero_pages() -> bytes:
@@ -109,23 +113,55 @@ def test_each_bomb_fails_alone_within_its_limits(tmp_path):
     assert "100000" in errors.loc["pages", "error"] and "--max-pages" in errors.loc["pages", "error"]
     for doc_id in ("bomb", "chars"):
         message = errors.loc[doc_id, "error"]
-        assert any(word in message for word in ("memory", "took longer", "characters", "no text")), message
+        assert any(word in message for word in ("memory", "took longer", "characters", "unpacked")), message
     figures = outputs["figures"]
     assert set(figures["doc_id"]) == {"good"}
     assert 6.5 in set(figures["value"])
 
 
-def test_timeout_stops_a_slow_document_and_the_run_goes_on(tmp_path):
+def stalling_extractor(path, meta=None, max_pages=None):
+    """The real extractor, except that a file named slow*.pdf never finishes (a pathological PDF)."""
+    from extract.figures import extract_pdf
+
+    if Path(path).name.startswith("slow"):
+        time.sleep(3600)
+    return extract_pdf(path, meta=meta, max_pages=max_pages)
+
+
+def greedy_extractor(path, meta=None, max_pages=None):
+    """The real extractor, except that a file named greedy*.pdf tries to hold 8 GB."""
+    from extract.figures import extract_pdf
+
+    if Path(path).name.startswith("greedy"):
+        hoard = [bytearray(1 << 28) for _ in range(32)]
+        return [hoard]
+    return extract_pdf(path, meta=meta, max_pages=max_pages)
+
+
+def test_timeout_kills_a_stalled_worker_and_the_run_goes_on(tmp_path):
     raw, out = tmp_path / "raw", tmp_path / "out"
-    raw.mkdir()
     write_pdf(raw / "good.pdf", county_report(2023))
-    (raw / "chars.pdf").write_bytes(tiny_chars(30_000_000))
-    write_catalog(raw, [{"doc_id": "chars", "file": "chars.pdf"}, {"doc_id": "good", "file": "good.pdf"}])
-    result = run(options(raw, out, timeout=2, memory_mb=8000))
+    write_pdf(raw / "slow.pdf", county_report(2022))
+    write_catalog(raw, [{"doc_id": "slow", "file": "slow.pdf"}, {"doc_id": "good", "file": "good.pdf"}])
+    started = time.monotonic()
+    result = run(options(raw, out, timeout=3), extractor=stalling_extractor)
+    assert time.monotonic() - started < 600  # not the hour the worker wanted
     errors = read_outputs(out)["errors"]
-    assert result.failed == 1 and errors["doc_id"].tolist() == ["chars"]
-    assert errors["stage"].tolist() == ["limits"] or "characters" in errors["error"].iloc[0]
-    assert result.read == 1
+    assert result.failed == 1 and result.read == 1
+    assert errors[["doc_id", "stage"]].values.tolist() == [["slow", "limits"]]
+    assert "took longer than 3 s" in errors["error"].iloc[0] and "--timeout" in errors["error"].iloc[0]
+
+
+def test_memory_limit_stops_a_greedy_worker_and_the_run_goes_on(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    write_pdf(raw / "good.pdf", county_report(2023))
+    write_pdf(raw / "greedy.pdf", county_report(2022))
+    write_catalog(raw, [{"doc_id": "greedy", "file": "greedy.pdf"}, {"doc_id": "good", "file": "good.pdf"}])
+    result = run(options(raw, out, memory_mb=500), extractor=greedy_extractor)
+    errors = read_outputs(out)["errors"]
+    assert result.failed == 1 and result.read == 1
+    assert errors[["doc_id", "stage"]].values.tolist() == [["greedy", "limits"]]
+    assert "more than 500 MB" in errors["error"].iloc[0]
 
 
 # ---------------------------------------------------------------- CSV injection
