@@ -294,7 +294,16 @@ def _plan(primaries: list[CatalogEntry], shas: dict[str, str], cache: Cache) -> 
             outcomes[entry.doc_id] = cached
         else:
             tasks.append(Task(str(entry.path), meta, key))
+    # Largest files first: a long document started last would leave the other workers idle at the end.
+    tasks.sort(key=lambda t: -_file_size(t.path))
     return outcomes, tasks
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _assemble(entries: list[CatalogEntry], outcomes: dict[str, Outcome], shas: dict[str, str], problems: _Problems,
