@@ -70,7 +70,7 @@ UNITS: dict[str, str] = {
     "平方公里": "平方公里", "平方千米": "平方公里", "平方米": "平方米", "立方米": "立方米",
     "公里": "公里", "千米": "公里", "米": "米", "千克": "千克", "公斤": "公斤", "微克": "微克", "毫克": "毫克",
     "吨公里": "吨公里", "人公里": "人公里", "吨": "吨",
-    "千瓦时": "千瓦时", "千瓦": "千瓦", "兆瓦时": "兆瓦时", "兆瓦": "兆瓦", "吉瓦时": "吉瓦时", "吉瓦": "吉瓦", "公顷": "公顷", "亩": "亩",
+    "千瓦时": "千瓦时", "千瓦": "千瓦", "千伏安": "千伏安", "兆伏安": "兆伏安", "千伏": "千伏", "伏": "伏", "兆瓦时": "兆瓦时", "兆瓦": "兆瓦", "吉瓦时": "吉瓦时", "吉瓦": "吉瓦", "公顷": "公顷", "亩": "亩",
     "标准箱": "标准箱", "标箱": "标准箱", "辆": "辆", "艘": "艘", "架": "架",
     # time (durations; 年 needs context, see _year_duration_context)
     "个多月": "个月", "个多小时": "小时", "个月": "个月", "个工作日": "工作日", "工作日": "工作日", "个小时": "小时", "小时": "小时", "分钟": "分钟", "年": "年", "天": "天", "周": "周",
@@ -89,6 +89,7 @@ UNITS: dict[str, str] = {
 CN_EXCLUDED_UNITS = frozenset("期 头 周 处 只 支 张 块 门 级 届 首 集 卷 米 本 列 班 款".split())
 # Not counted at all: 届/级 are ranks (第十七届, 两级) — kept in UNITS only so they stop a candidate.
 NEVER_UNITS = frozenset({"届", "级", "人年", "周年"})  # 周年: 成立70周年 is an anniversary, an ordinal
+RATING_UNITS = frozenset({"千伏", "伏", "千伏安", "兆伏安"})
 # Measure words of counted things (not money, shares, physical or time units): inside a short quoted phrase
 # these name a policy package (“30条”, “双20条”) rather than count.
 COUNT_UNITS = frozenset("个 次 件 项 起 条 期 篇 家 所 座 名 户 部 份 场 批 位 台 套 处 栋 幢 间 张 本 册 种 类 "
@@ -99,6 +100,8 @@ UNIT_COMPOUNDS = {"位": ("数",), "次": ("产业", "方"), "所": ("有", "以
                   "个": ("体", "性", "别"), "件": ("事",), "天": ("然",), "人": ("民", "大")}
 # An issuing body right before a numeral names a document or rule set: 中央八项规定, 省委十条.
 ISSUERS = ("党中央", "中央", "国务院", "省委", "市委", "县委", "区委", "省政府", "市政府")
+# Units of things counted one by one, people and shares: "N以上" before a noun is still a figure with them.
+_HEADCOUNT_UNITS = frozenset(COUNT_UNITS | {"人", "人次", "件次", "家次", "户次", "场次", "%", "‰", "个百分点", "倍"})
 MONEY_UNITS = frozenset({"元", "美元", "欧元", "日元", "港元", "英镑"})
 DURATION_UNITS = frozenset({"年", "个月", "天", "小时", "倍"})
 
@@ -136,7 +139,7 @@ _CN_CORE = "[〇零一二两三四五六七八九十百千][〇零一二两三�
 _ARABIC = r"(?:[0-9０-９]{1,3}(?:,[0-9０-９]{3})+|[0-9０-９]+)(?:[.．][0-9０-９]+)?"
 # "1亿3千多万", "1万6千多户", "2万5千公里": Arabic digits with Chinese place words
 _MIXED = r"[0-9]+(?:亿|万)[0-9]+[千百](?:[0-9]+[百十])?(?![0-9])"
-_SCALE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千(?![米克瓦])|百(?![分])"
+_SCALE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千(?![米克瓦伏])|百(?![分])"
 _CANDIDATE_RE = re.compile(
     rf"(?P<pre>百分之|{_alt(PREFIX_QUALIFIERS)})?"
     r"(?P<neg>[-－−])?"
@@ -353,8 +356,14 @@ def _reject_reason(text: str, c: _Cand, titles, quotes) -> str:
         return "outline count"  # 重点做好十个方面工作: the report's own outline, not a result
     if unit in _RANK_UNITS and before == "前":
         return "rank"  # 前三名, 前10位
-    if UNITS.get(unit) in MONEY_UNITS and c.suf in ("以上", "以下") and _is_cjk(text[c.end:c.end + 1]):
-        return "size class"  # 10亿元以上重大项目, 50万元以上的行政村: a threshold naming a class
+    if c.suf in ("以上", "以下") and _is_cjk(text[c.end:c.end + 1]) and UNITS.get(unit) not in _HEADCOUNT_UNITS:
+        # 10亿元以上重大项目, 50万元以上的行政村, 30万千瓦以下煤电机组: a threshold naming a class. Counts
+        # and shares stay figures: 50家以上智能工厂, 90%以上的矛盾纠纷.
+        return "size class"
+    if UNITS.get(unit) == "岁" and _is_cjk(text[c.end:c.end + 1]):
+        return "age group"  # 3岁以下婴幼儿, 0—6岁儿童, 70周岁以上老年人
+    if unit in RATING_UNITS:
+        return "rating"  # 110千伏变电站: a voltage class, not an amount
     if c.kind == "arabic":
         return _reject_arabic(text, c, quotes)
     return _reject_chinese(text, c, before, quotes)
