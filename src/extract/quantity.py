@@ -356,11 +356,12 @@ def _reject_reason(text: str, c: _Cand, titles, quotes) -> str:
         return "outline count"  # 重点做好十个方面工作: the report's own outline, not a result
     if unit in _RANK_UNITS and before == "前":
         return "rank"  # 前三名, 前10位
-    if c.suf in ("以上", "以下") and _is_cjk(text[c.end:c.end + 1]) and UNITS.get(unit) not in _HEADCOUNT_UNITS:
+    if (c.suf in ("以上", "以下") and unit and _is_cjk(text[c.end:c.end + 1])
+            and UNITS.get(unit) not in _HEADCOUNT_UNITS):
         # 10亿元以上重大项目, 50万元以上的行政村, 30万千瓦以下煤电机组: a threshold naming a class. Counts
         # and shares stay figures: 50家以上智能工厂, 90%以上的矛盾纠纷.
         return "size class"
-    if UNITS.get(unit) == "岁" and _is_cjk(text[c.end:c.end + 1]):
+    if UNITS.get(unit) == "岁" and (c.suf or c.low_mag is not None) and _is_cjk(text[c.end:c.end + 1]):
         return "age group"  # 3岁以下婴幼儿, 0—6岁儿童, 70周岁以上老年人
     if unit in RATING_UNITS:
         return "rating"  # 110千伏变电站: a voltage class, not an amount
