@@ -70,10 +70,12 @@ UNITS: dict[str, str] = {
     "平方公里": "平方公里", "平方千米": "平方公里", "平方米": "平方米", "立方米": "立方米",
     "公里": "公里", "千米": "公里", "米": "米", "千克": "千克", "公斤": "公斤", "微克": "微克", "毫克": "毫克",
     "吨公里": "吨公里", "人公里": "人公里", "吨": "吨",
-    "千瓦时": "千瓦时", "千瓦": "千瓦", "千伏安": "千伏安", "兆伏安": "兆伏安", "千伏": "千伏", "伏": "伏", "兆瓦时": "兆瓦时", "兆瓦": "兆瓦", "吉瓦时": "吉瓦时", "吉瓦": "吉瓦", "公顷": "公顷", "亩": "亩",
+    "千瓦时": "千瓦时", "千瓦": "千瓦", "兆瓦时": "兆瓦时", "兆瓦": "兆瓦", "吉瓦时": "吉瓦时", "吉瓦": "吉瓦",
+    "千伏安": "千伏安", "兆伏安": "兆伏安", "千伏": "千伏", "伏": "伏", "公顷": "公顷", "亩": "亩",
     "标准箱": "标准箱", "标箱": "标准箱", "辆": "辆", "艘": "艘", "架": "架",
     # time (durations; 年 needs context, see _year_duration_context)
-    "个多月": "个月", "个多小时": "小时", "个月": "个月", "个工作日": "工作日", "工作日": "工作日", "个小时": "小时", "小时": "小时", "分钟": "分钟", "年": "年", "天": "天", "周": "周",
+    "个多月": "个月", "个多小时": "小时", "个月": "个月", "个工作日": "工作日", "工作日": "工作日",
+    "个小时": "小时", "小时": "小时", "分钟": "分钟", "年": "年", "天": "天", "周": "周", "人年": "人年",
     # counts with measure words
     "个": "个", "次": "次", "件": "件", "项": "项", "起": "起", "条": "条", "期": "期", "篇": "篇",
     "家": "家", "所": "所", "座": "座", "名": "名", "户": "户", "部": "部", "份": "份", "场": "场",
@@ -82,13 +84,13 @@ UNITS: dict[str, str] = {
     "头": "头", "株": "株", "棵": "棵", "块": "块", "宗": "宗", "例": "例", "床": "床", "岁": "岁",
     "周岁": "岁", "周年": "周年", "斤": "斤", "重量箱": "重量箱",
     "列": "列", "班": "班", "门": "门", "届": "届", "级": "级", "款": "款", "颗": "颗", "枚": "枚",
-    "卷": "卷", "集": "集", "首": "首", "人年": "人年",
+    "卷": "卷", "集": "集", "首": "首",
 }
 # After a Chinese numeral these are names, phases or idioms far more often than counts
 # (二期工程, 两头, 四处, 一周, 三只小猪, 一支队伍, 两级, 一门心思, 三首, 两届).
 CN_EXCLUDED_UNITS = frozenset("期 头 周 处 只 支 张 块 门 级 届 首 集 卷 米 本 列 班 款".split())
 # Not counted at all: 届/级 are ranks (第十七届, 两级) — kept in UNITS only so they stop a candidate.
-NEVER_UNITS = frozenset({"届", "级", "人年", "周年"})  # 周年: 成立70周年 is an anniversary, an ordinal
+NEVER_UNITS = frozenset({"届", "级", "周年"})  # 周年: 成立70周年 is an anniversary, an ordinal
 RATING_UNITS = frozenset({"千伏", "伏", "千伏安", "兆伏安"})
 # Measure words of counted things (not money, shares, physical or time units): inside a short quoted phrase
 # these name a policy package (“30条”, “双20条”) rather than count.
@@ -101,7 +103,8 @@ UNIT_COMPOUNDS = {"位": ("数",), "次": ("产业", "方"), "所": ("有", "以
 # An issuing body right before a numeral names a document or rule set: 中央八项规定, 省委十条.
 ISSUERS = ("党中央", "中央", "国务院", "省委", "市委", "县委", "区委", "省政府", "市政府")
 # Units of things counted one by one, people and shares: "N以上" before a noun is still a figure with them.
-_HEADCOUNT_UNITS = frozenset(COUNT_UNITS | {"人", "人次", "件次", "家次", "户次", "场次", "%", "‰", "个百分点", "倍"})
+_HEADCOUNT_UNITS = frozenset(COUNT_UNITS | {"人", "人次", "件次", "家次", "户次", "场次", "%", "‰", "个百分点",
+                                             "倍"})
 MONEY_UNITS = frozenset({"元", "美元", "欧元", "日元", "港元", "英镑"})
 DURATION_UNITS = frozenset({"年", "个月", "天", "小时", "倍"})
 
@@ -118,8 +121,8 @@ SUFFIX_QUALIFIERS: dict[str, str] = {
     "之内": "at_most", "有余": "more_than", "多": "more_than", "余": "more_than",
 }
 INCREASE_VERBS = ("增长", "增加", "提高", "上升", "上涨", "提升", "扩大", "回升", "攀升", "增收", "增", "涨")
-DECREASE_VERBS = ("下降", "减少", "回落", "降低", "下滑", "下跌", "缩小", "缩短", "收窄", "缩减", "压减", "压缩",
-                  "精简", "减收", "降", "减")
+DECREASE_VERBS = ("下降", "减少", "回落", "降低", "下滑", "下跌", "缩小", "缩短", "收窄", "缩减", "压减",
+                  "压缩", "精简", "减收", "降", "减")
 LEVEL_VERBS = ("达到", "达", "为", "是", "完成", "实现", "突破", "累计", "共", "占")
 
 
@@ -129,7 +132,8 @@ def _alt(words) -> str:
 
 # 新增 (newly added) and 净增 come first so that a bare 增 does not read 新增3000家 as a change.
 _VERB_RE = re.compile(
-    rf"(?:(?P<level>新增|{_alt(LEVEL_VERBS)})|(?P<inc>净增|{_alt(INCREASE_VERBS)})|(?P<dec>{_alt(DECREASE_VERBS)}))"
+    rf"(?:(?P<level>新增|{_alt(LEVEL_VERBS)})|(?P<inc>净增|{_alt(INCREASE_VERBS)})"
+    rf"|(?P<dec>{_alt(DECREASE_VERBS)}))"
     r"了?(?P<to>到|至|为)?[ \u00a0\u3000]?$"
 )
 RANGE_SEPARATORS = ("——", "—", "－", "–", "-", "~", "～", "〜", "至", "到")
