@@ -144,10 +144,12 @@ _ARABIC = r"(?:[0-9０-９]{1,3}(?:,[0-9０-９]{3})+|[0-9０-９]+)(?:[.．][0-
 # "1亿3千多万", "1万6千多户", "2万5千公里": Arabic digits with Chinese place words
 _MIXED = r"[0-9]+(?:亿|万)[0-9]+[千百](?:[0-9]+[百十])?(?![0-9])"
 _SCALE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千(?![米克瓦伏])|百(?![分])"
+# a number does not start inside another one ("1,234", "2.5") nor right after a thousands comma
+_NOT_AFTER_DIGIT = r"(?<![0-9０-９.．])(?<![0-9０-９],)"
 _CANDIDATE_RE = re.compile(
     rf"(?P<pre>百分之|{_alt(PREFIX_QUALIFIERS)})?"
     r"(?P<neg>[-－−])?"
-    rf"(?P<num>(?<![0-9０-９.．])(?<![0-9０-９],){_MIXED}|(?<![0-9０-９.．])(?<![0-9０-９],){_ARABIC}(?![0-9０-９])|{_CN_CORE})"
+    rf"(?P<num>{_NOT_AFTER_DIGIT}{_MIXED}|{_NOT_AFTER_DIGIT}{_ARABIC}(?![0-9０-９])|{_CN_CORE})"
     r"(?P<mid1>余|多)?"
     rf"(?:(?P<sp>[ \u00a0])(?=[万亿千百十]|{_alt(UNITS)}))?"
     rf"(?P<scale>{_SCALE})?"
@@ -422,7 +424,8 @@ def _reject_chinese(text: str, c: _Cand, before: str, quotes) -> str:
         return "slogan"  # “四个意识”, “两个维护”: Chinese numerals in short quoted phrases
     if _slogan_neighbour(text, c):
         return "slogan"  # 两法两条例, 千家万户, 三个1亿人
-    if unit in ("个", "种", "类", "项", "条") and c.magnitude <= 10 and not (c.pre or c.mid or c.suf) and c.low_mag is None:
+    small_exact = c.magnitude <= 10 and not (c.pre or c.mid or c.suf) and c.low_mag is None
+    if unit in ("个", "种", "类", "项", "条") and small_exact:
         # Exact small counts are printed in Arabic digits (3个专门委员会, 7项); 两个大局, 两种资源, 五项原则,
         # 三条控制线 with Chinese numerals and a generic classifier are slogans or outlines, quoted or not.
         return "abstract count"
