@@ -163,6 +163,7 @@ _ASCII_LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 _TITLE_RE = re.compile(r"《[^《》]{0,80}》|〈[^〈〉]{0,80}〉")
 _QUOTE_RE = re.compile(r"“[^“”]{1,16}”|「[^「」]{1,16}」|‘[^‘’]{1,16}’|\"[^\"]{1,16}\"")
 _RANK_UNITS = frozenset({"名", "位"})
+_ORDINAL_LIST_RE = re.compile(r"第[0-9０-９〇零一二两三四五六七八九十百]+、$")
 _RESPECTIVELY_RE = re.compile(r"分别(?:比上年|比去年|较上年|同比|均)?$")
 _LIST_JOINERS = ("、", "和", "与", "及")
 
@@ -346,8 +347,8 @@ def _reject_reason(text: str, c: _Cand, titles, quotes) -> str:
     unit = c.unit
     before = _char_before(text, c.num_start if not c.pre else c.start)
     after_unit = text[c.unit_end:c.unit_end + 2]
-    if before == "第":
-        return "ordinal"  # 第十七届, 第3版, 第一时间
+    if before == "第" or (before == "、" and _ORDINAL_LIST_RE.search(text, 0, c.num_start)):
+        return "ordinal"  # 第十七届, 第3版, 第一时间, 第1、2名
     if _inside(titles, c.start, c.end):
         return "title"  # 《三只小猪》, 《2021年工作报告》
     if unit in NEVER_UNITS:
