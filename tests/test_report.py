@@ -80,6 +80,14 @@ def test_failing_report_fails_alone_unchanged_ones_are_skipped_changed_ones_reru
     changed = report(config, processed, figures, "--only", "good")
     assert changed.returncode == 0 and "unchanged, skipped" not in changed.stdout
 
+    # Another metric for the same report: its old chart is removed, not left beside the new one.
+    other = plots.load_metrics(processed)["metric"].value_counts().index[1]
+    config = write_config(tmp_path / "nb", [
+        {"name": "good", "notebook": "02_compare_years.ipynb", "parameters": {"metrics": [other], "name": "good"}}])
+    assert report(config, processed, figures).returncode == 0
+    assert (figures / f"good_{other}.png").is_file()
+    assert not (figures / f"good_{metric}.png").exists()
+
 
 def test_unknown_parameter_name_is_a_failure_not_a_warning(demo_processed, tmp_path):
     config = write_config(tmp_path / "nb", [

@@ -384,10 +384,12 @@ def years_chart(metrics: pd.DataFrame, metric: str, regions: Sequence[str] | Non
             if part.empty:
                 continue
             _draw_series(ax, part, factor, shown_unit, color, stance_name, shift)
-        last = rows[(rows["region"] == region)].iloc[-1]
+        last = rows[(rows["region"] == region)].sort_values("year").iloc[-1]
         if len(region_list) > 1:  # label lines directly instead of a legend box
-            ax.annotate(region, (last["year"] + 0.25, last["value"] / factor), color=color, fontsize=9,
-                        va="center", ha="left", annotation_clip=False)
+            shift = offset if last["stance"] == "target" else 0.0
+            ax.annotate(region, (last["year"] + shift, last["value"] / factor), xytext=(8, 0),
+                        textcoords="offset points", color=color, fontsize=9, va="center", ha="left",
+                        annotation_clip=False)
     ax.set_xticks(all_years)
     ax.set_xticklabels([str(y) for y in all_years], rotation=0 if len(all_years) <= 10 else 45)
     ax.set_xlim(min(all_years) - 0.6, max(all_years) + (1.4 if len(region_list) > 1 else 0.6))
@@ -562,7 +564,9 @@ def _regions_finding(rows: pd.DataFrame, metric: str, year, factor: float, unit:
     when = "" if mixed else f"{top['year']}年"
 
     def part(row) -> str:
-        yr = f"{row['year']}年" if mixed else ""
+        # A tie across different years names no single year; the bars carry each region's year.
+        one_year = mixed and (ranked["value"] == row["value"]).sum() == 1
+        yr = f"{row['year']}年" if one_year else ""
         return f"{yr}{value_label(row, factor, unit)}{_unit_word(unit)}"
 
     def tied(value) -> str:  # every region sharing the value, so a tie is not reported as a lead
@@ -628,7 +632,7 @@ def placement_chart(metrics: pd.DataFrame, metric: str, year: int | str = "lates
     factor, shown_unit = unit_scale(unit, rows["value"])
     mixed_years = rows["year"].nunique() > 1
     top = rows.sort_values("value", ascending=False).iloc[0]
-    title = f"{metric_name(metric)}：{top['region']}最大（{value_label(top, factor, shown_unit)}" \
+    title = f"{metric_name(metric)}：{top['region']}最高（{value_label(top, factor, shown_unit)}" \
             f"{_unit_word(shown_unit)}）" if len(rows) > 1 else f"{top['region']}{metric_name(metric)}"
     when = "各地最近一年" if year == "latest" else f"{year}年"
     subtitle = f"{metric_name(metric)}，{when}，单位：{shown_unit or '—'}；圆面积与数值成正比，按经纬度放置" + \
@@ -728,10 +732,11 @@ def years_report(p) -> list[dict]:
     if not metrics:
         rows = select(table, None, p.regions, p.years, p.stance)
         rows = rows[~rows["period"].map(is_span) & rows["metric"].notna()]
-        counts = rows.groupby("metric")["year"].nunique()
+        # A metric qualifies when some region has results in min_years years: that is a trend to show.
+        counts = rows.groupby(["metric", "region"])["year"].nunique().groupby("metric").max()
         metrics = sorted(counts[counts >= p.min_years].index)
         if not metrics:
-            raise ValueError(f"no metric has values in {p.min_years}+ years for these regions/years "
+            raise ValueError(f"no region has values of one metric in {p.min_years}+ years for these parameters "
                              f"(metrics present: {', '.join(sorted(table['metric'].dropna().unique())) or 'none'})")
     written = []
     for metric in metrics:

@@ -172,7 +172,8 @@ def run_report(report: Report, processed: Path, figures: Path, kernel: str, forc
     stamp = out_dir / f".{report.name}.inputs"
     failed_copy = out_dir / f"{report.name}.failed.ipynb"
     key = inputs_key(report, processed, parameters)
-    if not force and output.is_file() and stamp.is_file() and stamp.read_text().strip() == key:
+    previous = read_stamp(stamp)
+    if not force and output.is_file() and previous.get("key") == key:
         return Outcome(report.name, "skipped", f"{where}: unchanged, skipped (use --force to rerun)")
     try:
         check_parameter_names(report.notebook, parameters)
@@ -180,6 +181,7 @@ def run_report(report: Report, processed: Path, figures: Path, kernel: str, forc
         return Outcome(report.name, "failed", f"{where} failed: {err}")
     stamp.unlink(missing_ok=True)
     tmp = out_dir / f".{report.name}.running.ipynb"
+    before = snapshot(figures)
     started = time.monotonic()
     try:
         papermill.execute_notebook(str(report.notebook), str(tmp), parameters=parameters, kernel_name=kernel,
@@ -195,9 +197,44 @@ def run_report(report: Report, processed: Path, figures: Path, kernel: str, forc
                        time.monotonic() - started)
     tmp.replace(output)
     failed_copy.unlink(missing_ok=True)
-    stamp.write_text(key + "\n")
+    written = changed_files(figures, before)
+    removed = remove_stale(figures, previous.get("outputs", []), written)
+    stamp.write_text(json.dumps({"key": key, "outputs": written}, ensure_ascii=False, indent=1) + "\n")
     seconds = time.monotonic() - started
-    return Outcome(report.name, "ran", f"{where}: ok in {seconds:.1f} s -> {output}", seconds)
+    stale = f"; removed {removed} stale file(s) of its last run" if removed else ""
+    return Outcome(report.name, "ran", f"{where}: ok in {seconds:.1f} s -> {output}{stale}", seconds)
+
+
+def read_stamp(path: Path) -> dict:
+    """The last successful run of a report: its input key and the files it wrote ({} when unknown)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def snapshot(folder: Path) -> dict[str, int]:
+    """relative path -> modification time of every chart file under ``folder`` (notebooks excluded)."""
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*")
+            if p.is_file() and p.relative_to(folder).parts[0] != "notebooks"}
+
+
+def changed_files(folder: Path, before: dict[str, int]) -> list[str]:
+    return sorted(name for name, mtime in snapshot(folder).items() if before.get(name) != mtime)
+
+
+def remove_stale(folder: Path, previous: list[str], written: list[str]) -> int:
+    """Delete the files a report wrote last time but not this time (a chart of a metric that is gone),
+    so figures/ never shows charts of old data. Only plain paths inside ``folder`` are touched."""
+    removed = 0
+    root = folder.resolve()
+    for name in set(previous) - set(written):
+        path = (folder / name).resolve()
+        if path.is_relative_to(root) and path.is_file():
+            path.unlink()
+            removed += 1
+    return removed
 
 
 def _declared(notebook: Path) -> dict:
