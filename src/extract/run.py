@@ -69,6 +69,10 @@ class RunOptions:
         return Path(self.cache) if self.cache else Path(self.out) / ".cache"
 
 
+class SchedulerError(RuntimeError):
+    """The Dask scheduler cannot be used; nothing is written."""
+
+
 @dataclass
 class Limits:
     timeout: float = DEFAULT_TIMEOUT
@@ -179,6 +183,9 @@ def run(options: RunOptions, extractor: Extractor | None = None, stderr: Any = N
         return RunResult(exit_code=2)
     try:
         return _locked_run(options, entries, corrections, extractor, stderr, started, lock)
+    except SchedulerError as exc:
+        print(f"reviewfigs run: {exc}", file=stderr)
+        return RunResult(exit_code=2)
     finally:
         lock.__exit__(None, None, None)
 
@@ -644,9 +651,15 @@ def _dask_task(task: Task, extractor: Extractor, limits: Limits) -> tuple[str, O
 
 def run_dask(tasks: list[Task], extractor: Extractor, limits: Limits, address: str) -> Iterator[tuple[str, Outcome]]:
     """One Dask task per document; the worker opens the file itself (paths must be visible to it)."""
-    from dask.distributed import Client, as_completed
-
-    with Client(address, set_as_default=False) as client:
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError:
+        raise SchedulerError("--scheduler needs Dask: pip install 'reviewfigs[dask]'") from None
+    try:
+        client = Client(address, set_as_default=False, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    with client:
         futures = client.map(_dask_task, tasks, extractor=extractor, limits=limits, pure=False,
                              key=[f"reviewfigs-{t.cache_key[:16]}-{i}" for i, t in enumerate(tasks)])
         for future in as_completed(futures, loop=client.loop):
