@@ -363,3 +363,9 @@ def test_small_running_header_of_a_one_page_document_is_dropped() -> None:
     doc = document_from_pages([_page(header + title + body)])
     assert doc.blocks[0].text == "某市国民经济和社会发展统计公报"
     assert "演示文档" not in doc.text
+
+
+def test_private_use_text_layer_is_reported() -> None:
+    doc = document_from_pages([_page(_chars("\ue001\ue002\ue003" * 10, 50, 100, step=10))])
+    assert any("unreadable" in w for w in doc.warnings)
+    assert not any("unreadable" in w for w in document_from_pages([_page(_chars("正常文字" * 10, 50, 100))]).warnings)

@@ -108,6 +108,11 @@ def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
+def _is_unreadable(ch: str) -> bool:
+    """A code point that carries no text: private use area (fonts without ToUnicode) or U+FFFD."""
+    return "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd"
+
+
 def _drop_duplicate_glyphs(chars: list[Char]) -> tuple[list[Char], int]:
     """Drop fake-bold copies: the same text drawn again overlapping most of an earlier copy.
 
@@ -941,7 +946,7 @@ def document_from_pages(pages: Iterable, path: str = "") -> Document:
     heights: list[float] = []
     warnings: list[str] = []
     n_pages = 0
-    duplicates = total = 0
+    duplicates = total = unreadable = 0
     empty_pages: list[int] = []
     for page in pages:
         n_pages += 1
@@ -949,10 +954,16 @@ def document_from_pages(pages: Iterable, path: str = "") -> Document:
         chars, dropped = _drop_duplicate_glyphs(chars)
         duplicates += dropped
         total += len(chars) + dropped
+        unreadable += sum(1 for c in chars if _is_unreadable(c[TEXT]))
         if not chars:
             empty_pages.append(page.page_number)
         page_lines.append(_page_lines(chars, page.page_number))
         heights.append(page.height)
+    if unreadable >= max(20, 0.05 * total):
+        warnings.append(
+            f"text layer partly unreadable: {unreadable} of {total} characters are private-use or "
+            "replacement code points (font without a usable ToUnicode map)"
+        )
     if total and duplicates >= max(20, 0.05 * total):
         warnings.append(
             f"text layer looks doubled (fake bold): {duplicates} repeated glyphs of {total} dropped"
