@@ -149,7 +149,7 @@ _NOT_AFTER_DIGIT = r"(?<![0-9０-９.．])(?<![0-9０-９],)"
 _CANDIDATE_RE = re.compile(
     rf"(?P<pre>百分之|{_alt(PREFIX_QUALIFIERS)})?"
     r"(?P<neg>[-－−])?"
-    rf"(?P<num>{_NOT_AFTER_DIGIT}{_MIXED}|{_NOT_AFTER_DIGIT}{_ARABIC}(?![0-9０-９])|{_CN_CORE})"
+    rf"(?P<num>{_NOT_AFTER_DIGIT}{_MIXED}|{_NOT_AFTER_DIGIT}{_ARABIC}(?![0-9０-９])|{_CN_CORE}|[万亿](?=[余多]))"
     r"(?P<mid1>余|多)?"
     rf"(?:(?P<sp>[ \u00a0\n])(?=[万亿千百十]|{_alt(UNITS)}))?"  # a space or a kept line break
     rf"(?P<scale>{_SCALE})?"
@@ -227,7 +227,7 @@ def _make_candidate(m: re.Match) -> _Cand | None:
     scale = m.group("scale") or ""
     if num[0] in _CN_NUMERAL_CHARS:
         kind = "cn"
-        cv = cn_decimal(num)
+        cv = Decimal(SCALES[num]) if num in ("万", "亿") else cn_decimal(num)  # 万余人 = 10000+
         mag = None if cv is None else cv * SCALES.get(scale, 1)
     elif any(ch in "亿万千百十" for ch in num):
         kind, mag = "arabic", _mixed_value(num, scale)  # the scale applies to the lower part only
