@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -142,6 +143,24 @@ def test_document_warnings_are_reported_and_strict_fails_the_document(tmp_path):
     outputs = read_outputs(out)
     assert set(outputs["errors"]["severity"]) == {"error"}
     assert set(outputs["figures"]["doc_id"]) == {"good"}  # the failed document has no rows
+
+
+def test_repairable_pdf_is_read_with_a_warning(tmp_path):
+    """A broken cross-reference table (startxref pointing nowhere) is repaired by the reader: the figures are
+    kept and the repair is reported as a warning, not an error."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    good = write_pdf(tmp_path / "good.pdf", county_report(2023)).read_bytes()
+    offset = re.search(rb"startxref\s+(\d+)", good)
+    raw.mkdir()
+    (raw / "broken_xref.pdf").write_bytes(good[: offset.start(1)] + b"17" + good[offset.end(1):])
+    write_catalog(raw, [{"doc_id": "broken", "file": "broken_xref.pdf"}])
+    result = run(options(raw, out))
+    outputs = read_outputs(out)
+    assert result.exit_code == 0 and result.failed == 0
+    assert 6.5 in set(outputs["figures"]["value"])
+    warnings = outputs["errors"]
+    assert warnings[["doc_id", "severity"]].values.tolist() == [["broken", "warning"]]
+    assert "repair" in warnings["error"].iloc[0]
 
 
 def _outputs_equal(a, b):
