@@ -672,6 +672,14 @@ def run_dask(tasks: list[Task], extractor: Extractor, limits: Limits, address: s
             future.release()
 
 
+def available_cores() -> int:
+    """Cores this process may use (a container's CPU set, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _execute(tasks: list[Task], extractor: Extractor, limits: Limits, options: RunOptions,
              lock: OutputLock) -> Iterator[tuple[str, Outcome]]:
     if not tasks:
@@ -679,7 +687,7 @@ def _execute(tasks: list[Task], extractor: Extractor, limits: Limits, options: R
     from tqdm import tqdm
 
     show = not options.quiet and sys.stderr.isatty()
-    jobs = options.jobs or os.cpu_count() or 1
+    jobs = options.jobs or available_cores()
     if options.scheduler:
         source = run_dask(tasks, extractor, limits, options.scheduler)
     else:
