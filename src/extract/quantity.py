@@ -116,6 +116,8 @@ PREFIX_QUALIFIERS: dict[str, str] = {
     "不超过": "at_most", "不高于": "at_most", "低于": "at_most", "少于": "at_most", "不足": "at_most",
     "不到": "at_most",
 }
+# Prefixes that compare with a figure rather than bound it when the figure has its own suffix qualifier.
+_COMPARISONS = frozenset({"高于", "低于", "超过", "超", "多于", "少于", "不足", "不到"})
 SUFFIX_QUALIFIERS: dict[str, str] = {
     "左右": "about", "上下": "about", "以上": "at_least", "以下": "at_most", "以内": "at_most",
     "之内": "at_most", "有余": "more_than", "多": "more_than", "余": "more_than",
@@ -251,8 +253,11 @@ def _make_candidate(m: re.Match) -> _Cand | None:
         suf, end = "", unit_end  # "1年多" is a figure; "3人多" is a misparse
     if not (scale or unit or suf or mid):
         end = unit_end = m.end("num")
-    return _Cand(start=m.start(), end=end, num_start=m.start("num"), num=num, kind=kind, magnitude=mag,
-                 pre=m.group("pre") or "", neg=bool(m.group("neg")), mid=mid, scale=scale, unit=unit,
+    start, pre = m.start(), m.group("pre") or ""
+    if suf and pre in _COMPARISONS:
+        start, pre = m.start("num") if not m.group("neg") else m.start("neg"), ""  # 低于|13%左右的预期目标
+    return _Cand(start=start, end=end, num_start=m.start("num"), num=num, kind=kind, magnitude=mag,
+                 pre=pre, neg=bool(m.group("neg")), mid=mid, scale=scale, unit=unit,
                  suf=suf, unit_end=unit_end)
 
 
@@ -390,8 +395,8 @@ def _clause_before(text: str, c: _Cand, width: int = 12) -> str:
 def _reject_arabic(text: str, c: _Cand, quotes) -> str:
     unit = c.unit
     if _ASCII_LETTER.match(text[c.num_start - 1:c.num_start]) or (
-            not unit and not c.scale and _ASCII_LETTER.match(text[c.unit_end:c.unit_end + 1])):
-        return "code"  # S316, G60, PM2.5, 5G: letters glued to digits
+            not unit and _ASCII_LETTER.match(text[c.unit_end:c.unit_end + 1])):
+        return "code"  # S316, G60, PM2.5, 5G, 4.8万P: letters glued to digits (codes or unknown units)
     if c.low_mag is not None and _is_year_range(c):
         return "year span"  # 2021-2025年, 2020—2035
     if _is_year(c) and (unit == "年" or not unit) and c.low_mag is None:
