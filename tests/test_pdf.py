@@ -27,7 +27,7 @@ from reportlab.pdfgen import canvas
 
 from extract.config import SHARED_CORPUS
 from extract.model import DocumentError
-from extract.pdf import BACKENDS, DEFAULT_BACKEND, PageChars, iter_pages, read_pages, sniff_pdf
+from extract.pdf import BACKENDS, DEFAULT_BACKEND, PageChars, _StringBytes, iter_pages, read_pages, sniff_pdf
 
 pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
 pdfmetrics.registerFont(TTFont("Vera", os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")))
@@ -85,6 +85,23 @@ def _pua_pdf(path: Path) -> Path:
     # <code> <00XX> -> <code> <E0XX>: same length, so the cross-reference offsets stay valid.
     mapped = re.sub(rb"(<[0-9A-F]{2}> )<00([0-9A-F]{2})>", rb"\1<E0\2>", data[start:end])
     path.write_bytes(data[:start] + mapped + data[end:])
+    return path
+
+
+def _cid_garbage_pdf(path: Path) -> Path:
+    """A CID font without a Unicode map: the codes are plain glyph ids (Identity-H, unknown ordering), so
+    pdfminer says "(cid:N)" and pdfium can only guess letters."""
+    src = io.BytesIO()
+    c = canvas.Canvas(src, pagesize=A4, pageCompression=0)
+    c.setFont("STSong-Light", 12)
+    for k in range(20):
+        c.drawString(72, 780 - 20 * k, _line(1, k))
+    c.showPage()
+    c.save()
+    data = src.getvalue()
+    assert b"/UniGB-UCS2-H" in data and b"(GB1)" in data
+    # same lengths, so the cross-reference offsets stay valid
+    path.write_bytes(data.replace(b"/UniGB-UCS2-H", b"/Identity-H  ").replace(b"(GB1)", b"(XX1)"))
     return path
 
 
@@ -377,6 +394,12 @@ def test_fonts_without_unicode_map_are_unreadable(tmp_path):
         assert _reason(path, backend=backend).startswith("text layer unreadable: fonts have no Unicode map")
 
 
+def test_cid_fonts_without_unicode_map_are_unreadable(tmp_path):
+    path = _cid_garbage_pdf(tmp_path / "cid.pdf")
+    for backend in BACKENDS:
+        assert _reason(path, backend=backend).startswith("text layer unreadable")
+
+
 def test_too_many_pages_names_count_limit_and_flag(tmp_path):
     path = _cjk_pdf(tmp_path / "long.pdf", pages=5, lines=1)
     for backend in BACKENDS:
@@ -394,6 +417,33 @@ def test_char_bomb_fails_before_chars_are_built(tmp_path):
     for backend in BACKENDS:
         reason = _reason(path, backend=backend)
         assert reason.startswith("page 1 has over ") and "limit is 200,000" in reason
+
+
+def test_single_string_bomb_fails_too(tmp_path):
+    """One Tj of 10^7 chars: pdfium would silently keep 32,767 of them; the guard sees all."""
+    path = tmp_path / "one-string.pdf"
+    path.write_bytes(_raw_pdf(b"BT /F1 0.1 Tf 10 10 Td (" + b"a" * 10_000_000 + b") Tj ET"))
+    for backend in BACKENDS:
+        assert _reason(path, backend=backend).startswith("page 1 has over ")
+
+
+def test_page_content_zip_bomb_is_refused(tmp_path):
+    """~70 KB on disk, 80 MB of content once inflated (drawing operators, no text)."""
+    path = tmp_path / "zip-bomb.pdf"
+    path.write_bytes(_raw_pdf(b"0 0 m 1 1 l S\n" * 6_000_000))
+    assert path.stat().st_size < 200_000
+    assert _reason(path).startswith("page 1 content is over 64 MB when unpacked")
+
+
+def test_string_operand_counter_handles_pieces_nesting_escapes_and_hex():
+    text = b"BT (abc) Tj <616263> Tj << /A (x\\)y) >> (a(b)c) ET"
+    whole = _StringBytes()
+    whole.feed(text)
+    assert whole.total == 3 + 3 + 4 + 5
+    pieces = _StringBytes()
+    for i in range(0, len(text), 5):
+        pieces.feed(text[i : i + 5])
+    assert pieces.total == whole.total
 
 
 def test_chars_per_page_limit_counts_real_chars(tmp_path):

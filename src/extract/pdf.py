@@ -370,19 +370,70 @@ def _too_many_chars(page_number: int, n_chars: int, limit: int, at_least: bool =
 # Bomb guard: bound a page's chars from its raw content stream, before any parser builds them
 # ---------------------------------------------------------------------------------------------------------
 
-# A string operand in a content stream: (literal) or <hex>. Every drawn char comes from one of them.
-_STRING_OPERAND = re.compile(rb"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f\s]*>")
 _CHUNK = 4 << 20  # decompress page content 4 MB at a time: memory stays small even for zip bombs
-CONTENT_BYTES_LIMIT = 256 << 20  # a page whose content inflates beyond this is refused as hostile
+CONTENT_BYTES_LIMIT = 64 << 20  # a page whose content inflates beyond this is refused as hostile
+_STRING_START = re.compile(rb"\(|<<|<")
+_LITERAL_STOP = re.compile(rb"[()\\]")
 
 
-def _string_bytes(data: bytes) -> int:
-    """Bytes of string operands in a piece of content (hex digits count half)."""
-    total = 0
-    for m in _STRING_OPERAND.finditer(data):
-        token = m.group()
-        total += len(token) - 2 if token[:1] == b"(" else (len(token) - 2) // 2
-    return total
+class _StringBytes:
+    """Counts the bytes of string operands ((literal) and <hex>, hex digits counting half) in content fed
+    piece by piece; strings may span pieces. Linear time: the scanning is done by re/bytes in C."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self._depth = 0  # > 0 inside a literal string (parentheses nest)
+        self._hex = False
+        self._skip = 0  # an escape at the end of the previous piece
+        self._open_angle = False
+
+    def feed(self, piece: bytes) -> int:
+        if self._open_angle:  # a "<" ended the previous piece: "<<" (a dictionary) or a hex string?
+            piece = b"<" + piece
+            self._open_angle = False
+        i, n = self._skip, len(piece)
+        self._skip = 0
+        while i < n:
+            if self._depth:
+                m = _LITERAL_STOP.search(piece, i)
+                if m is None:
+                    self.total += n - i
+                    break
+                j = m.start()
+                self.total += j - i
+                stop = piece[j]
+                if stop == 0x5C:  # backslash: the next byte is part of the string
+                    self.total += 2
+                    i = j + 2
+                    self._skip = max(0, i - n)
+                elif stop == 0x28:
+                    self._depth += 1
+                    self.total += 1
+                    i = j + 1
+                else:
+                    self._depth -= 1
+                    self.total += 1 if self._depth else 0
+                    i = j + 1
+            elif self._hex:
+                j = piece.find(b">", i)
+                end = n if j < 0 else j
+                self.total += (end - i) // 2
+                self._hex = j < 0
+                i = end + 1
+            else:
+                m = _STRING_START.search(piece, i)
+                if m is None:
+                    break
+                token = m.group()
+                if token == b"<" and m.end() == n:
+                    self._open_angle = True
+                    break
+                if token == b"(":
+                    self._depth = 1
+                elif token == b"<":
+                    self._hex = True
+                i = m.end()
+        return self.total
 
 
 def _check_content(streams: list, max_chars: int, page_number: int) -> None:
@@ -392,7 +443,8 @@ def _check_content(streams: list, max_chars: int, page_number: int) -> None:
     never exceeds the real count. Content of at most ``max_chars`` bytes cannot exceed it and is not scanned
     (the common case costs one inflate). Streams with filters other than Flate are left to the readers.
     """
-    seen_bytes = string_bytes = 0
+    seen_bytes = 0
+    counter = _StringBytes()
     pending: list[bytes] = []  # pieces not scanned yet: scanned once the content exceeds max_chars bytes
     for stream in streams:
         filters = [getattr(f, "name", f) for f, _ in stream.get_filters()]
@@ -409,10 +461,11 @@ def _check_content(streams: list, max_chars: int, page_number: int) -> None:
                 )
             pending.append(piece)
             if seen_bytes > max_chars:
-                string_bytes += sum(_string_bytes(p) for p in pending)
+                for p in pending:
+                    counter.feed(p)
                 pending.clear()
-                if string_bytes // 2 > max_chars:
-                    raise _too_many_chars(page_number, string_bytes // 2, max_chars, at_least=True)
+                if counter.total // 2 > max_chars:
+                    raise _too_many_chars(page_number, counter.total // 2, max_chars, at_least=True)
 
 
 def _inflate(raw: bytes) -> Iterator[bytes]:
@@ -610,7 +663,7 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
     chars: list[dict] = []
     unreadable = 0
     last_obj = -1
-    fontname, descent, size, upright = "", 0.0, 0.0, True
+    fontname, descent, size, upright, unmapped = "", 0.0, 0.0, True, False
     for i, code in enumerate(codes):
         # Whitespace (real or generated by pdfium), controls and NUL carry no text; gaps are geometry.
         if code <= 0x20:
@@ -628,11 +681,17 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
             if font not in fonts:
                 fonts[font] = (_font_name(font), _font_descent_per_point(font)) if font else ("", 0.0)
             fontname, descent = fonts[font]
+            # A font with no ToUnicode map whose codes pdfium could only guess (pdfminer says "(cid:N)"):
+            # pdfium invents letters for them, so the whole text object counts as unreadable.
+            unmapped = bool(pdfium_c.FPDFText_HasUnicodeMapError(raw, i))
             pdfium_c.FPDFText_GetMatrix(raw, i, ctypes.byref(matrix))
             upright = abs(matrix.b) < 1e-6 and abs(matrix.c) < 1e-6 and matrix.a > 0 and matrix.d > 0
             # pdfium's size is the Tf operand; pdfminer's is the rendered height (scaled by the text matrix
             # and the CTM), which is what the layout compares.
             size = pdfium_c.FPDFText_GetFontSize(raw, i) * (matrix.d if upright else math.hypot(matrix.c, matrix.d))
+        if unmapped:
+            unreadable += 1
+            continue
         get_loose_box(raw, i, rect_ref)
         if upright:
             # pdfminer's box: from the baseline + font descent, one font size high, one advance wide.
