@@ -579,3 +579,49 @@ def test_corpus_texts_spans_and_no_years(corpus) -> None:
                 assert not re.search(r"(19|20)\d\d年", q.text), (path.name, q.text)
                 assert not (q.low is not None and q.high is not None and not q.low <= q.value <= q.high)
     assert n > 1000  # the corpus is full of figures; finding few would mean the grammar broke
+
+
+# ----------------------------------------------------------------------------- not-figure rules as properties
+
+_CN_SMALL = "两三四五六七八九"
+cjk_nouns = st.text(alphabet="意识自信维护治理融合工程行动改革品牌体系中心大局", min_size=2, max_size=3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1900, 2099), st.integers(1, 12), st.integers(1, 28), st.sampled_from(["", "年度", "年底"]))
+def test_dates_are_never_figures(year: int, month: int, day: int, tail: str) -> None:
+    assert find_quantities(f"{year}年{month}月{day}日，召开会议。") == []
+    assert find_quantities(f"{year}{tail or '年'}全面完成。") == []
+    assert find_quantities(f"编制{year}—{year + 5}年规划。") == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 99), st.sampled_from(["届", "次", "版", "批", "个", "条"]), st.booleans())
+def test_ordinals_are_never_figures(n: int, unit: str, chinese: bool) -> None:
+    num = render_cn(n) if chinese else str(n)
+    assert find_quantities(f"召开第{num}{unit}会议。") == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(_CN_SMALL), st.sampled_from(["个", "项", "张", "条", "件"]), cjk_nouns)
+def test_quoted_chinese_numeral_phrases_are_slogans(digit: str, unit: str, noun: str) -> None:
+    assert find_quantities(f"深入推进“{digit}{unit}{noun}”建设。") == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="ABCDGMPSX", min_size=1, max_size=2), st.integers(1, 99999))
+def test_codes_are_never_figures(letters: str, n: int) -> None:
+    assert find_quantities(f"推进{letters}{n}建设，拨打{n}热线。") == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(2, 50), st.sampled_from(["次", "件", "项", "个", "家", "人次", "篇"]))
+def test_titles_hide_their_numbers(n: int, unit: str) -> None:
+    assert find_quantities(f"学习《{n}{unit}新规》。") == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(2, 10**6), st.sampled_from(["次", "件", "项", "个", "家", "人次", "篇", "起", "条", "期"]))
+def test_arabic_counts_are_always_figures(n: int, unit: str) -> None:
+    (q,) = find_quantities(f"全年共开展{n}{unit}，")
+    assert (q.value, q.unit, q.qualifier) == (n, unit, "exact")
