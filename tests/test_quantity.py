@@ -625,3 +625,11 @@ def test_titles_hide_their_numbers(n: int, unit: str) -> None:
 def test_arabic_counts_are_always_figures(n: int, unit: str) -> None:
     (q,) = find_quantities(f"全年共开展{n}{unit}，")
     assert (q.value, q.unit, q.qualifier) == (n, unit, "exact")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from("一两三四五六七八九十"), st.sampled_from("一两三四五六七八九十"),
+       st.sampled_from("学做江岸法项条件次场家名户水治个化改拆边"), st.sampled_from("学做江岸法项条件次场家名户水治个化改拆边"))
+def test_numeral_word_numeral_word_is_a_slogan(d1: str, d2: str, w1: str, w2: str) -> None:
+    # 两学一做, 三改一拆, 四边三化, 两法两条例: unquoted slogans with measure words inside
+    assert find_quantities(f"深入推进{d1}{w1}{d2}{w2}工作。") == []
