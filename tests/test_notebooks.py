@@ -152,3 +152,42 @@ def test_plain_papermill_command_line_takes_a_json_list(demo_processed, tmp_path
                            "-p", "figures", str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-1500:]
     assert (tmp_path / f"years_{metric}.png").is_file()
+
+
+def dark_pixels(image) -> int:
+    gray = image.convert("L")
+    return sum(1 for v in gray.get_flattened_data() if v < 100)
+
+
+def test_show_boxes_figures_on_a_readable_page(demo_processed, tmp_path):
+    from PIL import Image
+
+    from extract import show
+
+    doc = plots.load_figures(demo_processed)["doc_id"].value_counts().index[0]
+    out = tmp_path / "page.png"
+    done = subprocess.run([sys.executable, "-m", "extract", "show", doc, "--processed", str(demo_processed),
+                           "--raw", str(REPO_DIR / "raw"), "--out", str(out)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "figure(s) boxed" in done.stdout
+    with Image.open(out) as image:
+        pixels = set(image.convert("RGB").get_flattened_data())
+        drawn = dark_pixels(image)
+    assert any(abs(r - 31) < 25 and abs(g - 95) < 25 and abs(b - 139) < 25 for r, g, b in pixels), "no blue box"
+    # The demo's font is not embedded: without redrawing, the page would be nearly blank.
+    import pdfplumber
+
+    pdf_path = show.pdf_of(doc, plots.load_figures(demo_processed), REPO_DIR / "raw")
+    with pdfplumber.open(pdf_path) as pdf:
+        plain = pdf.pages[show.busiest_page(plots.load_figures(demo_processed).query("doc_id == @doc")) - 1] \
+            .to_image(resolution=show.DEFAULT_RESOLUTION).original
+    assert drawn > 2 * dark_pixels(plain)
+
+
+def test_show_unknown_doc_id_is_one_line_with_close_matches(demo_processed):
+    doc = plots.load_figures(demo_processed)["doc_id"].iloc[0]
+    done = subprocess.run([sys.executable, "-m", "extract", "show", doc[:-1], "--processed", str(demo_processed)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and f"did you mean {doc}" in done.stderr

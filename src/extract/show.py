@@ -163,17 +163,18 @@ def _redraw_text(image, page, embedded: set[str]) -> None:
     scale = image.resolution / 72
     draw = ImageDraw.Draw(image.annotated)
     cache: dict[int, ImageFont.FreeTypeFont] = {}
-    for char in page.chars:
-        font = char.get("fontname", "")
-        if font in embedded or STANDARD_FONTS.match(font.split("+")[-1]):
-            continue
+    chars = [c for c in page.chars
+             if c.get("fontname", "") not in embedded and not STANDARD_FONTS.match(c.get("fontname", "").split("+")[-1])]
+    # Blank every box first, then draw: a glyph a little wider than its box is not cut by its neighbour's blank.
+    # (The renderer may have drawn substitute glyphs, digits and Latin, in these boxes.)
+    for char in chars:
+        draw.rectangle((char["x0"] * scale, char["top"] * scale, char["x1"] * scale, char["bottom"] * scale),
+                       fill=(255, 255, 255))
+    for char in chars:
         px = max(6, round(char["size"] * scale))
         if px not in cache:
             cache[px] = ImageFont.truetype(str(cjk_font_path()), px, index=2)  # face 2: Simplified Chinese
-        box = (char["x0"] * scale, char["top"] * scale, char["x1"] * scale, char["bottom"] * scale)
-        # The renderer may have drawn a substitute glyph (digits, Latin) here: blank it, then redraw.
-        draw.rectangle(box, fill=(255, 255, 255))
-        draw.text(box[:2], char["text"], font=cache[px], fill=(0, 0, 0))
+        draw.text((char["x0"] * scale, char["top"] * scale), char["text"], font=cache[px], fill=(0, 0, 0))
 
 
 def draw_page(pdf_path: Path, figs: pd.DataFrame, page_number: int, out: Path,
