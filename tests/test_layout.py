@@ -368,4 +368,41 @@ def test_small_running_header_of_a_one_page_document_is_dropped() -> None:
 def test_private_use_text_layer_is_reported() -> None:
     doc = document_from_pages([_page(_chars("\ue001\ue002\ue003" * 10, 50, 100, step=10))])
     assert any("unreadable" in w for w in doc.warnings)
-    assert not any("unreadable" in w for w in document_from_pages([_page(_chars("正常文字" * 10, 50, 100))]).warnings)
+    assert not any(
+        "unreadable" in w for w in document_from_pages([_page(_chars("正常文字" * 10, 50, 100))]).warnings
+    )
+
+
+def _flow(paragraphs: list[str], slots: list[tuple[float, float]], width_chars: int, size: float = 10.0):
+    """Typeset paragraphs line by line into the given (x, top) slots, in order (a newspaper's column flow)."""
+    lines = []
+    for para in paragraphs:
+        text = "\u3000\u3000" + para
+        lines += [text[k : k + width_chars] for k in range(0, len(text), width_chars)]
+    assert len(lines) <= len(slots)
+    chars = []
+    for line, (x, top) in zip(lines, slots, strict=False):
+        chars += _chars(line, x, top, size)
+    return chars
+
+
+def test_photo_caption_across_two_columns_mid_page_keeps_column_flow() -> None:
+    # Four 12-char columns; columns 2 and 3 are interrupted by a photo (no text) and its caption.
+    xs = [40, 180, 320, 460]
+    slots = []
+    for k, x in enumerate(xs):
+        for row in range(20):
+            top = 100 + 15 * row
+            if k in (1, 2) and 190 <= top < 330:
+                continue  # photo and caption area
+            slots.append((x, top))
+    paragraphs = [
+        (LEFT[0] + RIGHT[0]) * 4,
+        (LEFT[1] + RIGHT[1]) * 4,
+        (RIGHT[0] + LEFT[0]) * 4,
+    ]  # 57 of 62 lines
+    caption_text = "图为市人大常委会组织代表视察重点项目建设现场了解进展情况。"  # spans columns 2 and 3
+    caption = _chars(caption_text, 200, 318, size=8, font="Kai")
+    doc = document_from_pages([_page(_flow(paragraphs, slots, 12) + caption)])
+    assert [b.text for b in doc.blocks if b.kind != "caption"] == paragraphs
+    assert [b.text for b in doc.blocks if b.kind == "caption"] == [caption_text]

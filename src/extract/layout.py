@@ -559,17 +559,40 @@ def _column_block(run: list[Line], left: float, right: float) -> _PageBlock:
     return _PageBlock(run, _Edges(left, right), box, True)
 
 
-def _ordered_blocks(blocks: list[_PageBlock]) -> list[_PageBlock]:
-    """Reading order of a page's blocks. Free blocks above every column (the title matter of a page, which need
-    not overlap the first column) come first; then Breuel's order."""
-    column_tops = [b.box[1] for b in blocks if b.in_column]
+def _ordered_blocks(blocks: list[_PageBlock], style: _Style) -> list[_PageBlock]:
+    """Reading order of a page's blocks.
+
+    Free blocks above every column (the title matter of a page, which need not overlap the first column) come
+    first; then Breuel's order. Captions are left out of the order (a photo across two columns mid-page must
+    not make the columns read row-wise) and put back after the nearest block above them, or before the first
+    block below them.
+    """
+    asides = [b for b in blocks if not b.in_column and all(_is_aside(ln, style) for ln in b.lines)]
+    aside_ids = {id(b) for b in asides}
+    flow = [b for b in blocks if id(b) not in aside_ids]
+    column_tops = [b.box[1] for b in flow if b.in_column]
     first_top = min(column_tops) if column_tops else float("inf")
-    band = [b for b in blocks if not b.in_column and b.box[3] <= first_top + 1]
-    rest = [b for b in blocks if b.in_column or b.box[3] > first_top + 1]
-    out = []
+    band = [b for b in flow if not b.in_column and b.box[3] <= first_top + 1]
+    rest = [b for b in flow if b.in_column or b.box[3] > first_top + 1]
+    out: list[_PageBlock] = []
     for group in (band, rest):
         out.extend(group[k] for k in _reading_order([b.box for b in group]))
+    for aside in sorted(asides, key=lambda b: b.box[1]):
+        out.insert(_aside_position(out, aside.box), aside)
     return out
+
+
+def _aside_position(ordered: list[_PageBlock], box: tuple[float, float, float, float]) -> int:
+    x0, top, x1, bottom = box
+
+    def overlaps(b: _PageBlock) -> bool:
+        return min(b.box[2], x1) - max(b.box[0], x0) > 0
+
+    above = [k for k, b in enumerate(ordered) if b.box[3] <= top + 1 and overlaps(b)]
+    if above:
+        return max(above, key=lambda k: ordered[k].box[3]) + 1
+    below = [k for k, b in enumerate(ordered) if b.box[1] >= bottom - 1 and overlaps(b)]
+    return min(below) if below else len(ordered)
 
 
 def _chain_blocks(lines: list[Line]) -> list[list[Line]]:
@@ -980,7 +1003,7 @@ def document_from_pages(pages: Iterable, path: str = "") -> Document:
     for lines in page_lines:
         for ln in lines:
             _mark_body_chars(ln, style)
-        for block in _ordered_blocks(_page_blocks(lines)):
+        for block in _ordered_blocks(_page_blocks(lines), style):
             ordered.extend((ln, block.edges) for ln in block.lines)
     paras = _paragraphs(ordered, style)
     return Document(
