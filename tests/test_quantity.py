@@ -401,7 +401,7 @@ def test_parse_number(s: str, value: float) -> None:
 
 
 @pytest.mark.parametrize(
-    "s", ["", "十四五", "三江", "万", "亿", "1.2.3", "abc", "百千", "十十", "三十四五", "五万三四", "三点", "点五"]
+    "s", ["", "十四五", "三江", "万", "亿", "1.2.3", "abc", "百千", "十十", "三十四五", "五万三四", "三点", "点五", "1，234"]
 )
 def test_parse_number_rejects(s: str) -> None:
     assert parse_number(s) is None

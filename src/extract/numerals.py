@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
+# Full-width digits and point; the Chinese comma "，" is never a thousands separator.
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 CN_DIGITS = {
     "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
