@@ -265,6 +265,10 @@ def test_split_list_subject(subject, n, expected):
     ("开展执法检查", "次", False, "npc-report", "npc_law_enforcement_inspections"),
     ("化解各类矛盾纠纷", "件", False, "gov-report", ""),  # npc metrics only in npc documents
     ("交办问题", "个", False, "npc-review", ""),
+    ("物价涨幅", "%", False, "gov-report", "cpi_growth"),
+    ("全口径财政收入", "元", False, "gov-report", ""),  # includes the centre's share
+    ("财政总收入", "%", True, "stats-bulletin", ""),
+    ("地方财政收入", "元", False, "gov-report", "budget_revenue"),
 ])
 def test_classify_metric(subject, unit, change, doctype, expected):
     assert classify_metric(subject, unit, change, region="浙江省", doctype=doctype) == expected
