@@ -269,13 +269,21 @@ def test_two_columns_read_left_column_first_even_when_stored_row_by_row() -> Non
     assert [b.text for b in doc.blocks] == LEFT + RIGHT
 
 
-def test_spanning_title_header_and_page_number() -> None:
+@pytest.mark.parametrize("offset", [0.0, 100.0])
+def test_spanning_title_header_and_page_number(offset: float) -> None:
     title = _chars("政府工作报告", 200, 80, size=24, font="Hei")
     header = _chars("某某日报2026年1月15日第2版", 50, 20, size=8)
     number = _chars("—3—", 290, 770, size=9)
     left, _ = _column(LEFT, 50, 130, 16)
     right, _ = _column(RIGHT, 330, 130, 16)
-    doc = document_from_pages([_page(header + title + left + right + number)])
+    chars = header + title + left + right + number
+    # A page whose media box starts lower (offset) has its chars in the same offset coordinates.
+    for c in chars:
+        c["top"] += offset
+        c["bottom"] += offset
+    page = _page(chars)
+    page.bbox = (0.0, offset, page.width, page.height + offset)
+    doc = document_from_pages([page])
     assert doc.blocks[0].kind == "title" and doc.blocks[0].text == "政府工作报告"
     assert [b.text for b in doc.blocks[1:]] == LEFT + RIGHT
     assert "第2版" not in doc.text and "—3—" not in doc.text

@@ -72,15 +72,16 @@ def _family(fontname) -> str:
 # ---------------------------------------------------------------------------------------------- 1. chars
 
 
-def _prepare_chars(raw_chars: list[dict], width: float, height: float) -> list[Char]:
-    """Plain tuples for the visible, non-blank chars of a page, code points normalised."""
+def _prepare_chars(raw_chars: list[dict], bbox: tuple[float, float, float, float]) -> list[Char]:
+    """Plain tuples for the visible, non-blank chars of a page (inside its box), code points normalised."""
+    left, upper, right, lower = bbox
     out: list[Char] = []
     append = out.append
     families: dict = {}
     for c in raw_chars:
         text = c["text"]
         x0, top, x1, bottom = c["x0"], c["top"], c["x1"], c["bottom"]
-        if x1 < 0 or bottom < 0 or x0 > width or top > height or not text or text.isspace():
+        if x1 < left or bottom < upper or x0 > right or top > lower or not text or text.isspace():
             continue  # blank, or clipped away: not on the page
         fontname = c["fontname"]
         fam = families.get(fontname)
@@ -335,7 +336,9 @@ def _margin_key(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
-def _drop_margins(pages: list[list[Line]], heights: list[float], body_size: float) -> list[list[Line]]:
+def _drop_margins(
+    pages: list[list[Line]], extents: list[tuple[float, float]], body_size: float
+) -> list[list[Line]]:
     """Remove running headers/footers, page numbers and jump marks from every page."""
     ranks = [_edge_rank(lines) for lines in pages]
     # A line counts as running when its text (digits folded) sits in the outer rows of several pages.
@@ -345,7 +348,7 @@ def _drop_margins(pages: list[list[Line]], heights: list[float], body_size: floa
         seen.update(keys)
     repeat_min = 2 if len(pages) <= 4 else max(2, len(pages) // 4)
     out = []
-    for lines, rank, height in zip(pages, ranks, heights, strict=False):
+    for lines, rank, (page_top, height) in zip(pages, ranks, extents, strict=False):
         drop: set[int] = set()
         for ln in lines:
             s = ln.string
@@ -354,8 +357,8 @@ def _drop_margins(pages: list[list[Line]], heights: list[float], body_size: floa
                 continue
             if rank[id(ln)] > 1:
                 continue
-            in_top = ln.bottom < 0.12 * height
-            in_bottom = ln.top > 0.85 * height
+            in_top = ln.bottom - page_top < 0.12 * height
+            in_bottom = ln.top - page_top > 0.85 * height
             if not (in_top or in_bottom):
                 continue
             if _PAGE_NUMBER.match(s) or (len(pages) > 1 and seen[_margin_key(s)] >= repeat_min):
@@ -966,14 +969,15 @@ def _blocks_from_paragraphs(paras: list[_Para], style: _Style) -> list[Block]:
 def document_from_pages(pages: Iterable, path: str = "") -> Document:
     """A Document from pages of plain char dicts (extract.pdf.PageChars): pure, so tests can feed made-up chars."""
     page_lines: list[list[Line]] = []
-    heights: list[float] = []
+    heights: list[tuple[float, float]] = []  # (top, height) of each page box
     warnings: list[str] = []
     n_pages = 0
     duplicates = total = unreadable = 0
     empty_pages: list[int] = []
     for page in pages:
         n_pages += 1
-        chars = _prepare_chars(page.chars, page.width, page.height)
+        bbox = getattr(page, "bbox", None) or (0.0, 0.0, page.width, page.height)
+        chars = _prepare_chars(page.chars, bbox)
         chars, dropped = _drop_duplicate_glyphs(chars)
         duplicates += dropped
         total += len(chars) + dropped
@@ -981,7 +985,7 @@ def document_from_pages(pages: Iterable, path: str = "") -> Document:
         if not chars:
             empty_pages.append(page.page_number)
         page_lines.append(_page_lines(chars, page.page_number))
-        heights.append(page.height)
+        heights.append((bbox[1], bbox[3] - bbox[1]))
     if unreadable >= max(20, 0.05 * total):
         warnings.append(
             f"text layer partly unreadable: {unreadable} of {total} characters are private-use or "
@@ -1012,13 +1016,30 @@ def document_from_pages(pages: Iterable, path: str = "") -> Document:
 
 
 def read_document(path: str | Path, backend: str | None = None, max_pages: int | None = None) -> Document:
-    """Read a PDF into a Document. DocumentError (from extract.pdf) says why a file cannot be read."""
+    """Read a PDF into a Document. DocumentError (from extract.pdf) says why a file cannot be read; the
+    reader's own notes (repaired file, scanned pages, unreadable fonts) come first in Document.warnings."""
     from extract import pdf
 
-    kwargs: dict = {"max_pages": max_pages}
+    reader_warnings: list[str] = []
+    kwargs: dict = {"max_pages": max_pages, "warnings": reader_warnings}
     if backend is not None:
         kwargs["backend"] = backend
-    return document_from_pages(pdf.iter_pages(path, **kwargs), path=str(path))
+    document = document_from_pages(pdf.iter_pages(path, **kwargs), path=str(path))
+    document.warnings = _merge_warnings(reader_warnings, document.warnings)
+    return document
+
+
+def _merge_warnings(reader: list[str], layout: list[str]) -> list[str]:
+    """The reader's warnings, then ours, leaving out ours where the reader already said the same thing."""
+    said = " ".join(reader).lower()
+    out = list(reader)
+    for w in layout:
+        if ("text layer" in said and ("no text layer" in w or "without text" in w)) or (
+            "unreadable" in said and "unreadable" in w
+        ):
+            continue
+        out.append(w)
+    return out
 
 
 def document_from_text(text: str, path: str = "") -> Document:
