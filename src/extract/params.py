@@ -96,16 +96,19 @@ def _as_item(name: str, value: object, item: type):
 
 
 def as_year(name: str, value: object, allow_latest: bool = True) -> int | str:
-    """A year (2024, "2024") or, when allowed, "latest" (each region's most recent year)."""
+    """A year (2024, "2024") or, when allowed, "latest" (each region's most recent year) or "common"
+    (the year most regions report)."""
     if allow_latest and (value is None or value == "" or value == "latest"):
         return "latest"
+    if allow_latest and value == "common":
+        return "common"
     if isinstance(value, bool):
         raise ParameterError(f"parameter {name}: expected a year like 2024, got {_show(value)}")
     if isinstance(value, int) and 1900 <= value <= 2100:
         return value
     if isinstance(value, str) and re.fullmatch(r"\s*(19|20)\d\d\s*", value):
         return int(value)
-    hint = ' or "latest"' if allow_latest else ""
+    hint = ', "latest" or "common"' if allow_latest else ""
     raise ParameterError(f"parameter {name}: expected a year like 2024{hint}, got {_type_name(value)} {_show(value)}")
 
 

@@ -397,7 +397,6 @@ def years_chart(metrics: pd.DataFrame, metric: str, regions: Sequence[str] | Non
     _zero_baseline(ax, rows, factor)
     ax.grid(axis="y", color="#e6e6e6", linewidth=0.8)
     ax.set_axisbelow(True)
-    ax.set_ylabel(shown_unit)
     return Chart(fig, rows[[c for c in PLOTTED_COLUMNS if c in rows]].reset_index(drop=True), title,
                  [note] if note else [])
 
@@ -500,13 +499,33 @@ def latest_per_region(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values("year").groupby(["region", "stance"], dropna=False).tail(1)
 
 
+def rows_for_year(rows: pd.DataFrame, year: int | str) -> pd.DataFrame:
+    """Rows of one year. ``"latest"``: each region's latest year (values labelled with their years);
+    ``"common"``: the year most regions report (the latest such year), so the regions compare like with like."""
+    if year == "latest":
+        return latest_per_region(rows)
+    if year == "common":
+        counts = rows.groupby("year")["region"].nunique()
+        if counts.empty:
+            return rows
+        best = counts[counts == counts.max()].index.max()
+        return rows[rows["year"] == best]
+    return rows[rows["year"] == int(year)]
+
+
+def _when(year: int | str, rows: pd.DataFrame) -> str:
+    if year == "latest" and rows["year"].nunique() > 1:
+        return f"各地最近一年（{rows['year'].min()}–{rows['year'].max()}年）"
+    return f"{rows['year'].iloc[0]}年"
+
+
 def regions_chart(metrics: pd.DataFrame, metric: str, year: int | str = "latest",
                   regions: Sequence[str] | None = None, stance: str = "actual",
                   doc_names: dict[str, str] | None = None) -> Chart:
     """Regions ranked by one metric in one year (or each region's latest year), horizontal bars."""
     rows = select(metrics, metric, regions, None, stance)
     rows = rows[~rows["period"].map(is_span)]
-    rows = latest_per_region(rows) if year == "latest" else rows[rows["year"] == int(year)]
+    rows = rows_for_year(rows, year)
     if rows.empty:
         raise ValueError(f"no values for metric {metric!r} in year {year} with these parameters")
     actual = rows[rows["stance"] == "actual"]
@@ -517,8 +536,7 @@ def regions_chart(metrics: pd.DataFrame, metric: str, year: int | str = "latest"
     factor, shown_unit = unit_scale(unit, pd.concat([rows["value"], rows["low"], rows["high"]]))
     mixed_years = rows["year"].nunique() > 1
     title = _regions_finding(order_rows, metric, year, factor, shown_unit, mixed_years)
-    when = "各地最近一年" if year == "latest" else f"{year}年"
-    subtitle = f"{metric_name(metric)}，{when}，单位：{shown_unit or '—'}" + \
+    subtitle = f"{metric_name(metric)}，{_when(year, rows)}，单位：{shown_unit or '—'}" + \
         ("；空心框为预期目标" if (rows["stance"] == "target").any() and (rows["stance"] == "actual").any() else "")
     height = max(3.8, 1.6 + 0.42 * len(order))
     fig, ax = _frame(title, subtitle, source_line(rows, doc_names), size=(9, height))
@@ -553,7 +571,6 @@ def regions_chart(metrics: pd.DataFrame, metric: str, year: int | str = "latest"
     ax.axvline(0, color=MUTED, linewidth=0.8)
     ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
     ax.set_axisbelow(True)
-    ax.set_xlabel(shown_unit)
     plotted = rows.set_index("region").loc[order].reset_index()
     return Chart(fig, plotted[[c for c in PLOTTED_COLUMNS if c in plotted]], title)
 
@@ -623,7 +640,7 @@ def placement_chart(metrics: pd.DataFrame, metric: str, year: int | str = "lates
     """Regions placed by longitude/latitude, marker area proportional to the value (negative: hollow)."""
     rows = select(metrics, metric, regions, None, stance if stance != "both" else "actual")
     rows = rows[~rows["period"].map(is_span)]
-    rows = latest_per_region(rows) if year == "latest" else rows[rows["year"] == int(year)]
+    rows = rows_for_year(rows, year)
     coords = coordinates(rows["adcode"].dropna())
     rows = rows[rows["adcode"].map(lambda a: isinstance(a, str) and a[:6] in coords)]
     if rows.empty:
@@ -632,10 +649,10 @@ def placement_chart(metrics: pd.DataFrame, metric: str, year: int | str = "lates
     factor, shown_unit = unit_scale(unit, rows["value"])
     mixed_years = rows["year"].nunique() > 1
     top = rows.sort_values("value", ascending=False).iloc[0]
-    title = f"{metric_name(metric)}：{top['region']}最高（{value_label(top, factor, shown_unit)}" \
+    leaders = "、".join(rows[rows["value"] == top["value"]]["region"])  # a tie names every leader
+    title = f"{metric_name(metric)}：{leaders}最高（{value_label(top, factor, shown_unit)}" \
             f"{_unit_word(shown_unit)}）" if len(rows) > 1 else f"{top['region']}{metric_name(metric)}"
-    when = "各地最近一年" if year == "latest" else f"{year}年"
-    subtitle = f"{metric_name(metric)}，{when}，单位：{shown_unit or '—'}；圆面积与数值成正比，按经纬度放置" + \
+    subtitle = f"{metric_name(metric)}，{_when(year, rows)}，单位：{shown_unit or '—'}；圆面积与数值成正比，按经纬度放置" + \
         ("；空心圆为负值" if (rows["value"] < 0).any() else "")
     fig, ax = _frame(title, subtitle, source_line(rows, doc_names), size=(8, 6.4))
     biggest = max(abs(rows["value"]).max(), 1e-12)
