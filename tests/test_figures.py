@@ -112,6 +112,15 @@ def test_target_passage_runs_over_list_items():
         ("6%左右", "target", 2026), ("3万人", "target", 2026), ("3.5万人", "target", 2026)]
 
 
+def test_numbered_target_items_ending_with_full_stops_stay_targets():
+    text = ("全县生产总值增长6.1%。\n今年经济社会发展的主要目标是：\n1.地区生产总值增长6%左右。\n"
+            "2.一般公共预算收入增长5%。\n城镇新增就业1.1万人。")
+    meta = DocMeta(region="武义县", published=2025, covers="", doctype="npc-review")
+    figs = find_figures(document_from_text(text), meta)
+    assert [(f.text, f.stance) for f in figs] == [
+        ("6.1%", "actual"), ("6%左右", "target"), ("5%", "target"), ("1.1万人", "actual")]
+
+
 def _run(argv, capsys):
     code = cli.main(argv)
     captured = capsys.readouterr()

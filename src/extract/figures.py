@@ -79,6 +79,9 @@ class _State:
         self.headings: list[tuple[int, str]] = []
         self.passage = False
         self.passage_time: lab.TimeRef | None = None
+        # an opener ending its paragraph with ：: the numbered items after it are all targets, even when
+        # each item ends with 。
+        self.passage_items = False
         self.lead: lab.TimeRef | None = None
 
     def enter_heading(self, block: Block) -> None:
@@ -86,6 +89,7 @@ class _State:
         self.headings = [h for h in self.headings if h[0] < level]
         self.headings.append((level, block.text if len(block.text) <= MAX_HEADING_CHARS else ""))
         self.passage = False
+        self.passage_items = False
         self.lead = None
 
     def enter_paragraph(self, block: Block) -> None:
@@ -131,8 +135,19 @@ def _advance_passage(state: _State, sentence: str, ctx: lab.Context) -> None:
         state.passage_time = refs[-1][1] if refs else lab.context_time(ctx)
         # The opener's own figures are targets by cue; the passage goes on only if the list does.
         state.passage = lab.passage_continues(sentence)
+        state.passage_items = sentence.rstrip()[-1:] in ("：", ":")
     elif state.passage:
         state.passage = lab.passage_continues(sentence)
+
+
+def _enter_block(state: _State, block: Block) -> None:
+    """Numbered items under an opener that ended its paragraph with ： stay in the target passage."""
+    if not state.passage_items:
+        return
+    if block.kind == "body" and LIST_ITEM_RE.match(block.text):
+        state.passage = True
+    else:
+        state.passage_items = state.passage = False
 
 
 def _figure(q, label: lab.Labels, block: Block, sentence: str, meta: DocMeta) -> Figure:
@@ -154,6 +169,7 @@ def find_figures(document: Document, meta: DocMeta) -> list[Figure]:
     for block in document.blocks:
         if block.kind == "heading":
             state.enter_heading(block)
+        _enter_block(state, block)
         figures.extend(block_figures(block, state))
         if block.kind == "body":
             state.enter_paragraph(block)
