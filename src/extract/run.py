@@ -535,7 +535,7 @@ def _limit_memory(memory_mb: int) -> None:
         with open("/proc/self/statm") as fh:
             inherited = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError):
-        inherited = 0
+        return  # no /proc (macOS): the address space is unknown, and RLIMIT_AS is not enforced there anyway
     limit = inherited + memory_mb * 1024 * 1024
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
