@@ -20,6 +20,7 @@ import resource
 import selectors
 import signal
 import sys
+import sysconfig
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -473,12 +474,24 @@ def extract_task(task: Task, extractor: Extractor, max_pages: int) -> Outcome:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         figures = extractor(task.path, meta=task.meta, max_pages=max_pages)
-    package = str(config.PACKAGE_DIR)
-    notes = []
+    notes: list[str] = []
     for w in caught:
-        if str(w.filename).startswith(package) and str(w.message) not in notes:
-            notes.append(" ".join(str(w.message).split()))
+        message = " ".join(str(w.message).split())
+        if _is_document_warning(w) and message not in notes:
+            notes.append(message)
     return Outcome(ok=True, figures=[_figure_record(f) for f in figures], warnings=notes)
+
+
+def _is_document_warning(w: Any) -> bool:
+    """A warning about the document: raised from the extract package (or from a wrapper around it), not a
+    library's deprecation or runtime noise."""
+    filename = str(w.filename)
+    if filename.startswith(str(config.PACKAGE_DIR)):
+        return True
+    if not issubclass(w.category, UserWarning):
+        return False
+    library_dirs = {sysconfig.get_paths()[k] for k in ("stdlib", "purelib", "platlib")}
+    return not any(filename.startswith(d) for d in library_dirs)
 
 
 def _figure_record(figure: Figure | dict) -> dict:
