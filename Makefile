@@ -47,5 +47,5 @@ demo: setup
 	$(BIN)/python scripts/make_demo_corpus.py raw
 
 clean:
-	rm -rf $(OUT)/* $(FIGS)/* .cache
+	rm -rf $(OUT)/* $(OUT)/.cache $(FIGS)/*
 	touch $(OUT)/.gitkeep $(FIGS)/.gitkeep
