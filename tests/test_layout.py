@@ -414,3 +414,17 @@ def test_photo_caption_across_two_columns_mid_page_keeps_column_flow() -> None:
     doc = document_from_pages([_page(_flow(paragraphs, slots, 12) + caption)])
     assert [b.text for b in doc.blocks if b.kind != "caption"] == paragraphs
     assert [b.text for b in doc.blocks if b.kind == "caption"] == [caption_text]
+
+
+def test_latin_word_spaces_come_back_without_boxes_and_digits_stay_together() -> None:
+    chars = (
+        _chars("ANHUI", 50, 100, step=8)
+        + _chars("ANLI", 95, 100, step=8)
+        + _chars("2011年", 130, 100, step=8)
+    )
+    doc = document_from_pages([_page(chars)])
+    block = doc.blocks[0]
+    assert block.text == "ANHUI ANLI2011年"
+    assert block.boxes[5] is None and all(b is not None for k, b in enumerate(block.boxes) if k != 5)
+    spaced_digits = _chars("4406", 50, 100, step=14)  # digits in form cells
+    assert document_from_pages([_page(spaced_digits)]).text == "4406"

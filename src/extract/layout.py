@@ -512,6 +512,7 @@ def _split_at_gutters(
         return free
     column_size = sizes[len(sizes) // 2]
     lefts = sorted(left for left, _ in columns)
+    rights = sorted(right for _, right in columns)
     out: list[Line] = []
     for ln in free:
         if ln.size > 1.25 * column_size:
@@ -521,7 +522,13 @@ def _split_at_gutters(
         for i in range(1, len(ln.text)):
             x_prev_end, x_start = ln.boxes[i - 1][3], ln.boxes[i][1]
             gap = x_start - x_prev_end
-            if gap >= 0.2 * ln.size and any(abs(x_start - left) <= 0.3 * ln.size for left in lefts):
+            # The cut must sit in a gutter: the text before it ends at a column's right edge (give or take a
+            # hanging comma) and the text after it starts at the next column's left edge.
+            if (
+                gap >= 0.2 * ln.size
+                and any(abs(x_start - left) <= 0.3 * ln.size for left in lefts)
+                and any(-0.5 * ln.size <= x_prev_end - right <= 1.5 * ln.size for right in rights)
+            ):
                 cuts.append(i)
         if not cuts:
             out.append(ln)
@@ -874,12 +881,44 @@ def _join(lines: list[Line]) -> tuple[list[str], list[Box | None], list[bool], l
             boxes.append(None)
             body.append(ln.body[0])
             sizes.append(ln.size)
-        text.extend(ln.text)
-        boxes.extend(ln.boxes)
-        body.extend(ln.body)
-        sizes.extend(ln.sizes)
+        gaps = _word_gaps(ln)
+        if not gaps:
+            text.extend(ln.text)
+            boxes.extend(ln.boxes)
+            body.extend(ln.body)
+            sizes.extend(ln.sizes)
+        else:
+            for k, (ch, box, flag, size) in enumerate(zip(ln.text, ln.boxes, ln.body, ln.sizes, strict=True)):
+                if k in gaps:
+                    text.append(" ")
+                    boxes.append(None)
+                    body.append(flag)
+                    sizes.append(size)
+                text.append(ch)
+                boxes.append(box)
+                body.append(flag)
+                sizes.append(size)
         prev = ln
     return text, boxes, body, sizes
+
+
+def _word_gaps(line: Line) -> set[int]:
+    """Indices of latin chars that follow a visible word space (the PDF's space glyphs are not passed on):
+    "ANHUI ANLI". Only between two ASCII chars, so Chinese justification gaps never count."""
+    gaps = set()
+    text, boxes = line.text, line.boxes
+    for k in range(1, len(text)):
+        a, b = text[k - 1], text[k]
+        # digits spaced out in form cells ("4 4 0 6") are one number: never split digit from digit
+        if (
+            a < "\x80"
+            and b < "\x80"
+            and b.isalnum()
+            and not (a.isdigit() and b.isdigit())
+            and boxes[k][1] - boxes[k - 1][3] > 0.22 * line.sizes[k]
+        ):
+            gaps.add(k)
+    return gaps
 
 
 def _split_run_in_heading(text: list[str], body: list[bool]) -> int:
