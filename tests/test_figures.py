@@ -112,6 +112,14 @@ def test_target_passage_runs_over_list_items():
         ("6%左右", "target", 2026), ("3万人", "target", 2026), ("3.5万人", "target", 2026)]
 
 
+def test_first_paragraph_of_a_section_sets_its_time():
+    text = ("一、“十四五”时期和2025年工作回顾\n“十四五”时期是极不平凡的五年。\n（一）经济实力显著增强。\n"
+            "地区生产总值年均增长5.7%。\n（二）民生福祉持续增进。\n城镇新增就业超690万人。")
+    meta = DocMeta(region="江苏省", published=2026, covers="2025", doctype="gov-report")
+    figs = find_figures(document_from_text(text), meta)
+    assert [(f.text, f.year, f.period) for f in figs] == [("5.7%", 2025, "2021-2025"), ("超690万人", 2025, "2021-2025")]
+
+
 def test_numbered_target_items_ending_with_full_stops_stay_targets():
     text = ("全县生产总值增长6.1%。\n今年经济社会发展的主要目标是：\n1.地区生产总值增长6%左右。\n"
             "2.一般公共预算收入增长5%。\n城镇新增就业1.1万人。")

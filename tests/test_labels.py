@@ -173,6 +173,11 @@ def test_paragraph_opening_year_carries_to_later_sentences():
     assert got["5.5%"][3:] == (2025, "2025")
 
 
+def test_vocative_before_the_opening_time_is_skipped():
+    got = labelled("全省生产总值增长5.3%。", PROVINCE_2026, before="各位代表，刚刚过去的2024年，极不平凡。")
+    assert got["5.3%"][3] == 2024
+
+
 def test_open_target_passage_makes_following_sentences_targets():
     meta = PROVINCE_2026
     quantities = find_quantities("居民消费价格涨幅2%左右；")
@@ -205,6 +210,8 @@ def test_target_passages(sentence, opens, continues):
     ("《国土空间总体规划》（2020—2035）编制", NPC_REVIEW, []),
     ("连续三年采用第三方评估", NPC_REVIEW, []),
     ("启动面向2030年的科技创新重大项目", PROVINCE_2026, []),
+    ("湖体平均水质30年来首次达到良好", PROVINCE_2026, []),
+    ("各位代表，刚刚过去的2025年", PROVINCE_2026, [TimeRef(2025, 2025)]),
 ])
 def test_time_refs(text, meta, expected):
     assert [ref for _, ref in time_refs(text, meta)] == expected

@@ -83,6 +83,7 @@ class _State:
         # each item ends with 。
         self.passage_items = False
         self.lead: lab.TimeRef | None = None
+        self.after_heading = False
 
     def enter_heading(self, block: Block) -> None:
         level = heading_level(block)
@@ -91,13 +92,20 @@ class _State:
         self.passage = False
         self.passage_items = False
         self.lead = None
+        self.after_heading = True
 
     def enter_paragraph(self, block: Block) -> None:
-        """A paragraph opening with a time (五年来，…) leads the list items (——…, 一是…) that follow it."""
+        """A paragraph opening with a time (五年来，…) leads the list items (——…, 一是…) that follow it;
+        the first paragraph of a section (“十四五”时期是…) sets the time of the whole section."""
+        first_of_section, self.after_heading = self.after_heading, False
         if LIST_ITEM_RE.match(block.text):
             return
         spans = split_sentences(block.text)
-        self.lead = lab.opening_time(block.text[spans[0][0]:spans[0][1]], self.meta) if spans else None
+        opening = block.text[spans[0][0]:spans[0][1]] if spans else ""
+        self.lead = lab.opening_time(opening, self.meta) if opening else None
+        if first_of_section and self.lead and self.headings:
+            # an entry at the heading's level: read before the heading, dropped with it
+            self.headings.append((self.headings[-1][0], opening))
 
 
 def _figure_text(text: str) -> str:

@@ -104,6 +104,7 @@ YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年(?!代)")
 YEAR_SPAN_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年?\s*[-–—－~～至到]\s*((?:19|20)\d{2})\s*年(?!代)")
 PLAN_RE = re.compile(r"十([一二三四五六七八九])五")
 N_YEARS_RE = re.compile(r"(?:过去|近|这|最近)?([一二两三四五六七八九十]|\d{1,2})\s*年(?:来|以来|间|中)|(?:过去|最近|近|这)([一二两三四五六七八九十]|\d{1,2})\s*年(?!级|度|代)")
+CLAUSE_OPENERS = frozenset("，,；;：:。！？!?—“（(\n 在、")
 RELATIVE_YEARS = {"今年": 0, "本年": 0, "年内": 0, "新的一年": 0, "去年": -1, "明年": 1, "前年": -2}
 RELATIVE_RE = re.compile("|".join(RELATIVE_YEARS))
 # 面向2030年的 names a horizon of a programme, not the figure's time.
@@ -156,6 +157,9 @@ def time_refs(text: str, meta: DocMeta, in_heading: bool = False) -> list[tuple[
             continue
         if m.group(0).startswith("这") and n < 2:  # 这一年 points back at a year named before
             continue
+        if not in_heading and m.start() > 0 and text[m.start() - 1] not in CLAUSE_OPENERS:
+            continue  # 水质30年来首次达标: a record, not the time of the clause
+
         add(m.start(), m.end(), TimeRef(last - n + 1, last))
     if meta.published:
         for m in RELATIVE_RE.finditer(text):
@@ -165,12 +169,14 @@ def time_refs(text: str, meta: DocMeta, in_heading: bool = False) -> list[tuple[
     return refs
 
 
+VOCATIVE_RE = re.compile(r"^(?:各位代表|各位委员|同志们|代表们)[，,！!：:]")  # 各位代表，刚刚过去的2025年…
 MAX_OPENING_OFFSET = 6  # “在刚刚过去的2025年，” still opens with its year
 
 
 # A sentence that opens with a time sets the time of the rest of its paragraph (“2025年，…” “五年来，…”).
 def opening_time(sentence: str, meta: DocMeta) -> TimeRef | None:
     """The time named in the sentence's first clause (“2025年是…”, “刚刚过去的2017年，”), if any."""
+    sentence = VOCATIVE_RE.sub("", sentence)
     first_clause = re.split(r"[，,；;：:。！？]", sentence, maxsplit=1)[0]
     refs = time_refs(first_clause, meta)
     # near the start: “我们完成了2024年确定的任务” names a year in passing
