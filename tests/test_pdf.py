@@ -372,6 +372,19 @@ def test_damaged_but_repairable_pdf_is_read_with_a_warning(tmp_path):
     assert len(warnings) == 1 and warnings[0].startswith("damaged PDF: repaired")
 
 
+def test_wrong_xref_offset_is_read_with_a_warning(tmp_path):
+    data = _cjk_pdf(tmp_path / "good.pdf", pages=2, lines=2).read_bytes()
+    at = data.rindex(b"startxref")
+    offset = int(data[at:].split()[1])
+    path = tmp_path / "shifted.pdf"
+    path.write_bytes(data[:at] + b"startxref\n%d\n%%%%EOF\n" % (offset + 7))
+    warnings: list[str] = []
+    pages = read_pages(path, warnings=warnings)
+    assert _text(pages) == "".join(_line(p, k) for p in (1, 2) for k in range(2))
+    assert len(warnings) == 1 and warnings[0].startswith("damaged PDF: repaired")
+    assert read_pages(tmp_path / "good.pdf", warnings=warnings) and len(warnings) == 1  # the intact file: none
+
+
 def test_scanned_pages_without_text_need_ocr(tmp_path):
     path = _scan_pdf(tmp_path / "scan.pdf", pages=3)
     sniff_pdf(path)  # opening is fine; the verdict needs the pages

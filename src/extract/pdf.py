@@ -136,7 +136,26 @@ def _check_file_bytes(path: Path) -> bool:
     # The spec allows junk before the header as long as %PDF- is within the first 1024 bytes.
     if b"%PDF-" not in head[:1024]:
         raise DocumentError(_describe_non_pdf(head))
-    return b"%%EOF" not in tail
+    return b"%%EOF" not in tail or not _xref_offset_is_valid(path, head, tail)
+
+
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF")
+_XREF_AT = re.compile(rb"\s*(xref|\d+\s+\d+\s+obj)")
+
+
+def _xref_offset_is_valid(path: Path, head: bytes, tail: bytes) -> bool:
+    """The last `startxref` points at a cross-reference table or stream. When it does not, readers rebuild the
+    table by scanning the file (silently, in pdfium's case), which is worth a warning: objects can be lost."""
+    found = _STARTXREF.findall(tail)
+    if not found:
+        return False
+    offset = int(found[-1])
+    # offsets count from the %PDF- header, which may follow junk bytes
+    offset += max(0, head.find(b"%PDF-"))
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        at = fh.read(64)
+    return bool(_XREF_AT.match(at))
 
 
 _SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
@@ -884,7 +903,9 @@ def iter_pages(
     else:
         yield from _iter_pdfplumber(doc, path, max_pages, max_chars_per_page, stats, warnings)
     if damaged and warnings is not None:
-        warnings.append("damaged PDF: repaired (the file looks incomplete; some pages may be missing)")
+        warnings.append(
+            "damaged PDF: repaired (its cross-reference table was rebuilt; the file may be incomplete)"
+        )
     stats.verdict(warnings)
 
 
