@@ -127,6 +127,10 @@ CASES = [
     ("2025年，计划召开常委会会议8次。", NPC_REPORT, {
         "8次": ("召开常委会会议", "npc_sessions", "target", 2025, "2025"),
     }),
+    # a difference is not the level
+    ("城镇新增就业预期目标比去年多100万人，突出了更加重视就业的导向。", NATION_2016, {
+        "100万人": ("城镇新增就业预期目标", "", "target", 2015, "2015"),
+    }),
     # unknown measures stay unclassified: never a guess
     ("人均地区生产总值达16.7万元，机电产品出口增长12%。", PROVINCE_2026, {
         "16.7万元": ("人均地区生产总值", "", "actual", 2025, "2025"),
