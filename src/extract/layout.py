@@ -182,7 +182,7 @@ class Line:
 def _make_line(chars: list[Char], page: int) -> Line:
     """A line from chars sorted by x0."""
     sizes = [c[SIZE] for c in chars]
-    cjk_sizes = sorted([c[SIZE] for c in chars if _is_cjk(c[TEXT])] or sizes)
+    cjk_sizes = sorted([c[SIZE] for c in chars if "\u3400" <= c[TEXT] <= "\u9fff"] or sizes)
     return Line(
         page=page,
         x0=chars[0][X0],
@@ -719,15 +719,14 @@ def _body_style(pages: list[list[Line]]) -> _Style:
     counts: Counter = Counter()
     for lines in pages:
         for ln in lines:
-            # count per line and style run: far fewer Counter updates than per char
-            counts.update(
-                (fam, round(size * 2) / 2)
-                for t, fam, size in zip(ln.text, ln.families, ln.sizes, strict=True)
-                if "\u3400" <= t <= "\u9fff"
-            )
+            # All chars, counted in C; digits and latin in another font are a minority in Chinese text.
+            counts.update(zip(ln.families, ln.sizes, strict=True))
     if not counts:
         return _Style("", 0.0)
-    (fam, size), _ = counts.most_common(1)[0]
+    rounded: Counter = Counter()
+    for (fam, size), n in counts.items():
+        rounded[(fam, round(size * 2) / 2)] += n
+    (fam, size), _ = rounded.most_common(1)[0]
     return _Style(fam, size)
 
 
@@ -1020,7 +1019,7 @@ def document_from_pages(pages: Iterable, path: str = "") -> Document:
         chars, dropped = _drop_duplicate_glyphs(chars)
         duplicates += dropped
         total += len(chars) + dropped
-        unreadable += sum(1 for c in chars if _is_unreadable(c[TEXT]))
+        unreadable += sum(1 for c in chars if c[TEXT] >= "\ue000" and _is_unreadable(c[TEXT]))
         if not chars:
             empty_pages.append(page.page_number)
         page_lines.append(_page_lines(chars, page.page_number))
