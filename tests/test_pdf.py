@@ -11,6 +11,7 @@ import collections
 import io
 import os
 import re
+import warnings
 import zlib
 from pathlib import Path
 
@@ -216,6 +217,24 @@ def test_backends_give_the_same_chars_on_the_corpus(corpus, pdf):
         assert f.page_number == r.page_number
         font_pairs |= _assert_same_chars(f, r, f"{pdf.name} p{f.page_number}")
     _assert_fonts_correspond(font_pairs)
+
+
+@pytest.mark.parametrize("layout", ["official", "newspaper", "newspaper-shuffled"])
+def test_backends_give_the_same_figures(corpus, layout):
+    """Issue 5: the fast reader must not change the figures. Same rows; only the boxes' x (pdfminer's drift)
+    and, where pdfminer's short-looking justified lines break a paragraph, a longer sentence differ."""
+    figures = pytest.importorskip("extract.figures")
+    pdf = corpus / "pdf" / f"yongkang_2021_npc-review.{layout}.pdf"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fast = figures.extract_pdf(pdf, backend="pdfium")
+        ref = figures.extract_pdf(pdf, backend="pdfplumber")
+    assert len(fast) == len(ref) > 20
+    same = [k for k in fast[0].to_dict() if k not in ("x0", "x1", "top", "bottom", "sentence")]
+    for f, r in zip(fast, ref, strict=True):
+        assert {k: getattr(f, k) for k in same} == {k: getattr(r, k) for k in same}
+        assert r.sentence in f.sentence
+        assert f.top == pytest.approx(r.top, abs=0.05) and f.bottom == pytest.approx(r.bottom, abs=0.05)
 
 
 @pytest.mark.parametrize("pdf", RAW_PDFS, ids=lambda p: p.stem if p else "none")

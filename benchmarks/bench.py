@@ -1,0 +1,337 @@
+"""Speed and memory of reviewfigs on a folder of PDFs (issue 5). A benchmark, not a test: `make bench`.
+
+    .venv/bin/python benchmarks/bench.py [FOLDER] [--quick] [--no-run] [--pages N] [--profile]
+
+FOLDER defaults to ../shared/corpus/pdf. In one run it measures, each in its own subprocess (so peak memory
+is that measurement's own ru_maxrss):
+  - plain pdfplumber page.extract_text() on every PDF (the baseline a journalist would write);
+  - extract.pdf.iter_pages (the char reader, default backend) on the same files;
+  - `reviewfigs extract` cold: extract.figures.extract_pdf(path) in-process, no cache;
+  - `reviewfigs run` cold with -j 1 and -j 2, then warm (second run on the same --out, cache hits), on the
+    catalog folder above FOLDER when it has a catalog.csv (skipped with --no-run);
+  - a generated N-page PDF (default 1,000 pages of corpus/text/*.txt via reportlab): extract time, peak RSS;
+  - with --profile: a pyinstrument profile of the cold extract path (where the time goes).
+--quick measures the first three files only and a 200-page PDF (for trying changes while the CPU is shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+REVIEWFIGS = Path(PYTHON).parent / "reviewfigs"
+MEMORY_GOAL_MB = 500
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Workers: run in a subprocess, print one JSON line
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KB
+
+
+def _work_plumber_text(files: list[str]) -> dict:
+    import pdfplumber
+
+    pages = 0
+    start = time.perf_counter()
+    for f in files:
+        with pdfplumber.open(f) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                page.close()
+                pages += 1
+    return {"pages": pages, "seconds": time.perf_counter() - start}
+
+
+def _work_chars(files: list[str]) -> dict:
+    from extract.pdf import DEFAULT_BACKEND, iter_pages
+
+    pages = chars = 0
+    start = time.perf_counter()
+    for f in files:
+        for page in iter_pages(f):
+            pages += 1
+            chars += len(page.chars)
+    return {"pages": pages, "chars": chars, "seconds": time.perf_counter() - start, "backend": DEFAULT_BACKEND}
+
+
+def _extractor():
+    """extract.figures.extract_pdf, or the layout stage alone when the figures stage is not there yet."""
+    try:
+        from extract.figures import extract_pdf
+
+        return extract_pdf, "extract.figures.extract_pdf"
+    except ImportError:
+        from extract.layout import read_document
+
+        return read_document, "extract.layout.read_document (figures stage not importable)"
+
+
+def _work_extract(files: list[str]) -> dict:
+    import pypdfium2 as pdfium
+
+    extract, name = _extractor()
+    pages = figures = 0
+    failed: list[str] = []
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for f in files:
+            try:
+                result = extract(f)
+            except Exception as exc:  # a benchmark reports failures, it does not stop on them
+                failed.append(f"{Path(f).name}: {exc}")
+                continue
+            figures += len(result) if isinstance(result, list) else len(getattr(result, "blocks", []))
+            doc = pdfium.PdfDocument(f)
+            pages += len(doc)
+            doc.close()
+    return {"pages": pages, "figures": figures, "seconds": time.perf_counter() - start, "via": name,
+            "failed": failed}
+
+
+def _work_profile(files: list[str]) -> dict:
+    from pyinstrument import Profiler
+
+    extract, name = _extractor()
+    profiler = Profiler(interval=0.0005)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        profiler.start()
+        for f in files:
+            try:
+                extract(f)
+            except Exception:  # profiled anyway
+                pass
+        profiler.stop()
+    text = profiler.output_text(unicode=False, color=False, show_all=False)
+    return {"via": name, "profile": text, "hotspots": _hotspots(profiler)}
+
+
+def _hotspots(profiler, top: int = 12) -> list[tuple[str, float]]:
+    """Own time per function (self time, not cumulative), the biggest first."""
+    own: dict[str, float] = {}
+    session = profiler.last_session
+    root = session.root_frame()
+    stack = [root] if root is not None else []
+    while stack:
+        frame = stack.pop()
+        stack.extend(frame.children)
+        if frame.is_synthetic_leaf or not frame.children:
+            where = frame.parent if frame.is_synthetic_leaf and frame.parent is not None else frame
+            key = f"{where.function} ({Path(where.file_path or '?').name}:{where.line_no})"
+            own[key] = own.get(key, 0.0) + frame.time
+    total = root.time if root is not None else 1.0
+    return [(k, v / total) for k, v in sorted(own.items(), key=lambda kv: -kv[1])[:top]]
+
+
+WORKERS = {"plumber_text": _work_plumber_text, "chars": _work_chars, "extract": _work_extract,
+           "profile": _work_profile}
+
+
+def _run_worker(kind: str, files: list[str], timeout: float = 3600) -> dict:
+    """One measurement in a fresh interpreter: cold imports, cold caches, its own peak memory."""
+    cmd = [PYTHON, str(Path(__file__).resolve()), "--worker", kind, *files]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO)
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# reviewfigs run: cold -j 1, cold -j 2, warm
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _time_run(raw: Path, out: Path, jobs: int) -> tuple[float, int, str]:
+    cmd = [str(REVIEWFIGS), "run", "--raw", str(raw), "--out", str(out), "-j", str(jobs), "--quiet"]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
+    seconds = time.perf_counter() - start
+    tail = (proc.stderr.strip() or proc.stdout.strip()).splitlines()[-1:] or [""]
+    return seconds, proc.returncode, tail[0]
+
+
+def bench_run(raw: Path, tmp: Path) -> dict:
+    if not REVIEWFIGS.exists():
+        return {"skipped": f"{REVIEWFIGS} not found (run `make setup`)"}
+    if not (raw / "catalog.csv").is_file():
+        return {"skipped": f"no catalog.csv in {raw}"}
+    result = {}
+    for jobs in (1, 2):
+        out = tmp / f"run-j{jobs}"
+        seconds, code, tail = _time_run(raw, out, jobs)
+        result[f"cold_j{jobs}"] = seconds
+        result[f"exit_j{jobs}"] = code
+        if code not in (0, 1):  # 1 = some documents failed (reported in errors.csv), still a full run
+            result[f"error_j{jobs}"] = tail
+    seconds, code, tail = _time_run(raw, tmp / "run-j2", 2)
+    result["warm_j2"] = seconds
+    result["exit_warm"] = code
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The N-page document
+# ---------------------------------------------------------------------------------------------------------
+
+
+def make_long_pdf(path: Path, n_pages: int, texts: list[Path]) -> int:
+    """An A4 report of ``n_pages`` pages from the corpus texts (repeated as needed), 16pt CJK body."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    lines: list[str] = []
+    for t in texts:
+        for paragraph in t.read_text(encoding="utf-8").splitlines():
+            paragraph = paragraph.strip()
+            lines.extend(paragraph[i : i + 26] for i in range(0, len(paragraph), 26))
+    if not lines:
+        lines = ["2021年，全市生产总值增长5.5%，开展执法检查15次。"]
+    c = canvas.Canvas(str(path), pagesize=A4)
+    width, height = A4
+    k = 0
+    for page in range(n_pages):
+        c.setFont("STSong-Light", 16)
+        for row in range(24):
+            c.drawString(79, height - 100 - 28 * row, lines[k % len(lines)])
+            k += 1
+        c.setFont("STSong-Light", 14)
+        c.drawCentredString(width / 2, 50, f"— {page + 1} —")
+        c.showPage()
+    c.save()
+    return n_pages
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _rate(m: dict) -> float | None:
+    if "error" in m or not m.get("seconds"):
+        return None
+    return m["pages"] / m["seconds"]
+
+
+def _fmt(value: float | None, spec: str = ".1f", unit: str = "") -> str:
+    return "n/a" if value is None else f"{value:{spec}}{unit}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", default=str(REPO.parent / "shared" / "corpus" / "pdf"))
+    parser.add_argument("--quick", action="store_true", help="3 files, a 200-page PDF")
+    parser.add_argument("--no-run", action="store_true", help="skip the reviewfigs run timings")
+    parser.add_argument("--pages", type=int, default=None, help="pages of the generated long PDF (1000)")
+    parser.add_argument("--profile", action="store_true", help="pyinstrument profile of the cold extract")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args, rest = parser.parse_known_args(argv)
+
+    if args.worker:
+        files = [args.folder, *rest] if args.folder else rest
+        result = WORKERS[args.worker](files)
+        result["peak_rss_mb"] = _peak_rss_mb()
+        print(json.dumps(result))
+        return 0
+
+    folder = Path(args.folder)
+    files = sorted(str(p) for p in folder.glob("*.pdf"))
+    if not files:
+        print(f"no PDFs in {folder}", file=sys.stderr)
+        return 2
+    if args.quick:
+        files = files[:3]
+    n_long = args.pages or (200 if args.quick else 1000)
+    print(f"benchmark: {len(files)} PDFs in {folder}  (cpu count {os.cpu_count()}, load {os.getloadavg()[0]:.1f})")
+
+    plumber = _run_worker("plumber_text", files)
+    chars = _run_worker("chars", files)
+    extract = _run_worker("extract", files)
+    corpus_root = folder.parent
+    with tempfile.TemporaryDirectory(prefix="reviewfigs-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        run = {"skipped": "--no-run"} if args.no_run else bench_run(corpus_root, tmp)
+        long_pdf = tmp / f"long-{n_long}.pdf"
+        texts = sorted((corpus_root / "text").glob("*.txt"))
+        t0 = time.perf_counter()
+        make_long_pdf(long_pdf, n_long, texts)
+        made = time.perf_counter() - t0
+        long_extract = _run_worker("extract", [str(long_pdf)])
+        long_chars = _run_worker("chars", [str(long_pdf)])
+        profile = _run_worker("profile", files[: 3 if not args.quick else 1]) if args.profile else None
+
+    base = _rate(plumber)
+    rows = [
+        ("pdfplumber page.extract_text()", plumber, base),
+        (f"char reader iter_pages ({chars.get('backend', '?')})", chars, _rate(chars)),
+        ("reviewfigs extract (cold, in-process)", extract, _rate(extract)),
+    ]
+    print()
+    print(f"{'measurement':44} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'x plumber':>9} {'peak MB':>8}")
+    for label, m, rate in rows:
+        if "error" in m:
+            print(f"{label:44} failed: {m['error']}")
+            continue
+        ratio = rate / base if rate and base else None
+        print(f"{label:44} {m['pages']:6d} {m['seconds']:8.2f} {_fmt(rate):>8} {_fmt(ratio, '.1f', 'x'):>9} "
+              f"{m['peak_rss_mb']:8.0f}")
+    if "via" in extract:
+        print(f"  extract measured via {extract['via']}; {extract['figures']} figures")
+        for failure in extract.get("failed", []):
+            print(f"  failed: {failure}")
+    print()
+    print(f"long document: {n_long} pages generated in {made:.1f}s from {len(texts)} corpus texts")
+    for label, m in (("  reviewfigs extract", long_extract), ("  char reader", long_chars)):
+        if "error" in m:
+            print(f"{label:24} failed: {m['error']}")
+            continue
+        verdict = "ok" if m["peak_rss_mb"] < MEMORY_GOAL_MB else f"OVER the {MEMORY_GOAL_MB} MB goal"
+        print(f"{label:24} {m['seconds']:7.1f}s {_rate(m):7.1f} pages/s  peak RSS {m['peak_rss_mb']:.0f} MB ({verdict})")
+    print()
+    if "skipped" in run:
+        print(f"reviewfigs run: skipped ({run['skipped']})")
+    else:
+        j1, j2, warm = run["cold_j1"], run["cold_j2"], run["warm_j2"]
+        print(f"reviewfigs run on {corpus_root}: cold -j 1 {j1:.1f}s, cold -j 2 {j2:.1f}s "
+              f"(speed-up {j1 / j2:.2f}x), warm -j 2 {warm:.2f}s (exit codes {run['exit_j1']}/{run['exit_j2']}/"
+              f"{run['exit_warm']})")
+        for key in ("error_j1", "error_j2"):
+            if key in run:
+                print(f"  {key}: {run[key]}")
+    rate = _rate(extract)
+    if rate:
+        print(f"pages per hour per worker core (cold extract): {rate * 3600:,.0f}")
+    if profile is not None:
+        print()
+        if "error" in profile:
+            print(f"profile failed: {profile['error']}")
+        else:
+            print(f"where the cold extract time goes (own time, {profile['via']}):")
+            for name, share in profile["hotspots"]:
+                print(f"  {100 * share:5.1f}%  {name}")
+            print()
+            print("\n".join(profile["profile"].splitlines()[:60]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
