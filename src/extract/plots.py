@@ -467,7 +467,7 @@ def _years_finding(rows: pd.DataFrame, metric: str, factor: float, unit: str) ->
             return f"{last['region']}{last['year']}年{metric_name(metric)}为{value_label(last, factor, unit)}" \
                    f"{_unit_word(unit)}"
         verb = "升至" if last["value"] > first["value"] else "降至" if last["value"] < first["value"] else "持平于"
-        return (f"{last['region']}{metric_name(metric, str(last.get('admin_level', '')))}从{first['year']}年的{value_label(first, factor, unit)}"
+        return (f"{last['region']}{metric_name(metric, str(last.get('admin_level', '')))}从{first['year']}年的{value_label(first, factor, unit)}{_unit_word(unit)}"
                 f"{verb}{last['year']}年的{value_label(last, factor, unit)}{_unit_word(unit)}")
     # Several regions, usually over different years: say which way each moved, not who is "highest".
     moves: dict[str, list[str]] = {"上升": [], "下降": [], "持平": []}
