@@ -428,3 +428,28 @@ def test_latin_word_spaces_come_back_without_boxes_and_digits_stay_together() ->
     assert block.boxes[5] is None and all(b is not None for k, b in enumerate(block.boxes) if k != 5)
     spaced_digits = _chars("4406", 50, 100, step=14)  # digits in form cells
     assert document_from_pages([_page(spaced_digits)]).text == "4406"
+
+
+def test_one_font_document_heads_subtitle_and_title_by_size_position_and_numbering() -> None:
+    # Everything in one font (a 24-char column from x=30 to 270): a title one size up, a centred subtitle, an
+    # unindented numbered head right after a paragraph whose last line fills the line, as the demo documents.
+    p1 = "过去一年常委会依法履职召开常委会会议九次主任会议十六次听取审议专项报告十四个。"  # 38 chars
+    p2 = "常委会作出决议决定十七项依法任免国家机关工作人员六十九人次确保人事任免工作依法有序进行。"  # 46
+    p3 = "今年常委会将围绕重点工作开展监督。"
+    chars = _chars("某市人大常委会工作报告", 57, 60, size=17)
+    chars += _chars("——关于2024年工作的回顾", 80, 90)
+    chars += _chars("一、2024年工作回顾", 30, 120)
+    chars += _chars(p1[:22], 50, 140) + _chars(p1[22:], 30, 155)
+    chars += _chars(p2[:22], 50, 170) + _chars(p2[22:], 30, 185)  # second line: 24 chars, full width
+    chars += _chars("二、2025年工作安排", 30, 200)
+    chars += _chars(p3, 50, 215)
+    doc = document_from_pages([_page(chars)])
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("title", "某市人大常委会工作报告"),
+        ("title", "——关于2024年工作的回顾"),
+        ("heading", "一、2024年工作回顾"),
+        ("body", p1),
+        ("body", p2),
+        ("heading", "二、2025年工作安排"),
+        ("body", p3),
+    ]

@@ -711,7 +711,7 @@ class _Style:
     size: float
 
     def is_body(self, family: str, size: float) -> bool:
-        return family == self.family and abs(size - self.size) <= 0.12 * self.size
+        return family == self.family and abs(size - self.size) <= 0.04 * self.size
 
 
 def _body_style(pages: list[list[Line]]) -> _Style:
@@ -734,7 +734,7 @@ def _mark_body_chars(line: Line, style: _Style) -> None:
     """Per char: in the body style? Judged on CJK chars; digits/latin (often another font) follow their
     neighbours."""
     body_family, body_size = style.family, style.size
-    tol = 0.12 * body_size
+    tol = 0.04 * body_size  # a title one point larger than the body in the same font is not body
     flags: list[bool | None] = [
         (f == body_family and -tol <= s - body_size <= tol) if "\u3400" <= t <= "\u9fff" else None
         for t, f, s in zip(line.text, line.families, line.sizes, strict=True)
@@ -796,8 +796,10 @@ def _ends_paragraph(a: Line, ea: _Edges, b: Line, eb: _Edges) -> bool:
     if a_body != b_body:
         return True
     size = max(a.size, b.size)
-    if abs(a.size - b.size) > 0.15 * size:
+    if abs(a.size - b.size) > 0.04 * size:
         return True
+    if _heading_level(b.string) and _ends_sentence(a.text):
+        return True  # "二、……" after a finished sentence: a numbered head or item, even without indent
     if not b_body:
         # Heading/title lines: consecutive lines in one style are one heading (two-line section heads),
         # unless the next line starts its own numbered head.
@@ -827,6 +829,7 @@ def _heading_level(text: str) -> int:
 @dataclass
 class _Para:
     lines: list[Line]
+    edges: _Edges | None = None  # column edges of the first line
 
 
 def _is_aside(line: Line, style: _Style) -> bool:
@@ -844,7 +847,7 @@ def _paragraphs(ordered: list[tuple[Line, _Edges]], style: _Style) -> list[_Para
     for line, edges in ordered:
         if _is_aside(line, style):
             if aside_para is None or prev_aside is None or _ends_paragraph(prev_aside, edges, line, edges):
-                aside_para = _Para([line])
+                aside_para = _Para([line], edges)
                 paras.append(aside_para)
             else:
                 aside_para.lines.append(line)
@@ -853,7 +856,7 @@ def _paragraphs(ordered: list[tuple[Line, _Edges]], style: _Style) -> list[_Para
         prev_aside = None
         aside_para = None
         if prev is None or flow_para is None or _ends_paragraph(prev[0], prev[1], line, edges):
-            flow_para = _Para([line])
+            flow_para = _Para([line], edges)
             paras.append(flow_para)
         else:
             flow_para.lines.append(line)
@@ -971,6 +974,20 @@ def _unnumbered_level(level: int, numbered_level: int, sizes: list[float], style
     return min(numbered_level + 1, 4), numbered_level
 
 
+def _is_centred_line(para: _Para) -> bool:
+    """One line, centred in its column, not ending a sentence (subtitle, author, date line)."""
+    if len(para.lines) != 1 or para.edges is None:
+        return False
+    ln, e = para.lines[0], para.edges
+    left, right = ln.x0 - e.left, e.right - ln.x1
+    return (
+        left > 1.5 * ln.size
+        and right > 1.5 * ln.size
+        and abs(left - right) < 2 * ln.size
+        and not (_ends_sentence(ln.text))
+    )
+
+
 def _blocks_from_paragraphs(paras: list[_Para], style: _Style) -> list[Block]:
     out: list[Block] = []
     front = True  # page-1 material before the first body paragraph is the title page matter
@@ -987,6 +1004,8 @@ def _blocks_from_paragraphs(paras: list[_Para], style: _Style) -> list[Block]:
             if not s:
                 continue
             kind, level = _classify(s, body[lo:hi], sizes[lo:hi], style, page, front and page <= 1)
+            if kind == "body" and front and page <= 1 and _is_centred_line(para):
+                kind = "title"  # a centred line in body type before the text starts: subtitle, author
             if kind == "body":
                 front = False
             elif kind == "heading":
