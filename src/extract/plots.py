@@ -55,6 +55,7 @@ METRIC_NAMES: dict[str, str] = {
 DOCTYPE_NAMES = {"gov-report": "政府工作报告", "npc-report": "人大常委会工作报告",
                  "npc-review": "人大常委会工作报告", "stats-bulletin": "统计公报", "other": "文件"}
 QUALIFIER_MARKS = {"about": "≈", "at_least": "≥", "more_than": ">", "at_most": "≤"}
+BOUND_MARKERS = {"at_least": "^", "more_than": "^", "at_most": "v"}
 # Units scaled for reading: (base unit, threshold, factor, shown unit), largest first.
 # Per-capita incomes (66081元) read best in 元, so 万元 starts at a million.
 UNIT_SCALES = [("元", 1e8, 1e8, "亿元"), ("元", 1e6, 1e4, "万元"), ("美元", 1e8, 1e8, "亿美元"),
@@ -370,7 +371,8 @@ def years_chart(metrics: pd.DataFrame, metric: str, regions: Sequence[str] | Non
     levels = set(rows["admin_level"].dropna()) if "admin_level" in rows else set()
     subtitle = f"{metric_name(metric, levels.pop() if len(levels) == 1 else '')}，单位：{shown_unit or '—'}；实心点为实际值" + \
         ("，空心点为预期目标" if (rows["stance"] == "target").any() else "") + \
-        ("；点线跨过缺少数据的年份" if _has_gaps(rows) else "")
+        ("；点线跨过缺少数据的年份" if _has_gaps(rows) else "") + \
+        _bounds_legend(rows)
     note = f"不含{len(spans)}个多年合计值（如{spans['period'].iloc[0]}），以免与年度值混淆" if len(spans) else ""
     fig, ax = _frame(title, subtitle, source_line(rows, doc_names), note)
 
@@ -401,6 +403,13 @@ def years_chart(metrics: pd.DataFrame, metric: str, regions: Sequence[str] | Non
                  [note] if note else [])
 
 
+def _bounds_legend(rows: pd.DataFrame) -> str:
+    present = set(rows["qualifier"].dropna())
+    parts = (["三角向上为下限（≥）"] if present & {"at_least", "more_than"} else []) + \
+        (["三角向下为上限（≤）"] if "at_most" in present else [])
+    return "；" + "，".join(parts) if parts else ""
+
+
 def _has_gaps(rows: pd.DataFrame) -> bool:
     for _, part in rows.groupby(["region", "stance"]):
         years = sorted(int(y) for y in part["year"].dropna())
@@ -422,7 +431,12 @@ def _draw_series(ax, part: pd.DataFrame, factor: float, unit: str, color: str, s
         else:
             ax.plot([x0, x1], [y0, y1], color=color, linewidth=2, linestyle=style)
     face = "white" if stance == "target" else color
-    ax.scatter(xs, ys, s=36, facecolor=face, edgecolor=color, linewidth=1.6, zorder=3)
+    # Bounds keep their meaning on every point, labelled or not: ▲ at least / more than, ▼ at most.
+    markers = part["qualifier"].map(BOUND_MARKERS).fillna("o").to_numpy()
+    for marker in dict.fromkeys(markers):
+        keep = markers == marker
+        ax.scatter(xs[keep], ys[keep], s=44 if marker != "o" else 36, marker=marker, facecolor=face,
+                   edgecolor=color, linewidth=1.6, zorder=3)
     # Long series are labelled at their ends only (the axis gives the rest): labels never pile up.
     labelled = set(range(len(xs))) if len(xs) <= 4 else {0, len(xs) - 1}
     for i, (x, y, (_, row)) in enumerate(zip(xs, ys, part.iterrows(), strict=False)):
