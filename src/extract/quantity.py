@@ -164,6 +164,9 @@ _CN_NUMERAL_CHARS = frozenset("〇零一二两三四五六七八九十百千万�
 _ASCII_LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 _TITLE_RE = re.compile(r"《[^《》]{0,80}》|〈[^〈〉]{0,80}〉")
 _QUOTE_RE = re.compile(r"“[^“”]{1,16}”|「[^「」]{1,16}」|‘[^‘’]{1,16}’|\"[^\"]{1,16}\"")
+# characters that end a number or a figure: a dash right after one is a separator, not a minus sign
+_BEFORE_A_DASH = frozenset("0123456789０１２３４５６７８９%％‰〇零一二两三四五六七八九十百千万亿余多") | {
+    u[-1] for u in UNITS}
 _RANK_UNITS = frozenset({"名", "位"})
 _ORDINAL_LIST_RE = re.compile(r"第[0-9０-９〇零一二两三四五六七八九十百]+、$")
 _RESPECTIVELY_RE = re.compile(r"分别(?:比上年|比去年|较上年|同比|均)?$")
@@ -241,6 +244,8 @@ def _make_candidate(m: re.Match) -> _Cand | None:
     if mag is None:
         return None
     if m.group("scale2"):  # "4万多亿元": the second scale multiplies again
+        if scale + m.group("scale2") not in SCALES:
+            return None  # "3亿多万": not a numeral
         mag = mag * SCALES[m.group("scale2")]
         scale = scale + m.group("scale2")
     unit = m.group("unit") or ""
@@ -254,11 +259,13 @@ def _make_candidate(m: re.Match) -> _Cand | None:
     if not (scale or unit or suf or mid):
         end = unit_end = m.end("num")
     start, pre = m.start(), m.group("pre") or ""
+    neg = bool(m.group("neg"))
+    if neg and not pre and m.start("neg") > 0 and m.string[m.start("neg") - 1] in _BEFORE_A_DASH:
+        start, neg = m.start("num"), False  # 5%-7%, 3次-5次: a dash after a figure separates, it is no sign
     if suf and pre in _COMPARISONS:
-        start, pre = m.start("num") if not m.group("neg") else m.start("neg"), ""  # 低于|13%左右的预期目标
+        start, pre = m.start("num") if not neg else m.start("neg"), ""  # 低于|13%左右的预期目标
     return _Cand(start=start, end=end, num_start=m.start("num"), num=num, kind=kind, magnitude=mag,
-                 pre=pre, neg=bool(m.group("neg")), mid=mid, scale=scale, unit=unit,
-                 suf=suf, unit_end=unit_end)
+                 pre=pre, neg=neg, mid=mid, scale=scale, unit=unit, suf=suf, unit_end=unit_end)
 
 
 def _spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
@@ -485,6 +492,8 @@ def _range(a: _Cand, b: _Cand, b_start: int) -> _Cand | None:
         return None
     lo = a.magnitude
     if not a.scale and b.scale:
+        if any(ch in "亿万千百十" for ch in b.num):
+            return None  # "1-1万5千": the mixed numeral's scale is not a plain factor
         lo = lo * SCALES[b.scale]
     if a.neg:
         lo = -lo
