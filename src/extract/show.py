@@ -209,11 +209,18 @@ def draw_page(pdf_path: Path, figs: pd.DataFrame, page_number: int, out: Path,
         return len(on_page)
 
 
-def thumbnail(png: Path, width: int = 480) -> Image.Image:
-    """A small copy of a page image for notebooks (the full-size PNG stays a file)."""
+def thumbnail(png: Path | str, width: int = 480):
+    """A small JPEG preview of an image file for notebooks (IPython.display.Image): the executed notebook
+    stays light while the full-size PNG stays a file beside it."""
+    import io
+
+    from IPython.display import Image as DisplayImage
+
     with Image.open(png) as im:
-        ratio = width / im.width
-        return im.resize((width, round(im.height * ratio)))
+        small = im.convert("RGB").resize((width, round(im.height * width / im.width)))
+    buffer = io.BytesIO()
+    small.save(buffer, format="JPEG", quality=80)
+    return DisplayImage(data=buffer.getvalue(), format="jpeg")
 
 
 # Columns of the figures table a researcher reads in 01_explore_document.
