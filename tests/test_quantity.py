@@ -334,6 +334,7 @@ def test_rejections_say_why(sentence: str, reason: str) -> None:
         ("地区生产总值增长 5.5%", "increase", "增长"),
         ("市场主体净增1.2万户", "increase", "净增"),
         ("失业率下降为3.9%", "", "下降"),
+        ("覆盖率提高到了95%", "", "提高"),
     ],
 )
 def test_change_verb(sentence: str, change: str, verb: str) -> None:

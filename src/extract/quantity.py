@@ -136,7 +136,7 @@ def _alt(words) -> str:
 _VERB_RE = re.compile(
     rf"(?:(?P<level>新增|{_alt(LEVEL_VERBS)})|(?P<inc>净增|{_alt(INCREASE_VERBS)})"
     rf"|(?P<dec>{_alt(DECREASE_VERBS)}))"
-    r"了?(?P<to>到|至|为)?[ \u00a0\u3000]?$"
+    r"了?(?P<to>到|至|为)?了?[ \u00a0\u3000]?$"
 )
 RANGE_SEPARATORS = ("——", "—", "－", "–", "-", "~", "～", "〜", "至", "到")
 _RANGE_START = frozenset(sep[0] for sep in RANGE_SEPARATORS)
