@@ -243,3 +243,13 @@ def test_two_runs_started_together_never_interleave(tmp_path):
     _outputs_equal(reference, out)
     assert not [p for p in out.iterdir() if ".tmp-" in p.name]
     assert os.path.exists(out / "errors.csv")
+
+
+def test_unwritable_out_is_one_line_and_exit_2(tmp_path):
+    raw = tmp_path / "raw"
+    small_corpus(raw, years=(2023,))
+    (tmp_path / "a_file").write_text("not a folder", encoding="utf-8")
+    proc = reviewfigs("run", "--raw", str(raw), "--out", str(tmp_path / "a_file" / "out"), "--quiet")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [f"reviewfigs run: cannot write to {tmp_path / 'a_file' / 'out'}: "
+                                                "Not a directory"]

@@ -182,10 +182,17 @@ def run(options: RunOptions, extractor: Extractor | None = None, stderr: Any = N
     except OutputLockedError as exc:
         print(f"reviewfigs run: {exc}", file=stderr)
         return RunResult(exit_code=2)
+    except OSError as exc:
+        print(f"reviewfigs run: cannot write to {options.out}: {exc.strerror or exc}", file=stderr)
+        return RunResult(exit_code=2)
     try:
         return _locked_run(options, entries, corrections, extractor, stderr, started, lock)
     except SchedulerError as exc:
         print(f"reviewfigs run: {exc}", file=stderr)
+        return RunResult(exit_code=2)
+    except OSError as exc:  # disk full, permissions: the previous outputs are left as they were
+        where = exc.filename or options.out
+        print(f"reviewfigs run: cannot write {where}: {exc.strerror or exc} (previous outputs kept)", file=stderr)
         return RunResult(exit_code=2)
     finally:
         lock.__exit__(None, None, None)
