@@ -699,13 +699,14 @@ def run_dask(tasks: list[Task], extractor: Extractor, limits: Limits, address: s
     with client:
         futures = client.map(_dask_task, tasks, extractor=extractor, limits=limits, pure=False,
                              key=[f"reviewfigs-{t.cache_key[:16]}-{i}" for i, t in enumerate(tasks)])
+        index_of = {future.key: i for i, future in enumerate(futures)}
         for future in as_completed(futures, loop=client.loop):
-            if future.status == "error":
-                task = tasks[futures.index(future)]
-                error = future.exception()
-                yield task.cache_key, Outcome(ok=False, stage="extract", error=f"Dask task failed: {error}")
-            else:
+            if future.status == "finished":
                 yield future.result()
+            else:  # the task raised, or its worker died and the scheduler gave up on it
+                task = tasks[index_of[future.key]]
+                why = future.exception() if future.status == "error" else future.status
+                yield task.cache_key, Outcome(ok=False, stage="extract", error=f"Dask task failed: {why}")
             future.release()
 
 
