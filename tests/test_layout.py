@@ -453,3 +453,22 @@ def test_one_font_document_heads_subtitle_and_title_by_size_position_and_numberi
         ("heading", "二、2025年工作安排"),
         ("body", p3),
     ]
+
+
+def test_table_rows_read_row_by_row() -> None:
+    body, y = _column(["全年经济运行总体平稳，主要指标如下表。"], 50, 100, 24)
+    table = []
+    for k, (label, value, growth) in enumerate(
+        [("指标", "数值", "增长"), ("地区生产总值", "6011.27", "6.8"), ("一般公共预算收入", "525.80", "7.5")]
+    ):
+        top = y + 10 + 15 * k
+        table += _chars(label, 50, top) + _chars(value, 200, top, step=5) + _chars(growth, 300, top, step=5)
+    after = _chars("以上数据为初步统计。", 50, y + 70)
+    doc = document_from_pages([_page(body + table + after)])
+    assert [b.text for b in doc.blocks] == [
+        "全年经济运行总体平稳，主要指标如下表。",
+        "指标 数值 增长",
+        "地区生产总值 6011.27 6.8",
+        "一般公共预算收入 525.80 7.5",
+        "以上数据为初步统计。",
+    ]

@@ -168,7 +168,7 @@ class Line:
     families: list[str]
     sizes: list[float]
     body: list[bool] = field(default_factory=list)  # per char: set in the body style of the document
-    block: int = -1
+    cell: int = 0  # table cells: 1 = first cell of a table row (starts a paragraph), 2 = a later cell
 
     @property
     def height(self) -> float:
@@ -457,6 +457,7 @@ class _PageBlock:
 def _page_blocks(lines: list[Line]) -> list[_PageBlock]:
     """Column blocks (runs of lines of one column, cut where a spanning line crosses the column) and blocks of
     the remaining free lines (titles, captions, lines of no detected column) chained by _chain_blocks."""
+    tables, lines = _split_tables(lines)
     columns = _find_columns(lines)
     members: list[list[Line]] = [[] for _ in columns]
     free: list[Line] = []
@@ -489,6 +490,15 @@ def _page_blocks(lines: list[Line]) -> list[_PageBlock]:
                 run = []
             run.append(ln)
         blocks.append(_column_block(run, left, right))
+    for rows in tables:
+        cells = [ln for row in rows for ln in row]
+        box = (
+            min(ln.x0 for ln in cells),
+            min(ln.top for ln in cells),
+            max(ln.x1 for ln in cells),
+            max(ln.bottom for ln in cells),
+        )
+        blocks.append(_PageBlock(cells, _Edges(box[0], box[2]), box, False))
     chains = _chain_blocks(free)
     for chain, edges in zip(chains, _block_edges(chains, [b for b in blocks]), strict=False):
         box = (
@@ -499,6 +509,56 @@ def _page_blocks(lines: list[Line]) -> list[_PageBlock]:
         )
         blocks.append(_PageBlock(chain, edges, box, False))
     return blocks
+
+
+def _split_tables(lines: list[Line]) -> tuple[list[list[list[Line]]], list[Line]]:
+    """Find tables: two or more consecutive rows of three or more sparse pieces each (cells). Returns the tables
+    (rows of cells, left to right) and the remaining lines. Read row by row, a table keeps each figure next to
+    its label; read column by column it would not. Prose never has several short pieces side by side on
+    consecutive rows: newspaper columns give full lines."""
+    if len(lines) < 6:
+        return [], lines
+    rows: list[list[Line]] = []
+    for ln in sorted(lines, key=lambda ln: ln.top):
+        if rows and ln.top < rows[-1][0].bottom - 0.3 * rows[-1][0].height:
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
+    is_cell_row = [_is_cell_row(r) for r in rows]
+    tables: list[list[list[Line]]] = []
+    run: list[list[Line]] = []
+    for row, cell_row in zip(rows, is_cell_row, strict=True):
+        if cell_row and run and row[0].top - max(ln.bottom for ln in run[-1]) > 3 * row[0].height:
+            # a far gap ends the table; this row may start another
+            if len(run) >= 2:
+                tables.append(run)
+            run = []
+        if cell_row:
+            run.append(sorted(row, key=lambda ln: ln.x0))
+            continue
+        if len(run) >= 2:
+            tables.append(run)
+        run = []
+    if len(run) >= 2:
+        tables.append(run)
+    if not tables:
+        return [], lines
+    in_table: set[int] = set()
+    for table in tables:
+        for row in table:
+            for k, ln in enumerate(row):
+                ln.cell = 1 if k == 0 else 2
+                in_table.add(id(ln))
+    return tables, [ln for ln in lines if id(ln) not in in_table]
+
+
+def _is_cell_row(row: list[Line]) -> bool:
+    """Three or more short pieces side by side that leave most of their row empty. Newspaper columns fill
+    their row (gutters are narrow), even when a column holds a short last line."""
+    if len(row) < 3 or any(len(ln.text) > 20 for ln in row):
+        return False
+    span = max(ln.x1 for ln in row) - min(ln.x0 for ln in row)
+    return span > 0 and sum(ln.x1 - ln.x0 for ln in row) < 0.6 * span
 
 
 def _split_at_gutters(
@@ -855,12 +915,16 @@ def _paragraphs(ordered: list[tuple[Line, _Edges]], style: _Style) -> list[_Para
             continue
         prev_aside = None
         aside_para = None
-        if prev is None or flow_para is None or _ends_paragraph(prev[0], prev[1], line, edges):
+        if line.cell == 2 and flow_para is not None:
+            flow_para.lines.append(line)  # next cell of a table row
+        elif line.cell or prev is None or flow_para is None or _ends_paragraph(prev[0], prev[1], line, edges):
             flow_para = _Para([line], edges)
             paras.append(flow_para)
         else:
             flow_para.lines.append(line)
         prev = (line, edges)
+        if line.cell:
+            prev = None  # a table row ends its paragraph: text after the table starts anew
     return paras
 
 
