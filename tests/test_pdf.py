@@ -476,6 +476,10 @@ def test_string_operand_counter_handles_pieces_nesting_escapes_and_hex():
     for i in range(0, len(text), 5):
         pieces.feed(text[i : i + 5])
     assert pieces.total == whole.total
+    # inline image data is bytes, not strings; /MCID is a name, not the ID operator
+    image = _StringBytes()
+    image.feed(b"BI /W 4 /H 4 ID \x00(((\xff)) EI Q /P <</MCID 3>> BDC BT (xy) Tj ET EMC")
+    assert image.total == 2
 
 
 def test_chars_per_page_limit_counts_real_chars(tmp_path):

@@ -391,7 +391,9 @@ def _too_many_chars(page_number: int, n_chars: int, limit: int, at_least: bool =
 
 _CHUNK = 4 << 20  # decompress page content 4 MB at a time: memory stays small even for zip bombs
 CONTENT_BYTES_LIMIT = 64 << 20  # a page whose content inflates beyond this is refused as hostile
-_STRING_START = re.compile(rb"\(|<<|<")
+# String starts, dictionaries, and the ID operator that starts inline image data (bytes, not strings)
+_STRING_START = re.compile(rb"\(|<<|<|(?<=[\x00\t\n\x0c\r ])ID[\x00\t\n\x0c\r ]")
+_INLINE_IMAGE_END = re.compile(rb"[\x00\t\n\x0c\r ]EI(?=[\x00\t\n\x0c\r ]|$)")
 _LITERAL_STOP = re.compile(rb"[()\\]")
 
 
@@ -405,6 +407,7 @@ class _StringBytes:
         self._hex = False
         self._skip = 0  # an escape at the end of the previous piece
         self._open_angle = False
+        self._image = False
 
     def feed(self, piece: bytes) -> int:
         if self._open_angle:  # a "<" ended the previous piece: "<<" (a dictionary) or a hex string?
@@ -433,6 +436,12 @@ class _StringBytes:
                     self._depth -= 1
                     self.total += 1 if self._depth else 0
                     i = j + 1
+            elif self._image:  # inline image data (binary): skip to its end, EI between white space
+                m = _INLINE_IMAGE_END.search(piece, i)
+                if m is None:
+                    break  # (an EI split across pieces is missed: the count can only grow, rarely)
+                self._image = False
+                i = m.end()
             elif self._hex:
                 j = piece.find(b">", i)
                 end = n if j < 0 else j
@@ -451,6 +460,8 @@ class _StringBytes:
                     self._depth = 1
                 elif token == b"<":
                     self._hex = True
+                elif token[:2] == b"ID":
+                    self._image = True
                 i = m.end()
         return self.total
 
@@ -513,10 +524,12 @@ class _ContentGuard:
         self.max_chars = max_chars
         self._file = None
         self._pages: Iterator | None = None
+        self._doc = None
         self._seen: list = []
         try:
             self._file = open(path, "rb")  # noqa: SIM115 - closed in close()
-            self._pages = PDFPage.create_pages(PDFDocument(PDFParser(self._file)))
+            self._doc = PDFDocument(PDFParser(self._file))
+            self._pages = PDFPage.create_pages(self._doc)
         except Exception:  # pdfminer cannot parse it: pdfium's own count is the fallback guard
             self._pages = None
 
@@ -535,6 +548,9 @@ class _ContentGuard:
             self._pages = None
             return
         _check_content(streams, self.max_chars, page_number)
+        # pdfminer keeps every object it resolved, content streams included: drop them so memory stays flat
+        # with document length (parsed object streams, which hold small dictionaries, stay cached).
+        getattr(self._doc, "_cached_objs", {}).clear()
 
     def close(self) -> None:
         if self._file is not None:
@@ -763,7 +779,6 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
         n_pages = len(doc)
         _check_page_count(n_pages, max_pages)
         guard = _ContentGuard(path, max_chars_per_page)
-        fonts: dict = {}  # font handle -> (name, descent); handles live as long as the document
         for index in range(n_pages):
             page_number = index + 1
             guard.check(index, page_number)
@@ -786,7 +801,8 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
                             plumber_doc = pdfplumber.open(path)
                         chars, unreadable = _plumber_page_chars(plumber_doc.pages[index])
                     else:
-                        chars, unreadable = _pdfium_page_chars(textpage, geo, fonts)
+                        # fonts are cached per page: pdfium may free a font with its page and reuse the address
+                        chars, unreadable = _pdfium_page_chars(textpage, geo, {})
                 finally:
                     textpage.close()
             finally:
