@@ -472,3 +472,18 @@ def test_table_rows_read_row_by_row() -> None:
         "一般公共预算收入 525.80 7.5",
         "以上数据为初步统计。",
     ]
+
+
+def test_blank_line_separates_unindented_paragraphs() -> None:
+    lines = [
+        "第一段文字从这里开始一直写到这一行的",
+        "末尾然后结束了这一段内容的叙述部分呢",
+        "第二段也不缩进而是空一行后开始的写法",
+    ]
+    chars = _chars(lines[0], 50, 100) + _chars(lines[1], 50, 115) + _chars(lines[2], 50, 145)
+    chars += _chars("第三行后面的文字继续第二段的内容直到", 50, 160) + _chars("结束为止。", 50, 175)
+    doc = document_from_pages([_page(chars)])
+    assert [b.text for b in doc.blocks] == [
+        lines[0] + lines[1],
+        lines[2] + "第三行后面的文字继续第二段的内容直到结束为止。",
+    ]

@@ -871,6 +871,8 @@ def _ends_paragraph(a: Line, ea: _Edges, b: Line, eb: _Edges) -> bool:
         return b.page != a.page or b.top - a.bottom > 2.5 * size
     if b.x0 - eb.left > 0.8 * b.size:
         return True  # indented first line
+    if ea is eb and b.page == a.page and b.top - a.bottom > 1.5 * a.height:
+        return True  # a blank line between two lines of one column block (paragraphs set without indent)
     shortfall = ea.right - a.x1
     # A short last line ends a paragraph. Lines also fall short by a char or two when the next word may not
     # be split (an opening quote, a number): then only a line ending a sentence counts.
