@@ -138,6 +138,30 @@ def greedy_extractor(path, meta=None, max_pages=None):
     return extract_pdf(path, meta=meta, max_pages=max_pages)
 
 
+def crashing_extractor(path, meta=None, max_pages=None):
+    """The real extractor, except that the PDF library "segfaults" on a file named crash*.pdf."""
+    import os
+    import signal
+
+    from extract.figures import extract_pdf
+
+    if Path(path).name.startswith("crash"):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return extract_pdf(path, meta=meta, max_pages=max_pages)
+
+
+def test_a_crashing_worker_fails_its_document_only(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    write_pdf(raw / "good.pdf", county_report(2023))
+    write_pdf(raw / "crash.pdf", county_report(2022))
+    write_catalog(raw, [{"doc_id": "crash", "file": "crash.pdf"}, {"doc_id": "good", "file": "good.pdf"}])
+    result = run(options(raw, out), extractor=crashing_extractor)
+    errors = read_outputs(out)["errors"]
+    assert result.failed == 1 and result.read == 1
+    assert errors[["doc_id", "stage"]].values.tolist() == [["crash", "extract"]]
+    assert "crashed (SIGSEGV)" in errors["error"].iloc[0]
+
+
 def test_timeout_kills_a_stalled_worker_and_the_run_goes_on(tmp_path):
     raw, out = tmp_path / "raw", tmp_path / "out"
     write_pdf(raw / "good.pdf", county_report(2023))
