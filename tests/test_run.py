@@ -306,3 +306,32 @@ def test_editing_the_extractor_code_invalidates_the_cache(tmp_path, monkeypatch)
     assert runmod.extractor_fingerprint() == original
     (package / "taxonomy.yaml").write_text("changed: true\n", encoding="utf-8")
     assert runmod.extractor_fingerprint() != original
+
+
+def _stderr_on_a_terminal(args: list[str]) -> str:
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "extract", *args], stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:  # EIO: the child closed its end
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait()
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_on_a_terminal_unless_quiet(tmp_path):
+    raw = tmp_path / "raw"
+    small_corpus(raw, years=(2022, 2023))
+    shown = _stderr_on_a_terminal(["run", "--raw", str(raw), "--out", str(tmp_path / "a")])
+    assert "extracting" in shown and "2/2" in shown
+    hidden = _stderr_on_a_terminal(["run", "--raw", str(raw), "--out", str(tmp_path / "b"), "--quiet"])
+    assert "extracting" not in hidden
