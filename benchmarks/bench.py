@@ -46,26 +46,27 @@ def _work_plumber_text(files: list[str]) -> dict:
     import pdfplumber
 
     pages = 0
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for f in files:
         with pdfplumber.open(f) as pdf:
             for page in pdf.pages:
                 page.extract_text()
                 page.close()
                 pages += 1
-    return {"pages": pages, "seconds": time.perf_counter() - start}
+    return {"pages": pages, "seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu}
 
 
 def _work_chars(files: list[str]) -> dict:
     from extract.pdf import DEFAULT_BACKEND, iter_pages
 
     pages = chars = 0
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for f in files:
         for page in iter_pages(f):
             pages += 1
             chars += len(page.chars)
-    return {"pages": pages, "chars": chars, "seconds": time.perf_counter() - start, "backend": DEFAULT_BACKEND}
+    return {"pages": pages, "chars": chars, "seconds": time.perf_counter() - start,
+            "cpu": time.process_time() - cpu, "backend": DEFAULT_BACKEND}
 
 
 def _extractor():
@@ -86,7 +87,7 @@ def _work_extract(files: list[str]) -> dict:
     extract, name = _extractor()
     pages = figures = 0
     failed: list[str] = []
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for f in files:
@@ -99,8 +100,8 @@ def _work_extract(files: list[str]) -> dict:
             doc = pdfium.PdfDocument(f)
             pages += len(doc)
             doc.close()
-    return {"pages": pages, "figures": figures, "seconds": time.perf_counter() - start, "via": name,
-            "failed": failed}
+    return {"pages": pages, "figures": figures, "seconds": time.perf_counter() - start,
+            "cpu": time.process_time() - cpu, "via": name, "failed": failed}
 
 
 def _work_profile(files: list[str]) -> dict:
@@ -156,13 +157,19 @@ def _run_worker(kind: str, files: list[str], timeout: float = 3600) -> dict:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _time_run(raw: Path, out: Path, jobs: int) -> tuple[float, int, str]:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _time_run(raw: Path, out: Path, jobs: int) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds of the run and its workers, exit code, last line of its output."""
     cmd = [str(REVIEWFIGS), "run", "--raw", str(raw), "--out", str(out), "-j", str(jobs), "--quiet"]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
     seconds = time.perf_counter() - start
     tail = (proc.stderr.strip() or proc.stdout.strip()).splitlines()[-1:] or [""]
-    return seconds, proc.returncode, tail[0]
+    return seconds, _children_cpu() - cpu, proc.returncode, tail[0]
 
 
 def bench_run(raw: Path, tmp: Path) -> dict:
@@ -173,14 +180,12 @@ def bench_run(raw: Path, tmp: Path) -> dict:
     result = {}
     for jobs in (1, 2):
         out = tmp / f"run-j{jobs}"
-        seconds, code, tail = _time_run(raw, out, jobs)
-        result[f"cold_j{jobs}"] = seconds
-        result[f"exit_j{jobs}"] = code
+        seconds, cpu, code, tail = _time_run(raw, out, jobs)
+        result[f"cold_j{jobs}"], result[f"cpu_j{jobs}"], result[f"exit_j{jobs}"] = seconds, cpu, code
         if code not in (0, 1):  # 1 = some documents failed (reported in errors.csv), still a full run
             result[f"error_j{jobs}"] = tail
-    seconds, code, tail = _time_run(raw, tmp / "run-j2", 2)
-    result["warm_j2"] = seconds
-    result["exit_warm"] = code
+    seconds, cpu, code, tail = _time_run(raw, tmp / "run-j2", 2)
+    result["warm_j2"], result["cpu_warm"], result["exit_warm"] = seconds, cpu, code
     return result
 
 
@@ -224,10 +229,10 @@ def make_long_pdf(path: Path, n_pages: int, texts: list[Path]) -> int:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _rate(m: dict) -> float | None:
-    if "error" in m or not m.get("seconds"):
+def _rate(m: dict, key: str = "seconds") -> float | None:
+    if "error" in m or not m.get(key):
         return None
-    return m["pages"] / m["seconds"]
+    return m["pages"] / m[key]
 
 
 def _fmt(value: float | None, spec: str = ".1f", unit: str = "") -> str:
@@ -259,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         files = files[:3]
     n_long = args.pages or (200 if args.quick else 1000)
-    print(f"benchmark: {len(files)} PDFs in {folder}  (cpu count {os.cpu_count()}, load {os.getloadavg()[0]:.1f})")
+    print(f"benchmark: {len(files)} PDFs in {folder}  (cpu count {os.cpu_count()}, load {os.getloadavg()[0]:.1f}; "
+          "a load above the core count means other work shares the CPU: read the cpu columns)")
 
     plumber = _run_worker("plumber_text", files)
     chars = _run_worker("chars", files)
@@ -284,14 +290,19 @@ def main(argv: list[str] | None = None) -> int:
         ("reviewfigs extract (cold, in-process)", extract, _rate(extract)),
     ]
     print()
-    print(f"{'measurement':44} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'x plumber':>9} {'peak MB':>8}")
+    cpu_base = _rate(plumber, "cpu")
+    print(f"{'measurement':44} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'x plumber':>9} "
+          f"{'cpu-s':>7} {'pages/cpu-s':>11} {'x plumber':>9} {'peak MB':>8}")
     for label, m, rate in rows:
         if "error" in m:
             print(f"{label:44} failed: {m['error']}")
             continue
         ratio = rate / base if rate and base else None
+        cpu_rate = _rate(m, "cpu")
+        cpu_ratio = cpu_rate / cpu_base if cpu_rate and cpu_base else None
         print(f"{label:44} {m['pages']:6d} {m['seconds']:8.2f} {_fmt(rate):>8} {_fmt(ratio, '.1f', 'x'):>9} "
-              f"{m['peak_rss_mb']:8.0f}")
+              f"{m['cpu']:7.2f} {_fmt(cpu_rate):>11} {_fmt(cpu_ratio, '.1f', 'x'):>9} {m['peak_rss_mb']:8.0f}")
+    print("  (cpu = the process's own CPU time: the fair per-core figure when other work shares the CPU)")
     if "via" in extract:
         print(f"  extract measured via {extract['via']}; {extract['figures']} figures")
         for failure in extract.get("failed", []):
@@ -303,21 +314,24 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{label:24} failed: {m['error']}")
             continue
         verdict = "ok" if m["peak_rss_mb"] < MEMORY_GOAL_MB else f"OVER the {MEMORY_GOAL_MB} MB goal"
-        print(f"{label:24} {m['seconds']:7.1f}s {_rate(m):7.1f} pages/s  peak RSS {m['peak_rss_mb']:.0f} MB ({verdict})")
+        print(f"{label:24} {m['seconds']:7.1f}s {_rate(m):7.1f} pages/s ({_rate(m, 'cpu'):.1f} per cpu-s)  "
+              f"peak RSS {m['peak_rss_mb']:.0f} MB ({verdict})")
     print()
     if "skipped" in run:
         print(f"reviewfigs run: skipped ({run['skipped']})")
     else:
         j1, j2, warm = run["cold_j1"], run["cold_j2"], run["warm_j2"]
-        print(f"reviewfigs run on {corpus_root}: cold -j 1 {j1:.1f}s, cold -j 2 {j2:.1f}s "
-              f"(speed-up {j1 / j2:.2f}x), warm -j 2 {warm:.2f}s (exit codes {run['exit_j1']}/{run['exit_j2']}/"
-              f"{run['exit_warm']})")
+        print(f"reviewfigs run on {corpus_root}: cold -j 1 {j1:.1f}s ({run['cpu_j1']:.1f} cpu-s), "
+              f"cold -j 2 {j2:.1f}s ({run['cpu_j2']:.1f} cpu-s), speed-up {j1 / j2:.2f}x; "
+              f"warm -j 2 {warm:.2f}s ({run['cpu_warm']:.1f} cpu-s); exit codes "
+              f"{run['exit_j1']}/{run['exit_j2']}/{run['exit_warm']}")
         for key in ("error_j1", "error_j2"):
             if key in run:
                 print(f"  {key}: {run[key]}")
-    rate = _rate(extract)
-    if rate:
-        print(f"pages per hour per worker core (cold extract): {rate * 3600:,.0f}")
+    rate, cpu_rate = _rate(extract), _rate(extract, "cpu")
+    if rate and cpu_rate:
+        print(f"pages per hour per worker core (cold extract): {rate * 3600:,.0f} measured, "
+              f"{cpu_rate * 3600:,.0f} per CPU-hour")
     if profile is not None:
         print()
         if "error" in profile:
