@@ -192,3 +192,14 @@ def test_show_unknown_doc_id_is_one_line_with_close_matches(demo_processed):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and f"did you mean {doc}" in done.stderr
+
+
+def test_explore_a_pdf_file_directly(tmp_path):
+    pdf = sorted((REPO_DIR / "raw").glob("*.pdf"))[0]
+    papermill.execute_notebook(str(NOTEBOOKS_DIR / "01_explore_document.ipynb"), str(tmp_path / "doc.ipynb"),
+                               parameters={"pdf": str(pdf), "figures": str(tmp_path / "figs")},
+                               kernel_name=pick_kernel(), cwd=str(NOTEBOOKS_DIR), progress_bar=False)
+    folder = tmp_path / "figs" / "documents" / pdf.stem
+    table = pd.read_csv(folder / "figures.csv", encoding="utf-8-sig")
+    assert len(table) > 0 and table["page"].notna().all()
+    assert list(folder.glob("page-*.png"))
