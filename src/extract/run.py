@@ -18,6 +18,7 @@ import os
 import pickle
 import resource
 import selectors
+import shutil
 import signal
 import sys
 import sysconfig
@@ -732,7 +733,9 @@ def _execute(tasks: list[Task], extractor: Extractor, limits: Limits, options: R
         warm_up()
         source = run_local(tasks, extractor, limits, jobs, close_fds=[lock.fileno()])
     tqdm.monitor_interval = 0  # no monitor thread in a process that forks workers
-    with tqdm(total=len(tasks), disable=not show, unit="doc", desc="extracting", file=sys.stderr) as bar:
+    size = shutil.get_terminal_size((80, 20))  # a fresh pty reports 0 x 0, which hides the bar
+    with tqdm(total=len(tasks), disable=not show, unit="doc", desc="extracting", file=sys.stderr,
+              ncols=size.columns or 80, nrows=size.lines or 20) as bar:
         for item in source:
             bar.update(1)
             yield item
