@@ -487,3 +487,17 @@ def test_blank_line_separates_unindented_paragraphs() -> None:
         lines[0] + lines[1],
         lines[2] + "第三行后面的文字继续第二段的内容直到结束为止。",
     ]
+
+
+def test_body_size_caption_under_a_photo_is_a_caption_and_the_paragraph_goes_around_it() -> None:
+    para = "".join(LEFT + RIGHT) * 2
+    text = "\u3000\u3000" + para
+    lines = [text[k : k + 16] for k in range(0, len(text), 16)]
+    slots = [100 + 15 * r for r in range(5)] + [100 + 15 * r for r in range(14, 40)]  # rows 5-13: photo
+    chars = []
+    for line, top in zip(lines, slots, strict=False):
+        chars += _chars(line, 50, top)
+    caption = "2021年7月28日，代表视察现场。"
+    chars += _chars(caption, 70, 100 + 15 * 13, font="Kai")  # body size, another font, under the photo
+    doc = document_from_pages([_page(chars)])
+    assert [(b.kind, b.text) for b in doc.blocks] == [("body", para), ("caption", caption)]

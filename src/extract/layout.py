@@ -168,6 +168,7 @@ class Line:
     families: list[str]
     sizes: list[float]
     body: list[bool] = field(default_factory=list)  # per char: set in the body style of the document
+    aside: bool = False  # a photo caption or note outside the text flow (set by _mark_asides)
     cell: int = 0  # table cells: 1 = first cell of a table row (starts a paragraph), 2 = a later cell
 
     @property
@@ -895,9 +896,51 @@ class _Para:
 
 
 def _is_aside(line: Line, style: _Style) -> bool:
-    """A line set smaller than the body and not in body style: a photo caption or note that can sit between
-    two halves of a paragraph (the caption under a photo between two columns)."""
-    return not any(line.body) and bool(style.size) and line.size < 0.92 * style.size
+    return line.aside
+
+
+def _mark_asides(lines: list[Line], style: _Style) -> None:
+    """Mark photo captions: lines not in body style that are set smaller than the body, or that sit in body
+    size under a tall empty space (the photo) with text further up, and the lines that continue them.
+
+    An aside can sit between two halves of a paragraph (a caption under a photo between two columns): the
+    paragraph flow goes around it.
+    """
+    if not style.size:
+        return
+    candidates = sorted((ln for ln in lines if not any(ln.body)), key=lambda ln: ln.top)
+    for ln in candidates:
+        if ln.size < 0.92 * style.size:
+            ln.aside = True
+            continue
+        if ln.size > 1.04 * style.size or _heading_level(ln.string):
+            continue
+        above = _line_above(ln, lines)
+        if above is None:
+            continue
+        gap = ln.top - above.bottom
+        if gap >= 4 * ln.height:
+            ln.aside = True
+        elif (
+            above.aside
+            and gap < 1.5 * ln.height
+            and above.size == ln.size
+            and above.families[0] == ln.families[0]
+        ):
+            ln.aside = True  # the next line of a caption
+
+
+def _line_above(line: Line, lines: list[Line]) -> Line | None:
+    """The nearest line above ``line`` that overlaps it horizontally."""
+    best = None
+    for other in lines:
+        if other is line or other.bottom > line.top + 0.3 * line.height:
+            continue
+        if min(other.x1, line.x1) - max(other.x0, line.x0) <= 0:
+            continue
+        if best is None or other.bottom > best.bottom:
+            best = other
+    return best
 
 
 def _paragraphs(ordered: list[tuple[Line, _Edges]], style: _Style) -> list[_Para]:
@@ -1005,7 +1048,7 @@ def _split_run_in_heading(text: list[str], body: list[bool]) -> int:
 
 
 def _classify(
-    text: str, body_flags: list[bool], sizes: list[float], style: _Style, page: int, front: bool
+    text: str, body_flags: list[bool], sizes: list[float], style: _Style, page: int, front: bool, aside: bool
 ) -> tuple[str, int]:
     """(kind, level) of a paragraph."""
     level = _heading_level(text)
@@ -1016,7 +1059,7 @@ def _classify(
             return "heading", level
         return "body", 0
     size = sorted(sizes)[len(sizes) // 2] if sizes else style.size
-    if style.size and size < 0.92 * style.size:
+    if aside:
         return "caption", 0
     if not level and (front or (page <= 1 and style.size and size >= 1.5 * style.size)):
         return "title", 0
@@ -1069,7 +1112,8 @@ def _blocks_from_paragraphs(paras: list[_Para], style: _Style) -> list[Block]:
             s = "".join(text[lo:hi]).strip()
             if not s:
                 continue
-            kind, level = _classify(s, body[lo:hi], sizes[lo:hi], style, page, front and page <= 1)
+            aside = all(ln.aside for ln in para.lines)
+            kind, level = _classify(s, body[lo:hi], sizes[lo:hi], style, page, front and page <= 1, aside)
             if kind == "body" and front and page <= 1 and _is_centred_line(para):
                 kind = "title"  # a centred line in body type before the text starts: subtitle, author
             if kind == "body":
@@ -1130,6 +1174,7 @@ def document_from_pages(pages: Iterable, path: str = "") -> Document:
     for lines in page_lines:
         for ln in lines:
             _mark_body_chars(ln, style)
+        _mark_asides(lines, style)
         for block in _ordered_blocks(_page_blocks(lines), style):
             ordered.extend((ln, block.edges) for ln in block.lines)
     paras = _paragraphs(ordered, style)
