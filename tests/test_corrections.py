@@ -109,12 +109,14 @@ def test_bad_corrections_rows_stop_the_run_before_work(tmp_path):
         row("fix", "yk_2021", "x", "6.5%", value="many"),
         row("fix", "yk_2021", 1, "6.5%"),
         row("add", "yk_2021", 1, "3项", value=3, author=""),
+        row("fix", "yk_2021", 1, "6.5%", qualifier="roughly", stance="hoped", year=20201),
     ])
     with pytest.raises(CorrectionsError) as err:
         load_corrections(raw / "corrections.csv")
     text = "\n".join(err.value.problems)
     for expected in ["row 3: bad action", "row 4: bad page", "row 4: bad value", "row 5: a fix changes nothing",
-                     "row 6: empty author", "row 6: an add needs at least value and unit"]:
+                     "row 6: empty author", "row 6: an add needs at least value and unit",
+                     "row 7: bad qualifier 'roughly'", "row 7: bad stance 'hoped'", "row 7: bad year '20201'"]:
         assert expected in text
     proc = reviewfigs("run", "--raw", str(raw), "--out", str(out), "--quiet")
     assert proc.returncode == 2 and not out.exists()

@@ -162,6 +162,29 @@ def test_a_crashing_worker_fails_its_document_only(tmp_path):
     assert "crashed (SIGSEGV)" in errors["error"].iloc[0]
 
 
+def sloppy_extractor(path, meta=None, max_pages=None):
+    """The real extractor, except that on a file named sloppy*.pdf it emits a figure the schema forbids."""
+    from extract.figures import extract_pdf
+
+    figures = extract_pdf(path, meta=meta, max_pages=max_pages)
+    if Path(path).name.startswith("sloppy"):
+        figures[0].stance = "maybe"
+    return figures
+
+
+def test_an_invalid_figure_fails_its_document_not_the_run(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    write_pdf(raw / "good.pdf", county_report(2023))
+    write_pdf(raw / "sloppy.pdf", county_report(2022))
+    write_catalog(raw, [{"doc_id": "sloppy", "file": "sloppy.pdf"}, {"doc_id": "good", "file": "good.pdf"}])
+    result = run(options(raw, out), extractor=sloppy_extractor)
+    outputs = read_outputs(out)
+    assert result.exit_code == 1 and result.failed == 1
+    assert outputs["errors"][["doc_id", "stage"]].values.tolist() == [["sloppy", "extract"]]
+    assert "stance 'maybe'" in outputs["errors"]["error"].iloc[0]
+    assert set(outputs["figures"]["doc_id"]) == {"good"}
+
+
 def test_timeout_kills_a_stalled_worker_and_the_run_goes_on(tmp_path):
     raw, out = tmp_path / "raw", tmp_path / "out"
     write_pdf(raw / "good.pdf", county_report(2023))

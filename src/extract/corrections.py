@@ -15,6 +15,7 @@ reported as stale, never silently ignored. Corrected and added rows carry ``corr
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,9 @@ FLOAT_FIELDS = ("value", "low", "high")
 INT_FIELDS = ("year",)
 TEXT_FIELDS = ("unit", "qualifier", "metric", "stance", "period", "subject", "sentence")
 FIELDS = ("value", "low", "high", "unit", "qualifier", "metric", "stance", "year", "period", "subject", "sentence")
+# The same choices as the figures table's schema (extract.tables), kept here so reading corrections stays light.
+CHOICES = {"qualifier": ("exact", "about", "more_than", "at_least", "at_most", "range"),
+           "stance": ("actual", "target")}
 COLUMNS = KEY_COLUMNS + FIELDS + ("reason", "author")
 HEADER = ",".join(COLUMNS)
 
@@ -123,10 +127,14 @@ def _parse_row(row: int, cell: dict[str, str]) -> tuple[Correction | None, list[
             changes[name] = number
         elif name in INT_FIELDS:
             number = _to_int(text)
-            if number is None:
+            if number is None or not 1900 <= number <= 2100:
                 problems.append(f"bad {name} {text!r} (a year such as 2021)")
             changes[name] = number
         else:
+            if name in CHOICES and text not in CHOICES[name]:
+                problems.append(f"bad {name} {text!r} (use {' | '.join(CHOICES[name])})")
+            if name == "period" and not re.fullmatch(r"\d{4}(-\d{4})?", text):
+                problems.append(f"bad period {text!r} (a year such as 2021 or a span such as 2017-2021)")
             changes[name] = text
     if action == "fix" and not changes:
         problems.append("a fix changes nothing (fill at least one of " + ", ".join(FIELDS) + ")")

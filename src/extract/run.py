@@ -259,6 +259,7 @@ def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: l
 
     from extract import tables  # pandera is slow to import: only once there is something to write
 
+    records = _drop_invalid_documents(records, entries, failed, problems)
     figures_df = tables.figures_table(records)
     metrics_df = tables.select_metrics(figures_df)
     write_outputs(out, figures_df, metrics_df, tables.errors_table(problems.rows))
@@ -272,6 +273,32 @@ def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: l
     result.exit_code = 1 if problems.count("error") else 0
     result.summary = summary_text(result, out)
     return result
+
+
+def _drop_invalid_documents(records: list[dict], entries: list[CatalogEntry], failed: set[str],
+                            problems: _Problems) -> list[dict]:
+    """A figure that breaks the table's schema (an extractor bug) fails its document, not the run."""
+    from extract import tables
+
+    bad = tables.invalid_figure_rows(tables.typed_frame(records, tables.FIGURES_TABLE_COLUMNS))
+    if not bad:
+        return records
+    by_id = {e.doc_id: e for e in entries}
+    reported: set[str] = set()
+    for index, why in sorted(bad.items()):
+        record = records[index]
+        doc_id = record.get("doc_id", "")
+        if doc_id in reported:
+            continue
+        reported.add(doc_id)
+        failed.add(doc_id)
+        where = f"page {record.get('page')}, {record.get('text')!r}"
+        message = f"the extractor produced an invalid figure ({where}: {why}); please report this file"
+        if doc_id in by_id:
+            problems.document(by_id[doc_id], "extract", message, "error")
+        else:
+            problems.add(doc_id, "", "extract", message, "error")
+    return [r for r in records if r.get("doc_id") not in reported]
 
 
 def _checksums(entries: list[CatalogEntry], problems: _Problems) -> tuple[dict[str, str], list[CatalogEntry]]:

@@ -21,11 +21,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from extract.catalog import covers_span
+from extract.corrections import CHOICES
 from extract.gazetteer import LEVELS
 from extract.model import FIGURE_COLUMNS
 
-STANCES = ("actual", "target")
-QUALIFIERS = ("exact", "about", "more_than", "at_least", "at_most", "range")
+STANCES = CHOICES["stance"]
+QUALIFIERS = CHOICES["qualifier"]
 SEVERITIES = ("error", "warning")
 
 INT_COLUMNS = ("year", "page", "published")
@@ -140,6 +141,23 @@ def _as_text(value: object) -> str:
 
 def figures_table(records: list[dict]) -> pd.DataFrame:
     return FIGURES_SCHEMA.validate(typed_frame(records, FIGURES_TABLE_COLUMNS))
+
+
+def invalid_figure_rows(frame: pd.DataFrame) -> dict[int, str]:
+    """Row positions of ``frame`` (a typed_frame of figure records) that break FIGURES_SCHEMA, each with one
+    line saying how; {} when the frame is valid. Lets a run fail the document that produced a bad row
+    instead of failing the whole run. Problems not tied to a row (a missing column) are raised."""
+    try:
+        FIGURES_SCHEMA.validate(frame.reset_index(drop=True), lazy=True)
+        return {}
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    bad: dict[int, str] = {}
+    for case in cases.itertuples():
+        if case.index is None or pd.isna(case.index):
+            raise pa.errors.SchemaError(FIGURES_SCHEMA, frame, f"{case.column}: {case.check}")
+        bad.setdefault(int(case.index), f"{case.column} {case.failure_case!r} fails {case.check}")
+    return bad
 
 
 def errors_table(records: list[dict]) -> pd.DataFrame:
