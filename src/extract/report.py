@@ -185,7 +185,10 @@ def run_report(report: Report, processed: Path, figures: Path, kernel: str, forc
     started = time.monotonic()
     try:
         papermill.execute_notebook(str(report.notebook), str(tmp), parameters=parameters, kernel_name=kernel,
-                                   cwd=str(report.notebook.parent), progress_bar=False, log_output=False)
+                                   cwd=str(report.notebook.parent), progress_bar=False, log_output=False,
+                                   # the kernel's own log (transport notes, interrupt at shut-down) is not the user's
+                                   # business; cell errors still come back through papermill
+                                   extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except PapermillExecutionError as err:
         tmp.replace(failed_copy) if tmp.exists() else None
         return Outcome(report.name, "failed", f"{where} failed in cell {err.exec_count}: "
