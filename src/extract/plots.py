@@ -664,7 +664,8 @@ def placement_chart(metrics: pd.DataFrame, metric: str, year: int | str = "lates
     mixed_years = rows["year"].nunique() > 1
     top = rows.sort_values("value", ascending=False).iloc[0]
     leaders = "、".join(rows[rows["value"] == top["value"]]["region"])  # a tie names every leader
-    title = f"{metric_name(metric)}：{leaders}最高（{value_label(top, factor, shown_unit)}" \
+    in_year = "" if mixed_years else f"{top['year']}年"
+    title = f"{in_year}{metric_name(metric)}：{leaders}最高（{value_label(top, factor, shown_unit)}" \
             f"{_unit_word(shown_unit)}）" if len(rows) > 1 else f"{top['region']}{metric_name(metric)}"
     subtitle = f"{metric_name(metric)}，{_when(year, rows)}，单位：{shown_unit or '—'}；圆面积与数值成正比，按经纬度放置" + \
         ("；空心圆为负值" if (rows["value"] < 0).any() else "")
