@@ -501,3 +501,16 @@ def test_body_size_caption_under_a_photo_is_a_caption_and_the_paragraph_goes_aro
     chars += _chars(caption, 70, 100 + 15 * 13, font="Kai")  # body size, another font, under the photo
     doc = document_from_pages([_page(chars)])
     assert [(b.kind, b.text) for b in doc.blocks] == [("body", para), ("caption", caption)]
+
+
+def test_inline_jump_marks_and_footer_credits_are_cut() -> None:
+    # A paragraph runs to the next page; the jump marks share the text lines; a credits line and a
+    # "第1页共2页" footer sit in the bottom margin.
+    page1 = _chars("\u3000\u3000全省生产总值增长百分之五点五一般公共", 50, 100)
+    page1 += _chars("预算收入增长（下转第2版）", 50, 115)
+    page1 += _chars("责任编辑：张三", 50, 760, size=8) + _chars("第1页共2页", 280, 780, size=8)
+    page2 = _chars("（上接第1版）百分之一点八。", 50, 100)
+    page2 += _chars("责任编辑：李四", 50, 760, size=8) + _chars("第2页共2页", 280, 780, size=8)
+    doc = document_from_pages([_page(page1, 1), _page(page2, 2)])
+    assert doc.text == "全省生产总值增长百分之五点五一般公共预算收入增长百分之一点八。"
+    assert all(box is not None for box in doc.blocks[0].boxes)

@@ -40,12 +40,18 @@ TEXT, TOP, X0, X1, BOTTOM, SIZE, FAMILY = range(7)
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _PAGE_NUMBER = re.compile(
-    r"^(?:[-—–－~·\s]*\d{1,4}[-—–－~·\s]*|第\s*\d{1,4}\s*[页版]|\d{1,4}\s*/\s*\d{1,4}|-\s*\d+\s*-|[Pp]age\s*\d+)$"
+    r"^(?:[-—–－~·\s]*\d{1,4}[-—–－~·\s]*|第\s*\d{1,4}\s*[页版](?:\s*[，,]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|-\s*\d+\s*-|[Pp]age\s*\d+(?:\s*of\s*\d+)?)$"
 )
-_NEWSPAPER_HEADER = re.compile(r"第\s*\d{1,3}\s*版|\d{4}\s*年\s*\d{1,2}\s*月|星期[一二三四五六日天]")
-_JUMP_MARK = re.compile(
-    r"^[（(]\s*(?:上接|下转|接|转)(?:第?\s*[\d一二三四五六七八九十]+\s*版|[^）)]{0,12}版)\s*[）)]$"
-)
+_EDITION = r"第\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*版|(?<![\d\w])[A-Z]?\d{1,2}\s*版(?![\w])"
+_NEWSPAPER_HEADER = re.compile(_EDITION + r"|\d{4}\s*年\s*\d{1,2}\s*月|星期[一二三四五六日天]")
+# Editorial credits printed in a newspaper page's margin ("责任编辑：张三  美术编辑：李四").
+_CREDITS = re.compile(r"^(?:责任编辑|责编|美术编辑|美编|校对|版式设计|编辑|制版)\s*[：:]?")
+_JUMP = r"[（(]\s*(?:上接|下转|紧接|接|转)(?:第?\s*[\d一二三四五六七八九十]+\s*版|[^）)]{0,12}版)\s*[）)]"
+_JUMP_MARK = re.compile("^" + _JUMP + "$")
+# A jump mark set at the end (下转) or start (上接) of a text line rather than on a line of its own.
+_JUMP_AT_END = re.compile(_JUMP + "$")
+_JUMP_AT_START = re.compile("^" + _JUMP)
 _NUMBERED_HEAD = (
     (re.compile(r"^[一二三四五六七八九十百]+、"), 1),
     (re.compile(r"^[（(][一二三四五六七八九十百]+[）)]"), 2),
@@ -169,6 +175,7 @@ class Line:
     sizes: list[float]
     body: list[bool] = field(default_factory=list)  # per char: set in the body style of the document
     aside: bool = False  # a photo caption or note outside the text flow (set by _mark_asides)
+    jump: int = 0  # 1: a 下转 mark was cut from its end (text goes on); 2: an 上接 mark from its start
     cell: int = 0  # table cells: 1 = first cell of a table row (starts a paragraph), 2 = a later cell
 
     @property
@@ -351,18 +358,30 @@ def _drop_margins(
     out = []
     for lines, rank, (page_top, height) in zip(pages, ranks, extents, strict=False):
         drop: set[int] = set()
-        for ln in lines:
+        for k, ln in enumerate(lines):
             s = ln.string
             if _JUMP_MARK.match(s):
                 drop.add(id(ln))
                 continue
+            inline = _JUMP_AT_END.search(s) or _JUMP_AT_START.match(s)
+            if inline:  # keep the text, cut the mark (boxes stay aligned: the line is sliced)
+                at_end = inline.end() == len(s)
+                lo, hi = (0, inline.start()) if at_end else (inline.end(), len(s))
+                lines[k] = ln = _slice_line(ln, lo, hi)
+                ln.jump = 1 if at_end else 2
+                rank[id(ln)] = 99  # an inner line now: a text line is never a running header
+                s = ln.string
             if rank[id(ln)] > 1:
                 continue
             in_top = ln.bottom - page_top < 0.12 * height
             in_bottom = ln.top - page_top > 0.85 * height
             if not (in_top or in_bottom):
                 continue
-            if _PAGE_NUMBER.match(s) or (len(pages) > 1 and seen[_margin_key(s)] >= repeat_min):
+            if (
+                _PAGE_NUMBER.match(s)
+                or _CREDITS.match(s)
+                or (len(pages) > 1 and seen[_margin_key(s)] >= repeat_min)
+            ):
                 drop.add(id(ln))
             elif in_top and _NEWSPAPER_HEADER.search(s):
                 # A newspaper page header (paper, date, 第n版): drop the whole row it sits on.
@@ -870,6 +889,8 @@ def _ends_paragraph(a: Line, ea: _Edges, b: Line, eb: _Edges) -> bool:
         if indent > 0.8 * b.size and abs(indent - right_margin) > 1.5 * b.size:
             return True  # an indented, not centred line starts a paragraph (a run-in head after a head line)
         return b.page != a.page or b.top - a.bottom > 2.5 * size
+    if a.jump == 1 or b.jump == 2:
+        return False  # the text was marked to go on (下转) or to come from elsewhere (上接)
     if b.x0 - eb.left > 0.8 * b.size:
         return True  # indented first line
     if ea is eb and b.page == a.page and b.top - a.bottom > 1.5 * a.height:
