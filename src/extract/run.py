@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import faulthandler
 import hashlib
 import json
 import os
@@ -540,6 +541,7 @@ def _child_run(write_fd: int, task: Task, extractor: Extractor, limits: Limits, 
         with contextlib.suppress(OSError):
             os.close(fd)
     _die_with_parent()
+    faulthandler.disable()  # a crash is reported by the parent in one line, not as a C-level dump
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     code = 0
