@@ -108,7 +108,7 @@ def _cid_garbage_pdf(path: Path) -> Path:
 
 def _raw_pdf(content: bytes) -> bytes:
     """A one-page PDF with Helvetica and the given (Flate-compressed) content stream."""
-    stream = zlib.compress(content, 9)
+    stream = zlib.compress(content)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

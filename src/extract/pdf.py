@@ -391,8 +391,10 @@ def _too_many_chars(page_number: int, n_chars: int, limit: int, at_least: bool =
 
 _CHUNK = 4 << 20  # decompress page content 4 MB at a time: memory stays small even for zip bombs
 CONTENT_BYTES_LIMIT = 64 << 20  # a page whose content inflates beyond this is refused as hostile
-# String starts, dictionaries, and the ID operator that starts inline image data (bytes, not strings)
-_STRING_START = re.compile(rb"\(|<<|<|(?<=[\x00\t\n\x0c\r ])ID[\x00\t\n\x0c\r ]")
+# Where a string ("(", "<" but not "<<") or inline image data ("ID" between white space) may start. A single
+# character class: re scans it ~6x faster than an alternation, which matters for 64 MB of content.
+_STRING_START = re.compile(rb"[(<I]")
+_WHITE = b"\x00\t\n\x0c\r "
 _INLINE_IMAGE_END = re.compile(rb"[\x00\t\n\x0c\r ]EI(?=[\x00\t\n\x0c\r ]|$)")
 _LITERAL_STOP = re.compile(rb"[()\\]")
 
@@ -452,17 +454,25 @@ class _StringBytes:
                 m = _STRING_START.search(piece, i)
                 if m is None:
                     break
-                token = m.group()
-                if token == b"<" and m.end() == n:
-                    self._open_angle = True
-                    break
-                if token == b"(":
+                j = m.start()
+                token = piece[j]
+                if token == 0x28:  # (
                     self._depth = 1
-                elif token == b"<":
-                    self._hex = True
-                elif token[:2] == b"ID":
-                    self._image = True
-                i = m.end()
+                    i = j + 1
+                elif token == 0x3C:  # <
+                    if j + 1 == n:
+                        self._open_angle = True
+                        break
+                    if piece[j + 1] == 0x3C:  # << a dictionary
+                        i = j + 2
+                    else:
+                        self._hex = True
+                        i = j + 1
+                else:  # I: the ID operator (inline image data follows) or a letter of another token
+                    if (piece[j + 1 : j + 2] == b"D" and j > 0 and piece[j - 1] in _WHITE
+                            and piece[j + 2 : j + 3] in (b"", *(bytes([w]) for w in _WHITE))):
+                        self._image = True
+                    i = j + 1
         return self.total
 
 
