@@ -260,8 +260,9 @@ def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: l
 
     from extract import tables  # pandera is slow to import: only once there is something to write
 
-    records = _drop_invalid_documents(records, entries, failed, problems)
-    figures_df = tables.figures_table(records)
+    figures_df, bad = tables.checked_figures(records)
+    if bad:
+        figures_df = tables.figures_table(_drop_invalid_documents(records, bad, entries, failed, problems))
     metrics_df = tables.select_metrics(figures_df)
     write_outputs(out, figures_df, metrics_df, tables.errors_table(problems.rows))
 
@@ -276,14 +277,9 @@ def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: l
     return result
 
 
-def _drop_invalid_documents(records: list[dict], entries: list[CatalogEntry], failed: set[str],
+def _drop_invalid_documents(records: list[dict], bad: dict[int, str], entries: list[CatalogEntry], failed: set[str],
                             problems: _Problems) -> list[dict]:
     """A figure that breaks the table's schema (an extractor bug) fails its document, not the run."""
-    from extract import tables
-
-    bad = tables.invalid_figure_rows(tables.typed_frame(records, tables.FIGURES_TABLE_COLUMNS))
-    if not bad:
-        return records
     by_id = {e.doc_id: e for e in entries}
     reported: set[str] = set()
     for index, why in sorted(bad.items()):

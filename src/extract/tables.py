@@ -143,13 +143,13 @@ def figures_table(records: list[dict]) -> pd.DataFrame:
     return FIGURES_SCHEMA.validate(typed_frame(records, FIGURES_TABLE_COLUMNS))
 
 
-def invalid_figure_rows(frame: pd.DataFrame) -> dict[int, str]:
-    """Row positions of ``frame`` (a typed_frame of figure records) that break FIGURES_SCHEMA, each with one
-    line saying how; {} when the frame is valid. Lets a run fail the document that produced a bad row
-    instead of failing the whole run. Problems not tied to a row (a missing column) are raised."""
+def checked_figures(records: list[dict]) -> tuple[pd.DataFrame, dict[int, str]]:
+    """The figures table of ``records`` validated once, and the positions of rows that break FIGURES_SCHEMA,
+    each with one line saying how ({} when all is well). Lets a run fail the document that produced a bad row
+    instead of the whole run. Problems not tied to a row (a missing column) are raised."""
+    frame = typed_frame(records, FIGURES_TABLE_COLUMNS)
     try:
-        FIGURES_SCHEMA.validate(frame.reset_index(drop=True), lazy=True)
-        return {}
+        return FIGURES_SCHEMA.validate(frame, lazy=True), {}
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
     bad: dict[int, str] = {}
@@ -157,7 +157,7 @@ def invalid_figure_rows(frame: pd.DataFrame) -> dict[int, str]:
         if case.index is None or pd.isna(case.index):
             raise pa.errors.SchemaError(FIGURES_SCHEMA, frame, f"{case.column}: {case.check}")
         bad.setdefault(int(case.index), f"{case.column} {case.failure_case!r} fails {case.check}")
-    return bad
+    return frame, bad
 
 
 def errors_table(records: list[dict]) -> pd.DataFrame:
