@@ -402,7 +402,8 @@ def summary_text(result: RunResult, out: Path) -> str:
         f"  time: {result.seconds:.1f} s; outputs in {out}",
     ]
     if result.empty_documents:
-        lines.append(f"  no figures in {len(result.empty_documents)} document(s): {', '.join(result.empty_documents)}")
+        shown = ", ".join(result.empty_documents[:10]) + (", …" if len(result.empty_documents) > 10 else "")
+        lines.append(f"  no figures in {len(result.empty_documents)} document(s): {shown}")
     if result.corrupt_cache:
         lines.append(f"  {result.corrupt_cache} corrupt cache entr(y/ies) found and rebuilt")
     if result.outside:
