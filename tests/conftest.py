@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
-from extract.config import SHARED_CORPUS
+from extract.config import REPO_DIR, SHARED_CORPUS
 
 
 @pytest.fixture(scope="session")
@@ -11,3 +14,13 @@ def corpus():
     if not (SHARED_CORPUS / "catalog.csv").is_file():
         pytest.skip(f"shared corpus not found at {SHARED_CORPUS} (set REVIEWFIGS_SHARED_CORPUS)")
     return SHARED_CORPUS
+
+
+@pytest.fixture(scope="session")
+def demo_processed(tmp_path_factory):
+    """processed/ tables made by the real `reviewfigs run` on the bundled demo corpus in raw/ (read-only for tests)."""
+    out = tmp_path_factory.mktemp("processed")
+    done = subprocess.run([sys.executable, "-m", "extract", "run", "--raw", str(REPO_DIR / "raw"), "--out", str(out)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return out

@@ -25,15 +25,6 @@ NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 PDF_MAGIC_B64 = base64.b64encode(b"%PDF-").decode()[:6]  # "JVBERi": how an embedded PDF would start
 
 
-@pytest.fixture(scope="module")
-def demo_processed(tmp_path_factory) -> Path:
-    """processed/ tables made by `reviewfigs run` on the bundled demo corpus."""
-    out = tmp_path_factory.mktemp("processed")
-    done = subprocess.run([sys.executable, "-m", "extract", "run", "--raw", str(REPO_DIR / "raw"), "--out", str(out)],
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return out
-
 
 @pytest.fixture(scope="module")
 def executed(demo_processed, tmp_path_factory) -> dict:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import subprocess
-import sys
 import warnings
 
 import matplotlib.pyplot as plt
@@ -14,17 +12,6 @@ import pandas as pd
 import pytest
 
 from extract import plots
-from extract.config import REPO_DIR
-
-
-@pytest.fixture(scope="module")
-def demo_processed(tmp_path_factory):
-    """processed/ tables made by `reviewfigs run` on the bundled demo corpus."""
-    out = tmp_path_factory.mktemp("processed")
-    done = subprocess.run([sys.executable, "-m", "extract", "run", "--raw", str(REPO_DIR / "raw"), "--out", str(out)],
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return out
 
 
 @pytest.fixture(scope="module")

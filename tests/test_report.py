@@ -12,20 +12,11 @@ import pytest
 import yaml
 
 from extract import plots
-from extract.config import NOTEBOOKS_DIR, REPO_DIR
+from extract.config import NOTEBOOKS_DIR
 from extract.report import ConfigError, load_config
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture(scope="module")
-def demo_processed(tmp_path_factory) -> Path:
-    """processed/ tables made by `reviewfigs run` on the bundled demo corpus."""
-    out = tmp_path_factory.mktemp("processed")
-    done = subprocess.run([sys.executable, "-m", "extract", "run", "--raw", str(REPO_DIR / "raw"), "--out", str(out)],
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return out
 
 
 def write_config(folder: Path, reports: list[dict]) -> Path:
