@@ -514,3 +514,17 @@ def test_inline_jump_marks_and_footer_credits_are_cut() -> None:
     doc = document_from_pages([_page(page1, 1), _page(page2, 2)])
     assert doc.text == "全省生产总值增长百分之五点五一般公共预算收入增长百分之一点八。"
     assert all(box is not None for box in doc.blocks[0].boxes)
+
+
+def test_second_body_size_is_body_not_headings() -> None:
+    # Page 1 set in 10pt, page 2 in 11pt (same font): short paragraphs on page 2 are still body text.
+    paras = [
+        "全年经济运行总体平稳，主要指标好于预期，发展质量稳步提升，结构持续优化。",
+        "城乡居民收入稳步增长，就业形势保持稳定，社会保障体系更加健全。",
+        "财政收入平稳增长，重点支出得到保障，政府债务风险总体可控。",
+    ]
+    page1, _ = _column(paras + paras, 50, 100, 16, size=10.0)
+    page2, _ = _column(paras + paras, 50, 100, 16, size=11.0)
+    doc = document_from_pages([_page(page1, 1), _page(page2, 2)])
+    assert [b.kind for b in doc.blocks] == ["body"] * 12
+    assert [b.text for b in doc.blocks] == (paras + paras) * 2

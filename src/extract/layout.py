@@ -442,6 +442,17 @@ def _find_columns(lines: list[Line]) -> list[tuple[float, float]]:
     columns: list[tuple[float, float]] = []
     strength: list[float] = []
     for left, right, n in cands:
+        # A column seen first through its indented first lines (same right edge, left edge 1-4 chars in)
+        # widens to this left edge.
+        widened = False
+        for k, (cl, cr) in enumerate(columns):
+            if 0.5 * size <= cl - left <= 4.5 * size and abs(right - cr) <= 1.5 * size:
+                columns[k] = (float(left), cr)
+                strength[k] += n
+                widened = True
+                break
+        if widened:
+            continue
         # Two columns' lines merged over a narrow gutter look like one wide line: a candidate holding two
         # stronger columns side by side is such a merge, not a column.
         inside = [k for k, (cl, cr) in enumerate(columns) if cl >= left - 2 and cr <= right + 2]
@@ -789,13 +800,24 @@ def _topological(before: np.ndarray, top: np.ndarray, x0: np.ndarray) -> list[in
 class _Style:
     family: str
     size: float
+    # Other (family, size) pairs that also carry a large share of the text (a supplement whose pages use two
+    # body sizes): text in them is body too, not a run of headings.
+    also: tuple[tuple[str, float], ...] = ()
+    memo: dict = field(default_factory=dict)
 
     def is_body(self, family: str, size: float) -> bool:
-        return family == self.family and abs(size - self.size) <= 0.04 * self.size
+        key = (family, size)
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = self.memo[key] = any(
+                family == f and abs(size - z) <= 0.04 * z for f, z in ((self.family, self.size), *self.also)
+            )
+        return hit
 
 
 def _body_style(pages: list[list[Line]]) -> _Style:
-    """The (font family, size) most CJK chars of the document are set in."""
+    """The (font family, size) most chars of the document are set in, and any other style of similar size
+    holding at least a fifth of the text."""
     counts: Counter = Counter()
     for lines in pages:
         for ln in lines:
@@ -806,24 +828,27 @@ def _body_style(pages: list[list[Line]]) -> _Style:
     rounded: Counter = Counter()
     for (fam, size), n in counts.items():
         rounded[(fam, round(size * 2) / 2)] += n
-    (fam, size), _ = rounded.most_common(1)[0]
-    return _Style(fam, size)
+    ranked = rounded.most_common()
+    (fam, size), _ = ranked[0]
+    total = sum(rounded.values())
+    also = tuple((f, z) for (f, z), n in ranked[1:] if n >= 0.2 * total and abs(z - size) <= 0.15 * size)
+    return _Style(fam, size, also)
 
 
 def _mark_body_chars(line: Line, style: _Style) -> None:
     """Per char: in the body style? Judged on CJK chars; digits/latin (often another font) follow their
-    neighbours."""
-    body_family, body_size = style.family, style.size
-    tol = 0.04 * body_size  # a title one point larger than the body in the same font is not body
+    neighbours. A title one point larger than the body in the same font is not body."""
+    is_body = style.is_body
     flags: list[bool | None] = [
-        (f == body_family and -tol <= s - body_size <= tol) if "\u3400" <= t <= "\u9fff" else None
+        is_body(f, s) if "\u3400" <= t <= "\u9fff" else None
         for t, f, s in zip(line.text, line.families, line.sizes, strict=True)
     ]
     if None not in flags:
         line.body = flags  # type: ignore[assignment]
         return
-    if all(f is None for f in flags):  # no CJK at all: judge by the chars themselves
-        line.body = [-tol <= s - body_size <= tol for s in line.sizes]
+    if all(f is None for f in flags):  # no CJK at all: judge by size alone (latin is often in another font)
+        sizes = [style.size] + [z for _, z in style.also]
+        line.body = [any(abs(s - z) <= 0.04 * z for z in sizes) for s in line.sizes]
         return
     last: bool | None = None
     for k, f in enumerate(flags):
