@@ -5,16 +5,20 @@ settings:
 
 1. chars: drop blanks and off-page glyphs, normalise look-alike code points (extract.normalize), and drop
    fake-bold copies (the same glyph drawn 2-4 times at nearly the same place).
-2. lines: bucket chars into rows by vertical centre, split each row at gaps that are wide for that row
-   (column gutters), so a "line" never crosses a column.
-3. margins: drop running headers/footers and page numbers (outermost rows that repeat across pages, "— 3 —",
-   newspaper header rows with 第n版/dates) and 上接/下转 jump marks.
-4. blocks: chain each line to the single line right below it in the same column; chains are column blocks.
-5. reading order: Breuel's partial order on blocks (above-and-overlapping, or left-of with nothing spanning
-   both in between), then a topological sort. Handles unequal columns, titles spanning columns and captions.
+2. lines: bucket chars into rows, split each row at gaps that are wide for that row (column gutters), fold
+   sub/superscripts (PM2.5) back into their line.
+3. margins: drop running headers/footers and page numbers (outer rows that repeat across pages, "— 3 —",
+   newspaper header rows with 第n版/dates, a small top-row header), editorial credits and 上接/下转 marks.
+4. blocks: find the page's columns from the left and right edges full lines share, cut lines that still run
+   over a gutter (hanging punctuation), group each column's lines into blocks (cut where a spanning line
+   crosses it), read tables (rows of sparse cells) row by row, and chain the remaining free lines.
+5. reading order: free title matter above all columns first, then Breuel's partial order on blocks (above-
+   and-overlapping, or left-of with nothing spanning both in between) and a topological sort; captions are
+   put back next to their neighbours afterwards.
 6. paragraphs: walk the lines in order across blocks, columns and pages; a paragraph ends at a style change,
-   an indented next line or a short last line. Headings, titles and captions are told apart by style
-   (font family/size against the document's body style), numbering and position.
+   an indented next line, a blank line or a short last line that ends a sentence; captions sit outside the
+   flow. Headings, titles and captions are told apart by style (font family/size against the document's
+   body style), numbering and position.
 """
 
 from __future__ import annotations
@@ -38,7 +42,6 @@ Char = tuple[str, float, float, float, float, float, str]
 TEXT, TOP, X0, X1, BOTTOM, SIZE, FAMILY = range(7)
 
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－~·\s]*\d{1,4}[-—–－~·\s]*|第\s*\d{1,4}\s*[页版](?:\s*[，,]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}|-\s*\d+\s*-|[Pp]age\s*\d+(?:\s*of\s*\d+)?)$"
@@ -318,10 +321,6 @@ def _append_chars(host: Line, other: Line, at_end: bool) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- 3. margins
-
-
-def _is_margin_candidate(line: Line, rows_from_edge: int) -> bool:
-    return rows_from_edge <= 1
 
 
 def _edge_rank(lines: list[Line]) -> dict[int, int]:
