@@ -528,3 +528,20 @@ def test_second_body_size_is_body_not_headings() -> None:
     doc = document_from_pages([_page(page1, 1), _page(page2, 2)])
     assert [b.kind for b in doc.blocks] == ["body"] * 12
     assert [b.text for b in doc.blocks] == (paras + paras) * 2
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_result_does_not_depend_on_stored_char_order(seed: int) -> None:
+    import random
+
+    title = _chars("政府工作报告", 200, 80, size=24, font="Hei")
+    left, _ = _column(LEFT * 2, 50, 130, 16)
+    right, _ = _column(RIGHT * 2, 330, 130, 16)
+    chars = title + left + right
+    reference = document_from_pages([_page(list(chars))])
+    shuffled = list(chars)
+    random.Random(seed).shuffle(shuffled)
+    doc = document_from_pages([_page(shuffled)])
+    assert [(b.kind, b.text, b.boxes) for b in doc.blocks] == [
+        (b.kind, b.text, b.boxes) for b in reference.blocks
+    ]

@@ -210,7 +210,7 @@ def _make_line(chars: list[Char], page: int) -> Line:
 
 def _rows(chars: list[Char]) -> list[list[Char]]:
     """Chars grouped into rows: a new row starts when a char's top is half a char below the row's first top."""
-    ordered = sorted(chars, key=itemgetter(TOP))
+    ordered = sorted(chars, key=itemgetter(TOP, X0, TEXT))
     rows: list[list[Char]] = []
     row: list[Char] = []
     start = limit = 0.0
@@ -238,7 +238,7 @@ def _split_row(row: list[Char]) -> list[list[Char]]:
     The threshold adapts to the row so a letter-spaced title ("政 府 工 作 报 告") stays one line while a
     newspaper row with four columns splits into four.
     """
-    row.sort(key=itemgetter(X0))
+    row.sort(key=itemgetter(X0, TOP, TEXT))  # ties broken by value: stream order never matters
     if len(row) == 1:
         return [row]
     gaps = [c[X0] - p[X1] for p, c in zip(row, row[1:], strict=False)]
