@@ -487,7 +487,8 @@ class Cache:
         payload = json.dumps({"figures": outcome.figures, "warnings": outcome.warnings}, ensure_ascii=False)
         envelope = {"format": CACHE_FORMAT, "key": key, "extractor_version": config.EXTRACTOR_VERSION,
                     "checksum": hashlib.sha256(payload.encode()).hexdigest(), "payload": payload}
-        atomic_write_bytes(self.path(key), json.dumps(envelope, ensure_ascii=False).encode("utf-8"))
+        # No fsync: an entry cut short by a crash fails its checksum and is rebuilt.
+        atomic_write_bytes(self.path(key), json.dumps(envelope, ensure_ascii=False).encode("utf-8"), durable=False)
 
     def clean_temps(self) -> None:
         if self.folder.is_dir():

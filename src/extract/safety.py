@@ -57,8 +57,9 @@ def write_csv_safely(df: pd.DataFrame, path: str | Path, bom: bool = True) -> Pa
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | Path) -> Iterator[Path]:
-    """Yield a temp path beside ``path``; on success it replaces ``path`` in one step, on failure it is removed."""
+def atomic_writer(path: str | Path, durable: bool = True) -> Iterator[Path]:
+    """Yield a temp path beside ``path``; on success it replaces ``path`` in one step, on failure it is removed.
+    ``durable`` syncs the data to disk before the rename (skip it for files that are checked on read)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", dir=path.parent)
@@ -67,7 +68,8 @@ def atomic_writer(path: str | Path) -> Iterator[Path]:
     try:
         yield tmp_path
         os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
-        _fsync_file(tmp_path)
+        if durable:
+            _fsync_file(tmp_path)
         os.replace(tmp_path, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -81,8 +83,8 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    with atomic_writer(path) as tmp:
+def atomic_write_bytes(path: str | Path, data: bytes, durable: bool = True) -> None:
+    with atomic_writer(path, durable=durable) as tmp:
         tmp.write_bytes(data)
 
 
