@@ -545,3 +545,16 @@ def test_result_does_not_depend_on_stored_char_order(seed: int) -> None:
     assert [(b.kind, b.text, b.boxes) for b in doc.blocks] == [
         (b.kind, b.text, b.boxes) for b in reference.blocks
     ]
+
+
+def test_short_centred_title_lines_stay_separate_items() -> None:
+    title = _chars("政府工作报告", 110, 60, size=20, font="Hei")
+    date_line = _chars("——2026年1月14日在省人代会上", 95, 100, font="Kai")  # short, centred
+    speaker = _chars("省长某某", 130, 120, font="Kai")
+    body, _ = _column(LEFT, 30, 160, 24)
+    doc = document_from_pages([_page(title + date_line + speaker + body)])
+    assert [(b.kind, b.text) for b in doc.blocks[:3]] == [
+        ("title", "政府工作报告"),
+        ("title", "——2026年1月14日在省人代会上"),
+        ("title", "省长某某"),
+    ]

@@ -830,7 +830,9 @@ def _body_style(pages: list[list[Line]]) -> _Style:
     ranked = rounded.most_common()
     (fam, size), _ = ranked[0]
     total = sum(rounded.values())
-    also = tuple((f, z) for (f, z), n in ranked[1:] if n >= 0.2 * total and abs(z - size) <= 0.15 * size)
+    also = tuple(
+        (f, z) for (f, z), n in ranked[1:] if n >= max(150, 0.2 * total) and abs(z - size) <= 0.15 * size
+    )
     return _Style(fam, size, also)
 
 
@@ -1142,11 +1144,35 @@ def _is_centred_line(para: _Para) -> bool:
     )
 
 
+def _split_title_matter(paras: list[_Para]) -> list[_Para]:
+    """Split the page-1 title matter before the first body paragraph into its lines where a line is short and
+    centred ("——2026年2月5日在……会议上" / "省人民政府省长 王清宪"): those are separate items, where a long
+    title wrapped onto two lines fills its first line."""
+    out: list[_Para] = []
+    in_front = True
+    for para in paras:
+        lines = para.lines
+        if in_front and any(any(ln.body) for ln in lines):
+            in_front = False
+        if not in_front or lines[0].page > 1 or len(lines) < 2 or para.edges is None:
+            out.append(para)
+            continue
+        width = para.edges.right - para.edges.left
+        group: list[Line] = []
+        for ln in lines:
+            if group and group[-1].x1 - group[-1].x0 < 0.75 * width and ln.top > group[-1].bottom:
+                out.append(_Para(group, para.edges))
+                group = []
+            group.append(ln)
+        out.append(_Para(group, para.edges))
+    return out
+
+
 def _blocks_from_paragraphs(paras: list[_Para], style: _Style) -> list[Block]:
     out: list[Block] = []
     front = True  # page-1 material before the first body paragraph is the title page matter
     numbered_level = 0  # level of the last numbered heading (一、 = 1, （一） = 2, 1. = 3)
-    for para in paras:
+    for para in _split_title_matter(paras):
         text, boxes, body, sizes = _join(para.lines)
         page = para.lines[0].page
         cut = _split_run_in_heading(text, body)
