@@ -24,8 +24,9 @@ DOCTYPES = ("npc-report", "npc-review", "gov-report", "stats-bulletin", "other")
 YEAR_RANGE = (1949, 2100)
 
 
-class CatalogError(Exception):
-    """The catalog cannot be used. ``problems`` holds one line per problem, each naming its row."""
+class RowProblemsError(Exception):
+    """A hand-written table (catalog, corrections) that cannot be used. ``problems`` holds one line per
+    problem, each naming its row; ``lines()`` prefixes the file."""
 
     def __init__(self, path: Path, problems: list[str]):
         self.path = path
@@ -34,6 +35,10 @@ class CatalogError(Exception):
 
     def lines(self) -> list[str]:
         return [f"{self.path}: {p}" for p in self.problems]
+
+
+class CatalogError(RowProblemsError):
+    """raw/catalog.csv cannot be used."""
 
 
 @dataclass

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extract.catalog import RowProblemsError
+
 ACTIONS = ("fix", "drop", "add")
 KEY_COLUMNS = ("action", "doc_id", "page", "text", "occurrence")
 FLOAT_FIELDS = ("value", "low", "high")
@@ -32,14 +34,8 @@ COLUMNS = KEY_COLUMNS + FIELDS + ("reason", "author")
 HEADER = ",".join(COLUMNS)
 
 
-class CorrectionsError(Exception):
-    def __init__(self, path: Path, problems: list[str]):
-        self.path = path
-        self.problems = problems
-        super().__init__(f"{path}: {len(problems)} problem(s)")
-
-    def lines(self) -> list[str]:
-        return [f"{self.path}: {p}" for p in self.problems]
+class CorrectionsError(RowProblemsError):
+    """raw/corrections.csv cannot be used."""
 
 
 @dataclass

@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from extract import config
-from extract.catalog import CatalogEntry, CatalogError, load_catalog
-from extract.corrections import CorrectionsError, apply_corrections, load_corrections
+from extract.catalog import CatalogEntry, RowProblemsError, load_catalog
+from extract.corrections import apply_corrections, load_corrections
 from extract.model import DocMeta, DocumentError, Figure
 from extract.safety import (
     OutputLock,
@@ -171,7 +171,7 @@ def run(options: RunOptions, extractor: Extractor | None = None, stderr: Any = N
     try:
         entries = load_catalog(raw / "catalog.csv", allow_outside=options.allow_outside)
         corrections = load_corrections(raw / "corrections.csv")
-    except (CatalogError, CorrectionsError) as exc:
+    except RowProblemsError as exc:
         for line in exc.lines():
             print(line, file=stderr)
         print(f"reviewfigs run: nothing done ({len(exc.problems)} problem(s) to fix first)", file=stderr)
