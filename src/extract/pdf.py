@@ -659,13 +659,16 @@ def _probe_objects(count: int, get: Callable[[int], int], textpage: int, probe: 
                 continue
             seen.add(font)
             # pdfium gives NULs for codes of fonts whose CMap it lacks (predefined CJK CMaps like GBK-EUC-H).
-            n = _textobj_get_text(obj, textpage, None, 0)
-            if n > 1:
-                buf = ctypes.create_string_buffer(2 * n)
-                _textobj_get_text(obj, textpage, buf, n)
-                text = buf.raw[: 2 * (n - 1)].decode("utf-16-le", "replace")
-                if text and not text.strip("\x00"):
-                    probe.undecodable_font = True
+            # pdfium gives no text (and no glyph boxes) for codes of fonts whose CMap it lacks (predefined CJK
+            # CMaps such as GBK-EUC-H). pdfium makes no text object for an empty string, so no text = lost text.
+            size = _textobj_get_text(obj, textpage, None, 0)  # bytes of UTF-16, with the final NUL
+            text = ""
+            if size > 2:
+                buf = ctypes.create_string_buffer(size)
+                _textobj_get_text(obj, textpage, buf, size)
+                text = buf.raw[: size - 2].decode("utf-16-le", "replace").strip("\x00")
+            if not text:
+                probe.undecodable_font = True
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _FORM_DEPTH_LIMIT:
             _probe_objects(_form_count_objects(obj), lambda j, o=obj: _form_get_object(o, j), textpage, probe,
                            seen, depth + 1)
