@@ -6,11 +6,11 @@ Whitespace is not a character here (PDFs disagree on whether spaces exist; gaps 
 characters or characters whose font has no Unicode map (they are counted and reported instead).
 
 Two backends give the same chars (tests/test_pdf.py compares them on every corpus PDF):
-    "pdfium"      pypdfium2's raw text API, ~10-30x faster than pdfminer; the default.
+    "pdfium"      pypdfium2's raw text API, ~9x faster than pdfplumber's extract_text; the default.
     "pdfplumber"  pdfminer via pdfplumber; the reference. Also used page by page by the pdfium backend when a
                   page has a font pdfium cannot decode (predefined CJK CMaps such as GBK-EUC-H, common in OCR
                   layers of scanned government documents).
-Known difference (docs/scaling.md): pdfminer drops the character spacing (Tc) after the last glyph of each
+Known difference (docs/troubleshooting-pdf.md): pdfminer drops the character spacing (Tc) after the last glyph of each
 string, so on justified lines its x positions drift left by up to ~30pt towards the line end; pdfium follows
 the PDF spec (its justified lines end exactly at the right margin). Vertical boxes and sizes agree to ~0.01pt.
 
@@ -574,9 +574,6 @@ class _ContentGuard:
 # Private prototypes returning plain addresses, so fonts and text objects can be cached by int cheaply.
 # (CDLL.__getitem__ returns a new function object: pypdfium2's own prototypes are untouched.)
 _lib = pypdfium2_raw.bindings._libs["pdfium"]  # pypdfium2 exposes no public handle to the loaded library
-_get_text_object = _lib["FPDFText_GetTextObject"]
-_get_text_object.argtypes = [ctypes.c_void_p, ctypes.c_int]
-_get_text_object.restype = ctypes.c_void_p
 _textobj_get_font = _lib["FPDFTextObj_GetFont"]
 _textobj_get_font.argtypes = [ctypes.c_void_p]
 _textobj_get_font.restype = ctypes.c_void_p
