@@ -956,13 +956,15 @@ def _mark_asides(lines: list[Line], style: _Style) -> None:
     if not style.size:
         return
     candidates = sorted((ln for ln in lines if not any(ln.body)), key=lambda ln: ln.top)
+    by_bottom = sorted(lines, key=lambda ln: ln.bottom)
+    bottoms = [ln.bottom for ln in by_bottom]
     for ln in candidates:
         if ln.size < 0.92 * style.size:
             ln.aside = True
             continue
         if ln.size > 1.04 * style.size or _heading_level(ln.string):
             continue
-        above = _line_above(ln, lines)
+        above = _line_above(ln, by_bottom, bottoms)
         if above is None:
             continue
         gap = ln.top - above.bottom
@@ -977,17 +979,15 @@ def _mark_asides(lines: list[Line], style: _Style) -> None:
             ln.aside = True  # the next line of a caption
 
 
-def _line_above(line: Line, lines: list[Line]) -> Line | None:
-    """The nearest line above ``line`` that overlaps it horizontally."""
-    best = None
-    for other in lines:
-        if other is line or other.bottom > line.top + 0.3 * line.height:
-            continue
-        if min(other.x1, line.x1) - max(other.x0, line.x0) <= 0:
-            continue
-        if best is None or other.bottom > best.bottom:
-            best = other
-    return best
+def _line_above(line: Line, by_bottom: list[Line], bottoms: list[float]) -> Line | None:
+    """The nearest line above ``line`` that overlaps it horizontally (lines sorted by bottom)."""
+    k = bisect.bisect_right(bottoms, line.top + 0.3 * line.height)
+    while k > 0:
+        k -= 1
+        other = by_bottom[k]
+        if other is not line and min(other.x1, line.x1) - max(other.x0, line.x0) > 0:
+            return other
+    return None
 
 
 def _paragraphs(ordered: list[tuple[Line, _Edges]], style: _Style) -> list[_Para]:
