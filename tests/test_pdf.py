@@ -281,6 +281,21 @@ def test_backends_agree_on_rotated_pages_and_offset_media_boxes(tmp_path, rotati
     assert fast.bbox == pytest.approx(ref.bbox, abs=0.01)
 
 
+def test_half_width_chars_of_a_non_embedded_font_keep_the_pdf_widths(tmp_path):
+    """STSong-Light is not embedded; pdfium's substitute makes digits ~2.5pt too wide unless clamped to the
+    next char of the same string (the last char of each string keeps pdfium's width)."""
+    path = _cjk_pdf(tmp_path / "digits.pdf", pages=1, lines=5, line=lambda p, k: f"增长{k}.{k + 3}%，共{k}0295人次。")
+    (fast,) = read_pages(path, backend="pdfium")
+    (ref,) = read_pages(path, backend="pdfplumber")
+    assert [c["text"] for c in fast.chars] == [c["text"] for c in ref.chars]
+    for line in range(5):
+        top = ref.chars[0]["top"] + 20 * line
+        pairs = [(f, r) for f, r in zip(fast.chars, ref.chars, strict=True) if abs(r["top"] - top) < 0.5]
+        assert len(pairs) == 16
+        for f, r in pairs[:-1]:
+            assert f["x1"] == pytest.approx(r["x1"], abs=0.05), (f, r)
+
+
 def test_default_backend_is_pdfium_and_text_reads_back(tmp_path):
     assert DEFAULT_BACKEND == "pdfium"
     path = _cjk_pdf(tmp_path / "good.pdf", pages=2, lines=3)
