@@ -558,3 +558,15 @@ def test_short_centred_title_lines_stay_separate_items() -> None:
         ("title", "——2026年1月14日在省人代会上"),
         ("title", "省长某某"),
     ]
+
+
+def test_fake_bold_head_in_body_font_reads_as_a_heading() -> None:
+    first, y = _column([LEFT[0]], 50, 100, 16)
+    head = _chars("坚持稳中求进", 90, y) + _chars("坚持稳中求进", 90.3, y + 0.2)  # drawn twice: fake bold
+    second, _ = _column([LEFT[1]], 50, y + 20, 16)
+    doc = document_from_pages([_page(first + head + second)])
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("body", LEFT[0]),
+        ("heading", "坚持稳中求进"),
+        ("body", LEFT[1]),
+    ]

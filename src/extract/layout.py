@@ -40,6 +40,7 @@ from extract.normalize import normalize_char
 # The order makes sorted(chars) group copies of one glyph (text, then top, then x0).
 Char = tuple[str, float, float, float, float, float, str]
 TEXT, TOP, X0, X1, BOTTOM, SIZE, FAMILY = range(7)
+FAKE_BOLD = " (fake bold)"  # appended to the font family of glyphs drawn several times over
 
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 _PAGE_NUMBER = re.compile(
@@ -134,6 +135,7 @@ def _drop_duplicate_glyphs(chars: list[Char]) -> tuple[list[Char], int]:
         return chars, 0
     ordered = sorted(chars)
     kept: list[Char] = []
+    bold: set[int] = set()  # ids of kept glyphs that had copies
     window: deque[Char] = deque()  # kept copies of the current text, by top
     prev_text = None
     for c in ordered:
@@ -154,10 +156,15 @@ def _drop_duplicate_glyphs(chars: list[Char]) -> tuple[list[Char], int]:
             tol_x = 0.4
         for k in window:
             if -tol_x <= k[2] - x0 <= tol_x:
+                bold.add(id(k))
                 break
         else:
             window.append(c)
             kept.append(c)
+    if bold:
+        # A glyph drawn over itself is set in fake bold: give it a style of its own so a bold head in the
+        # body font still reads as a head.
+        kept = [c[:FAMILY] + (c[FAMILY] + FAKE_BOLD,) if id(c) in bold else c for c in kept]
     return kept, len(chars) - len(kept)
 
 
