@@ -570,3 +570,15 @@ def test_fake_bold_head_in_body_font_reads_as_a_heading() -> None:
         ("heading", "坚持稳中求进"),
         ("body", LEFT[1]),
     ]
+
+
+def test_pages_repeating_a_template_with_other_numbers_keep_their_text() -> None:
+    # Every page holds the same sentences with other numbers at the same place: text, not running headers.
+    pages = []
+    for k in range(6):
+        first = f"{2000 + k}年，全市生产总值增长{k}.5%。"
+        second = f"全年开展执法检查{k + 1}次。"
+        pages.append(_page(_chars(first, 50, 40) + _chars(second, 50, 55), k + 1))
+    doc = document_from_pages(pages)
+    assert len(doc.blocks) == 12
+    assert doc.blocks[0].text == "2000年，全市生产总值增长0.5%。"

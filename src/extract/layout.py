@@ -383,11 +383,14 @@ def _drop_margins(
             in_bottom = ln.top - page_top > 0.85 * height
             if not (in_top or in_bottom):
                 continue
-            if (
-                _PAGE_NUMBER.match(s)
-                or _CREDITS.match(s)
-                or (len(pages) > 1 and seen[_margin_key(s)] >= repeat_min)
-            ):
+            if _PAGE_NUMBER.match(s) or _CREDITS.match(s):
+                drop.add(id(ln))
+                continue
+            # Running heads and mastheads are short, never end a sentence, and stand apart from the text
+            # block; a page template repeated with other numbers (a bulletin's pages) is text, not a header.
+            if len(s) > 40 or _ends_sentence(ln.text) or not _set_apart(ln, lines, in_top):
+                continue
+            if len(pages) > 1 and seen[_margin_key(s)] >= repeat_min:
                 drop.add(id(ln))
             elif in_top and _NEWSPAPER_HEADER.search(s):
                 # A newspaper page header (paper, date, 第n版): drop the whole row it sits on.
@@ -398,6 +401,22 @@ def _drop_margins(
                 drop.add(id(ln))
         out.append([ln for ln in lines if id(ln) not in drop])
     return out
+
+
+def _set_apart(line: Line, lines: list[Line], top: bool) -> bool:
+    """Is the gap between a margin line and the nearest text on its inner side wider than line spacing?"""
+    if top:
+        inner = [ln for ln in lines if ln.top >= line.bottom]
+        gap = min((ln.top for ln in inner), default=float("inf")) - line.bottom
+        near = min(inner, key=lambda ln: ln.top, default=None)
+    else:
+        inner = [ln for ln in lines if ln.bottom <= line.top]
+        gap = line.top - max((ln.bottom for ln in inner), default=float("-inf"))
+        near = max(inner, key=lambda ln: ln.bottom, default=None)
+    # Compared with the taller of the two lines (a big title below a small header counts only up to 1.5x),
+    # text lines in a column are closer than a line height; a header stands a line or more apart.
+    ref = max(line.height, min(near.height, 1.5 * line.height)) if near is not None else line.height
+    return gap >= 0.9 * ref
 
 
 def _is_small_header(line: Line, lines: list[Line], body_size: float) -> bool:
