@@ -580,5 +580,6 @@ def test_pages_repeating_a_template_with_other_numbers_keep_their_text() -> None
         second = f"全年开展执法检查{k + 1}次。"
         pages.append(_page(_chars(first, 50, 40) + _chars(second, 50, 55), k + 1))
     doc = document_from_pages(pages)
-    assert len(doc.blocks) == 12
-    assert doc.blocks[0].text == "2000年，全市生产总值增长0.5%。"
+    text = doc.text
+    for k in range(6):
+        assert f"{2000 + k}年，全市生产总值增长{k}.5%。" in text and f"全年开展执法检查{k + 1}次。" in text
