@@ -8,6 +8,7 @@ RAW    ?= raw
 OUT    ?= processed
 FIGS   ?= figures
 BENCH  ?= ../shared/corpus/pdf
+BENCHFLAGS ?=
 JOBS   ?=
 
 .PHONY: setup test lint figures processed report lab bench demo clean
@@ -40,7 +41,7 @@ lab: setup
 	$(BIN)/jupyter lab notebooks/
 
 bench: setup
-	$(BIN)/python benchmarks/bench.py $(BENCH)
+	$(BIN)/python benchmarks/bench.py $(BENCHFLAGS) $(BENCH)
 
 # Regenerate the bundled demo PDFs in raw/ (deterministic; commit the result).
 demo: setup
