@@ -1,7 +1,7 @@
 """The processed tables: explicit dtypes, pandera schemas checked on write, and the rule that picks one figure
 per (region, adcode, admin_level, year, period, metric, stance) for metrics.csv.
 
-Metric selection rule (documented in docs/data-dictionary.md). Among the classified figures of one key, the
+Metric selection rule (documented in the README, "processed/metrics.csv"). Among the classified figures of one key, the
 chosen one is the first after sorting by:
   1. the document is *about* that year: for a result (``actual``) the year lies within the document's
      ``covers``; for a target the year lies after it (the plan year of a report). A later report looking back,
