@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import ctypes
 import faulthandler
+import gc
 import hashlib
 import json
 import os
@@ -700,6 +701,15 @@ def warm_up() -> None:
         if callable(loader):
             with contextlib.suppress(Exception):
                 loader()
+    # Label one made-up passage so patterns compiled on first use are compiled here, once, not in every worker.
+    with contextlib.suppress(Exception):
+        from extract.figures import find_figures
+        from extract.layout import document_from_text
+        from extract.model import DocMeta
+
+        find_figures(document_from_text("一、2025年工作回顾\n全年地区生产总值1.2万亿元、增长5.5%，召开会议12次。\n"
+                                         "今年主要预期目标是：城镇新增就业50万人左右。"),
+                     DocMeta(doc_id="warm-up", published=2026, covers="2025", doctype="gov-report"))
 
 
 def run_isolated(task: Task, extractor: Extractor, limits: Limits) -> Outcome:
@@ -758,6 +768,9 @@ def _execute(tasks: list[Task], extractor: Extractor, limits: Limits, options: R
         source = run_dask(tasks, extractor, limits, options.scheduler)
     else:
         warm_up()
+        # Move everything allocated so far out of the collector's reach: a worker's collections then do not
+        # touch (and so copy) the parent's pages after fork. (Not in Dask workers: they live long.)
+        gc.freeze()
         source = run_local(tasks, extractor, limits, jobs, close_fds=[lock.fileno()])
     tqdm.monitor_interval = 0  # no monitor thread in a process that forks workers
     size = shutil.get_terminal_size((80, 20))  # a fresh pty reports 0 x 0, which hides the bar
