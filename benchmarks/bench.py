@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -172,19 +173,25 @@ def _time_run(raw: Path, out: Path, jobs: int) -> tuple[float, float, int, str]:
     return seconds, _children_cpu() - cpu, proc.returncode, tail[0]
 
 
-def bench_run(raw: Path, tmp: Path) -> dict:
+def bench_run(raw: Path, tmp: Path, repeats: int = 3) -> dict:
+    """Cold -j 1 and -j 2 alternately ``repeats`` times (medians: single runs on a shared 2-core machine vary
+    by 20%), then a warm -j 2 run on the last output folder."""
     if not REVIEWFIGS.exists():
         return {"skipped": f"{REVIEWFIGS} not found (run `make setup`)"}
     if not (raw / "catalog.csv").is_file():
         return {"skipped": f"no catalog.csv in {raw}"}
-    result = {}
+    result: dict = {"runs_j1": [], "runs_j2": []}
+    for attempt in range(repeats):
+        for jobs in (1, 2):
+            out = tmp / f"run-j{jobs}-{attempt}"
+            seconds, cpu, code, tail = _time_run(raw, out, jobs)
+            result[f"runs_j{jobs}"].append(seconds)
+            result[f"cpu_j{jobs}"], result[f"exit_j{jobs}"] = cpu, code
+            if code not in (0, 1):  # 1 = some documents failed (reported in errors.csv), still a full run
+                result[f"error_j{jobs}"] = tail
     for jobs in (1, 2):
-        out = tmp / f"run-j{jobs}"
-        seconds, cpu, code, tail = _time_run(raw, out, jobs)
-        result[f"cold_j{jobs}"], result[f"cpu_j{jobs}"], result[f"exit_j{jobs}"] = seconds, cpu, code
-        if code not in (0, 1):  # 1 = some documents failed (reported in errors.csv), still a full run
-            result[f"error_j{jobs}"] = tail
-    seconds, cpu, code, tail = _time_run(raw, tmp / "run-j2", 2)
+        result[f"cold_j{jobs}"] = statistics.median(result[f"runs_j{jobs}"])
+    seconds, cpu, code, tail = _time_run(raw, tmp / f"run-j2-{repeats - 1}", 2)
     result["warm_j2"], result["cpu_warm"], result["exit_warm"] = seconds, cpu, code
     return result
 
@@ -321,8 +328,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reviewfigs run: skipped ({run['skipped']})")
     else:
         j1, j2, warm = run["cold_j1"], run["cold_j2"], run["warm_j2"]
-        print(f"reviewfigs run on {corpus_root}: cold -j 1 {j1:.1f}s ({run['cpu_j1']:.1f} cpu-s), "
-              f"cold -j 2 {j2:.1f}s ({run['cpu_j2']:.1f} cpu-s), speed-up {j1 / j2:.2f}x; "
+        runs = "; ".join(f"-j {j}: " + " ".join(f"{x:.1f}" for x in run[f"runs_j{j}"]) for j in (1, 2))
+        print(f"reviewfigs run on {corpus_root} (cold runs, alternating: {runs} s)")
+        print(f"  median cold -j 1 {j1:.1f}s ({run['cpu_j1']:.1f} cpu-s), "
+              f"median cold -j 2 {j2:.1f}s ({run['cpu_j2']:.1f} cpu-s), speed-up {j1 / j2:.2f}x; "
               f"warm -j 2 {warm:.2f}s ({run['cpu_warm']:.1f} cpu-s); exit codes "
               f"{run['exit_j1']}/{run['exit_j2']}/{run['exit_warm']}")
         for key in ("error_j1", "error_j2"):

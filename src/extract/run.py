@@ -15,6 +15,7 @@ import ctypes
 import faulthandler
 import gc
 import hashlib
+import importlib
 import json
 import os
 import pickle
@@ -645,7 +646,8 @@ def _finish_child(child: _Child, limits: Limits, timed_out: bool) -> Outcome:
 
 
 def run_local(tasks: list[Task], extractor: Extractor, limits: Limits, jobs: int,
-              close_fds: list[int] | None = None) -> Iterator[tuple[str, Outcome]]:
+              close_fds: list[int] | None = None,
+              while_waiting: Callable[[], object] | None = None) -> Iterator[tuple[str, Outcome]]:
     """Extract ``tasks`` with at most ``jobs`` worker processes, one per document; yield (cache_key, outcome)
     as they finish. The parent only forks, waits on pipes and enforces deadlines: no threads."""
     pending = deque(tasks)
@@ -659,6 +661,9 @@ def run_local(tasks: list[Task], extractor: Extractor, limits: Limits, jobs: int
                                      close_fds + [c.fd for c in running.values()])
                 running[child.fd] = child
                 selector.register(child.fd, selectors.EVENT_READ)
+            if while_waiting is not None:  # once, when the first workers are busy: overlap it with them
+                while_waiting()
+                while_waiting = None
             wait = max(0.0, min(c.deadline for c in running.values()) - time.monotonic())
             for key, _ in selector.select(timeout=wait):
                 child = running[key.fd]
@@ -771,7 +776,9 @@ def _execute(tasks: list[Task], extractor: Extractor, limits: Limits, options: R
         # Move everything allocated so far out of the collector's reach: a worker's collections then do not
         # touch (and so copy) the parent's pages after fork. (Not in Dask workers: they live long.)
         gc.freeze()
-        source = run_local(tasks, extractor, limits, jobs, close_fds=[lock.fileno()])
+        # pandera takes ~0.4 s to import: do it while the first workers extract, not before or after them.
+        source = run_local(tasks, extractor, limits, jobs, close_fds=[lock.fileno()],
+                           while_waiting=lambda: importlib.import_module("extract.tables"))
     tqdm.monitor_interval = 0  # no monitor thread in a process that forks workers
     size = shutil.get_terminal_size((80, 20))  # a fresh pty reports 0 x 0, which hides the bar
     with tqdm(total=len(tasks), disable=not show, unit="doc", desc="extracting", file=sys.stderr,
