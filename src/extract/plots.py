@@ -385,7 +385,9 @@ def years_chart(metrics: pd.DataFrame, metric: str, regions: Sequence[str] | Non
             part = rows[(rows["region"] == region) & (rows["stance"] == stance_name)]
             if part.empty:
                 continue
-            _draw_series(ax, part, factor, shown_unit, color, stance_name, shift)
+            actual = rows[(rows["region"] == region) & (rows["stance"] == "actual")]
+            _draw_series(ax, part, factor, shown_unit, color, stance_name, shift,
+                         results=dict(zip(actual["year"].astype(int), actual["value"] / factor, strict=False)))
         last = rows[(rows["region"] == region)].sort_values("year").iloc[-1]
         if len(region_list) > 1:  # label lines directly instead of a legend box
             shift = offset if last["stance"] == "target" else 0.0
@@ -419,7 +421,7 @@ def _has_gaps(rows: pd.DataFrame) -> bool:
 
 
 def _draw_series(ax, part: pd.DataFrame, factor: float, unit: str, color: str, stance: str,
-                 shift: float) -> None:
+                 shift: float, results: dict[int, float] | None = None) -> None:
     xs = part["year"].astype(float).to_numpy() + shift
     ys = (part["value"] / factor).to_numpy(dtype=float)
     # Solid lines join consecutive years only; a thin dotted line crosses years the documents do not
@@ -444,10 +446,13 @@ def _draw_series(ax, part: pd.DataFrame, factor: float, unit: str, color: str, s
         if i not in labelled:
             continue
         label = value_label(row, factor, unit)
-        if stance == "target":  # targets labelled below their point, results above: they never collide
+        below = False
+        if stance == "target":  # a target's label goes on the side away from that year's result: no collision
             label = f"目标{label}"
-        ax.annotate(label, (x, y), xytext=(0, -9 if stance == "target" else 7), textcoords="offset points",
-                    ha="center", va="top" if stance == "target" else "baseline", fontsize=8.5, color=color)
+            result = (results or {}).get(int(row["year"]))
+            below = result is None or result >= y
+        ax.annotate(label, (x, y), xytext=(0, -9 if below else 7), textcoords="offset points",
+                    ha="center", va="top" if below else "baseline", fontsize=8.5, color=color)
 
 
 def _interval(ax, pos: float, row: pd.Series, factor: float, color: str, vertical: bool) -> None:
