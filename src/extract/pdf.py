@@ -574,56 +574,35 @@ class _ContentGuard:
 # Private prototypes returning plain addresses, so fonts and text objects can be cached by int cheaply.
 # (CDLL.__getitem__ returns a new function object: pypdfium2's own prototypes are untouched.)
 _lib = pypdfium2_raw.bindings._libs["pdfium"]  # pypdfium2 exposes no public handle to the loaded library
-_textobj_get_font = _lib["FPDFTextObj_GetFont"]
-_textobj_get_font.argtypes = [ctypes.c_void_p]
-_textobj_get_font.restype = ctypes.c_void_p
-_font_get_descent = _lib["FPDFFont_GetDescent"]
-_font_get_descent.argtypes = [ctypes.c_void_p, ctypes.c_float, ctypes.POINTER(ctypes.c_float)]
-_font_get_descent.restype = ctypes.c_int
-_font_get_is_embedded = _lib["FPDFFont_GetIsEmbedded"]
-_font_get_is_embedded.argtypes = [ctypes.c_void_p]
-_font_get_is_embedded.restype = ctypes.c_int
-_font_get_base_name = _lib["FPDFFont_GetBaseFontName"]
-_font_get_base_name.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]
-_font_get_base_name.restype = ctypes.c_size_t
-_textobj_get_text = _lib["FPDFTextObj_GetText"]
-_textobj_get_text.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong]
-_textobj_get_text.restype = ctypes.c_ulong
-_textobj_get_font_size = _lib["FPDFTextObj_GetFontSize"]
-_textobj_get_font_size.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_float)]
-_textobj_get_font_size.restype = ctypes.c_int
-_page_count_objects = _lib["FPDFPage_CountObjects"]
-_page_count_objects.argtypes = [ctypes.c_void_p]
-_page_get_object = _lib["FPDFPage_GetObject"]
-_page_get_object.argtypes = [ctypes.c_void_p, ctypes.c_int]
-_page_get_object.restype = ctypes.c_void_p
-_form_count_objects = _lib["FPDFFormObj_CountObjects"]
-_form_count_objects.argtypes = [ctypes.c_void_p]
-_form_get_object = _lib["FPDFFormObj_GetObject"]
-_form_get_object.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
-_form_get_object.restype = ctypes.c_void_p
-_pageobj_get_type = _lib["FPDFPageObj_GetType"]
-_pageobj_get_type.argtypes = [ctypes.c_void_p]
+
+
+def _proto(name: str, argtypes: list | None, restype=ctypes.c_int):
+    """A fresh prototype of pdfium function ``name`` (argtypes None: unchecked, for the per-char hot loop)."""
+    function = _lib[name]
+    function.argtypes = argtypes
+    function.restype = restype
+    return function
+
+
+_textobj_get_font = _proto("FPDFTextObj_GetFont", [ctypes.c_void_p], ctypes.c_void_p)
+_font_get_descent = _proto("FPDFFont_GetDescent", [ctypes.c_void_p, ctypes.c_float, ctypes.POINTER(ctypes.c_float)])
+_font_get_is_embedded = _proto("FPDFFont_GetIsEmbedded", [ctypes.c_void_p])
+_font_get_base_name = _proto("FPDFFont_GetBaseFontName", [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t], ctypes.c_size_t)
+_textobj_get_text = _proto("FPDFTextObj_GetText", [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong], ctypes.c_ulong)
+_textobj_get_font_size = _proto("FPDFTextObj_GetFontSize", [ctypes.c_void_p, ctypes.POINTER(ctypes.c_float)])
+_page_count_objects = _proto("FPDFPage_CountObjects", [ctypes.c_void_p])
+_page_get_object = _proto("FPDFPage_GetObject", [ctypes.c_void_p, ctypes.c_int], ctypes.c_void_p)
+_form_count_objects = _proto("FPDFFormObj_CountObjects", [ctypes.c_void_p])
+_form_get_object = _proto("FPDFFormObj_GetObject", [ctypes.c_void_p, ctypes.c_ulong], ctypes.c_void_p)
+_pageobj_get_type = _proto("FPDFPageObj_GetType", [ctypes.c_void_p])
 # The per-char calls of the hot loop without argument checking (argtypes None): ~2x faster than pypdfium2's
 # checked prototypes. Callers pass exactly (c_void_p handle, int index, byref(...) outputs).
-_get_loose_box = _lib["FPDFText_GetLooseCharBox"]
-_get_loose_box.argtypes = None
-_get_loose_box.restype = ctypes.c_int
-_get_origin = _lib["FPDFText_GetCharOrigin"]
-_get_origin.argtypes = None
-_get_origin.restype = ctypes.c_int
-_get_text_object_unchecked = _lib["FPDFText_GetTextObject"]
-_get_text_object_unchecked.argtypes = None
-_get_text_object_unchecked.restype = ctypes.c_void_p
-_get_matrix = _lib["FPDFText_GetMatrix"]
-_get_matrix.argtypes = None
-_get_matrix.restype = ctypes.c_int
-_get_font_size = _lib["FPDFText_GetFontSize"]
-_get_font_size.argtypes = None
-_get_font_size.restype = ctypes.c_double
-_has_map_error = _lib["FPDFText_HasUnicodeMapError"]
-_has_map_error.argtypes = None
-_has_map_error.restype = ctypes.c_int
+_get_loose_box = _proto("FPDFText_GetLooseCharBox", None)
+_get_origin = _proto("FPDFText_GetCharOrigin", None)
+_get_text_object_unchecked = _proto("FPDFText_GetTextObject", None, ctypes.c_void_p)
+_get_matrix = _proto("FPDFText_GetMatrix", None)
+_get_font_size = _proto("FPDFText_GetFontSize", None, ctypes.c_double)
+_has_map_error = _proto("FPDFText_HasUnicodeMapError", None)
 
 
 def _font_name(font: int) -> str:
