@@ -32,7 +32,7 @@ def raw_pdf(objects: list[bytes]) -> bytes:
 
 
 def stream(data: bytes, compressed: bytes | None = None) -> bytes:
-    body = compressed if compressed is not None else zlib.compress(data, 9)
+    body = compressed if compressed is not None else zlib.compress(data)
     return b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream"
 
 
