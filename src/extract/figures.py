@@ -194,7 +194,8 @@ def extract_pdf(path: str | Path, meta: DocMeta | None = None, backend: str | No
     meta.file = meta.file or str(path)
     meta.doc_id = meta.doc_id or path.stem
     try:
-        meta.sha256 = sha256_of(path)
+        # The run has hashed the file already (its cache key): hash only when the caller did not.
+        meta.sha256 = meta.sha256 or sha256_of(path)
     except OSError as exc:
         raise DocumentError(f"cannot read file: {exc.strerror or exc}") from exc
     document = read_document(str(path), backend=backend, max_pages=max_pages)

@@ -35,6 +35,7 @@ from typing import Any
 from extract import config
 from extract.catalog import CatalogEntry, RowProblemsError, load_catalog
 from extract.corrections import apply_corrections, load_corrections
+from extract.figures import sha256_of
 from extract.model import DocMeta, DocumentError, Figure
 from extract.safety import (
     OutputLock,
@@ -308,7 +309,7 @@ def _checksums(entries: list[CatalogEntry], problems: _Problems) -> tuple[dict[s
     primaries: list[CatalogEntry] = []
     for entry in entries:
         try:
-            sha = sha256_file(entry.path)
+            sha = sha256_of(entry.path)
         except OSError as exc:
             problems.document(entry, "read", f"cannot read the file: {exc.strerror or exc}", "error")
             continue
@@ -413,14 +414,6 @@ def summary_text(result: RunResult, out: Path) -> str:
     if result.failed:
         lines.append(f"  see {out / 'errors.csv'} for what failed and why")
     return "\n".join(lines)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------- cache
