@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -27,6 +26,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
+
+from extract.safety import atomic_write_bytes
 
 FONT = "STSong-Light"  # reportlab's built-in CID font: Chinese without shipping a font file
 CATALOG_COLUMNS = ["doc_id", "file", "region", "admin_level", "adcode", "published", "covers", "doctype",
@@ -448,18 +449,6 @@ def catalog_row(doc: DemoDoc) -> dict[str, str]:
     }
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; these are ordinary repository files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def render(doc: DemoDoc) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "doc.pdf"
@@ -474,14 +463,14 @@ def make_corpus(out_dir: Path) -> list[Path]:
     written = []
     for doc in DOCS:
         path = out_dir / f"{doc.doc_id}.pdf"
-        write_atomically(path, render(doc))
+        atomic_write_bytes(path, render(doc))
         written.append(path)
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CATALOG_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(catalog_row(d) for d in DOCS)
     catalog = out_dir / "catalog.csv"
-    write_atomically(catalog, buf.getvalue().encode("utf-8"))
+    atomic_write_bytes(catalog, buf.getvalue().encode("utf-8"))
     written.append(catalog)
     return written
 

@@ -13,12 +13,9 @@ of exactly the plotted rows beside it (doc_id, page and text of every value), so
 
 from __future__ import annotations
 
-import csv
 import importlib.resources
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +29,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
+
+from extract.safety import atomic_writer, write_csv_safely  # noqa: E402
 
 CJK_FAMILY = "Noto Sans CJK SC"
 INK, MUTED, ACCENT, TARGET_INK = "#222222", "#767676", "#1f5f8b", "#c0392b"
@@ -62,7 +61,6 @@ UNIT_SCALES = [("元", 1e8, 1e8, "亿元"), ("元", 1e6, 1e4, "万元"), ("美�
                ("美元", 1e4, 1e4, "万美元"), ("人", 1e4, 1e4, "万人"), ("人次", 1e4, 1e4, "万人次"),
                ("吨", 1e4, 1e4, "万吨"), ("亩", 1e4, 1e4, "万亩")]
 # Spreadsheet programs run cells that start with these; chart CSVs neutralise them (issue 7).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PLOTTED_COLUMNS = ["region", "adcode", "admin_level", "year", "period", "metric", "stance", "value", "low",
                    "high", "unit", "qualifier", "doc_id", "page", "text"]
 
@@ -273,8 +271,8 @@ def save_chart(chart: Chart, out_dir: str | Path, name: str) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = {ext: out / f"{name}.{ext}" for ext in ("png", "svg", "csv")}
     for ext in ("png", "svg"):
-        _atomic(paths[ext], lambda tmp, ext=ext: chart.figure.savefig(
-            tmp, format=ext, metadata={"Date": None} if ext == "svg" else None))
+        with atomic_writer(paths[ext], durable=False) as tmp:
+            chart.figure.savefig(tmp, format=ext, metadata={"Date": None} if ext == "svg" else None)
     write_rows_csv(chart.rows, paths["csv"])
     return paths
 
@@ -283,50 +281,7 @@ def write_rows_csv(rows: pd.DataFrame, path: Path) -> None:
     """CSV (UTF-8 with BOM for Excel) of the plotted rows; text cells that look like formulas neutralised."""
     columns = [c for c in PLOTTED_COLUMNS if c in rows.columns] + \
         [c for c in rows.columns if c not in PLOTTED_COLUMNS]
-    table = rows[columns]
-    safety_writer = _safety_writer()
-    if safety_writer is not None:
-        safety_writer(table, path)
-        return
-
-    def write(tmp: str) -> None:
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(columns)
-            for record in table.itertuples(index=False):
-                writer.writerow([_csv_cell(v) for v in record])
-    _atomic(path, write)
-
-
-def _safety_writer():
-    # The run helper's Excel-safe, atomic writer, when the module provides one; ours otherwise.
-    try:
-        from extract import safety  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return getattr(safety, "write_csv_safely", None)
-
-
-def _csv_cell(value: object) -> object:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _atomic(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_csv_safely(rows[columns], path)
 
 
 # --- selecting rows ---------------------------------------------------------------------------------
@@ -615,42 +570,18 @@ def _regions_finding(rows: pd.DataFrame, metric: str, year, factor: float, unit:
 
 # --- placement chart (longitude / latitude) ---------------------------------------------------------
 def coordinates(adcodes: Iterable[str]) -> dict[str, tuple[float, float]]:
-    """adcode -> (longitude, latitude) from the gazetteer (extract.gazetteer when present, else cpca's table)."""
-    wanted = {str(a)[:6] for a in adcodes if isinstance(a, str) and a}
+    """adcode -> (longitude, latitude) from the gazetteer; codes it does not place are left out."""
+    from extract.gazetteer import GazetteerError, lookup
+
     found: dict[str, tuple[float, float]] = {}
-    try:
-        from extract import gazetteer  # type: ignore[attr-defined]
-        lookup = getattr(gazetteer, "lookup", None)
-    except ImportError:
-        lookup = None
-    if lookup is not None:
-        for code in wanted:
-            try:
-                entry = lookup(adcode=code)
-            except Exception:  # a lookup that cannot answer leaves the code to the cpca table
-                entry = None
-            lon = _get(entry, "lon", "longitude")
-            lat = _get(entry, "lat", "latitude")
-            if lon is not None and lat is not None:
-                found[code] = (float(lon), float(lat))
-    missing = wanted - set(found)
-    if missing:
-        table = Path(str(importlib.resources.files("cpca") / "resources" / "adcodes.csv"))
-        with open(table, encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                code = row["adcode"][:6]
-                if code in missing and row["adcode"].endswith("000000") and row["longitude"]:
-                    found[code] = (float(row["longitude"]), float(row["latitude"]))
+    for code in {str(a)[:6] for a in adcodes if isinstance(a, str) and a}:
+        try:
+            place = lookup(adcode=code)
+        except GazetteerError:
+            continue
+        if place.longitude is not None and place.latitude is not None:
+            found[code] = (float(place.longitude), float(place.latitude))
     return found
-
-
-def _get(entry, *names):
-    for name in names:
-        if isinstance(entry, dict) and entry.get(name) is not None:
-            return entry[name]
-        if entry is not None and getattr(entry, name, None) is not None:
-            return getattr(entry, name)
-    return None
 
 
 def placement_chart(metrics: pd.DataFrame, metric: str, year: int | str = "latest",

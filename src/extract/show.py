@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extract import config
 from extract.model import DocMeta, DocumentError
+from extract.safety import atomic_writer
 
 CLASSIFIED = {"stroke": (31, 95, 139, 230), "fill": (31, 95, 139, 40)}
 UNCLASSIFIED = {"stroke": (217, 95, 2, 230), "fill": (217, 95, 2, 40)}
@@ -199,13 +200,8 @@ def draw_page(pdf_path: Path, figs: pd.DataFrame, page_number: int, out: Path,
             rects = [(r.x0 - 1, r.top - 1, r.x1 + 1, r.bottom + 1) for r in part.itertuples()]
             if rects:
                 image.draw_rects(rects, stroke=style["stroke"], fill=style["fill"], stroke_width=2)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp")
-        try:
+        with atomic_writer(out, durable=False) as tmp:
             image.annotated.convert("RGB").save(tmp, format="PNG", optimize=True)
-            tmp.replace(out)
-        finally:
-            tmp.unlink(missing_ok=True)
         return len(on_page)
 
 
