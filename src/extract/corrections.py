@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract.catalog import RowProblemsError
+from extract.quantity import QUALIFIERS
 
 ACTIONS = ("fix", "drop", "add")
 KEY_COLUMNS = ("action", "doc_id", "page", "text", "occurrence")
@@ -27,9 +28,8 @@ FLOAT_FIELDS = ("value", "low", "high")
 INT_FIELDS = ("year",)
 TEXT_FIELDS = ("unit", "qualifier", "metric", "stance", "period", "subject", "sentence")
 FIELDS = ("value", "low", "high", "unit", "qualifier", "metric", "stance", "year", "period", "subject", "sentence")
-# The same choices as the figures table's schema (extract.tables), kept here so reading corrections stays light.
-CHOICES = {"qualifier": ("exact", "about", "more_than", "at_least", "at_most", "range"),
-           "stance": ("actual", "target")}
+# The choices the figures table's schema (extract.tables) checks; qualifiers are the grammar's own.
+CHOICES = {"qualifier": QUALIFIERS, "stance": ("actual", "target")}
 COLUMNS = KEY_COLUMNS + FIELDS + ("reason", "author")
 HEADER = ",".join(COLUMNS)
 

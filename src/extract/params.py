@@ -22,9 +22,10 @@ import pandas as pd
 import yaml
 
 from extract import config
+from extract.gazetteer import LEVELS
 
 STANCES = ("actual", "target", "both")
-ADMIN_LEVELS = ("nation", "province", "city", "county")
+ADMIN_LEVELS = LEVELS  # the gazetteer's levels, smallest last
 
 
 class ParameterError(ValueError):
