@@ -108,3 +108,23 @@ def test_unreadable_catalog_is_one_clear_line(tmp_path):
     with pytest.raises(CatalogError, match="problem") as err:
         load_catalog(raw / "catalog.csv")
     assert "lacks column(s) region, published, doctype" in err.value.problems[0]
+
+
+def test_rows_are_numbered_as_in_a_spreadsheet_and_quoted_cells_are_kept(tmp_path):
+    raw = tmp_path / "raw"
+    write_pdf(raw / "ok.pdf", [["2023年全市生产总值增长6.5%。"]])
+    rows = [
+        'good,ok.pdf,永康市,county,330784,2024,2023,gov-report,,"a note, with a comma"',  # row 2
+        "",                                                                                  # row 3: blank
+        "late,ok2.pdf,永康市,county,330784,2024,2023,gov-report,,",                          # row 4: missing file
+        "wide,ok.pdf,永康市,county,330784,2024,2023,gov-report,,,extra",                     # row 5: 11 cells
+    ]
+    (raw / "catalog.csv").write_text("\ufeff" + CATALOG_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as err:
+        load_catalog(raw / "catalog.csv")
+    problems = err.value.problems
+    assert [p.split(":")[0] for p in problems] == ["row 4", "row 5"], problems
+    assert "11 cells but the header has 10" in problems[1]
+    (raw / "catalog.csv").write_text("\ufeff" + CATALOG_HEADER + rows[0] + "\n", encoding="utf-8")
+    (entry,) = load_catalog(raw / "catalog.csv")
+    assert entry.extra["notes"] == "a note, with a comma" and entry.row == 2

@@ -17,13 +17,16 @@ import re
 import sys
 import warnings
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from extract import labels as lab
+from extract.catalog import read_rows
 from extract.model import FIGURE_COLUMNS, Block, DocMeta, Document, DocumentError, Figure
 from extract.quantity import find_quantities
 from extract.sentences import split_sentences
+
+if TYPE_CHECKING:  # pandas only where a frame is built: workers and a run's start never need it
+    import pandas as pd
 
 HEADING_LEVEL_RES = (
     (1, re.compile(r"^[一二三四五六七八九十]+、")),
@@ -213,6 +216,8 @@ FRAME_DTYPES = {
 
 def figures_frame(figs: list[Figure]) -> pd.DataFrame:
     """The figures as a DataFrame: FIGURE_COLUMNS in order, explicit dtypes (year/page Int64, adcode string)."""
+    import pandas as pd
+
     frame = pd.DataFrame([f.to_dict() for f in figs], columns=FIGURE_COLUMNS)
     for column in FIGURE_COLUMNS:
         dtype = FRAME_DTYPES.get(column, "string")
@@ -247,10 +252,10 @@ def catalog_meta(path: Path) -> DocMeta | None:
         if not catalog.is_file():
             continue
         try:
-            rows = pd.read_csv(catalog, dtype=str, keep_default_na=False).to_dict("records")
-        except (OSError, ValueError, pd.errors.ParserError):
+            rows, _problems = read_rows(catalog)
+        except OSError:
             continue
-        for row in rows:
+        for _row, row in rows or []:
             if (folder / row.get("file", "")).resolve() == target:
                 published = row.get("published", "")
                 return DocMeta(doc_id=row.get("doc_id", ""), region=row.get("region", ""),

@@ -18,8 +18,10 @@ import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where a frame is written: a run reads its catalog without pandas
+    import pandas as pd
 
 # A spreadsheet treats a cell beginning with one of these as a formula (or a formula after whitespace).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -38,6 +40,8 @@ def neutralise_cell(value: object) -> object:
 
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text columns are neutralised; numeric, boolean and date columns are untouched."""
+    import pandas as pd
+
     out = df.copy()
     for column in out.columns:
         series = out[column]
