@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -306,6 +307,73 @@ def test_editing_the_extractor_code_invalidates_the_cache(tmp_path, monkeypatch)
     assert runmod.extractor_fingerprint() == original
     (package / "taxonomy.yaml").write_text("changed: true\n", encoding="utf-8")
     assert runmod.extractor_fingerprint() != original
+
+
+# ---------------------------------------------------------------- -j N: the parent's own work is one of the N
+
+
+def sleeping_extractor(path, meta=None, max_pages=None, log: str = ""):
+    """Stands in for extraction: what is tested is when workers run, logged as 'start end' (wall clock)."""
+    start = time.time()
+    time.sleep(0.15)
+    with open(log, "a", encoding="utf-8") as fh:
+        fh.write(f"{start} {time.time()}\n")
+    return []
+
+
+def _scheduled(tmp_path: Path, jobs: int, n_tasks: int = 4) -> tuple[list[tuple[float, float]], list]:
+    """(start, end) of every worker and of every step of the parent's own work, run_local with ``jobs``."""
+    from extract.model import DocMeta
+
+    log = tmp_path / f"workers-{jobs}.log"
+    steps: list[tuple[float, float]] = []
+
+    def parents_work():
+        for _ in range(3):
+            start = time.time()
+            time.sleep(0.2)
+            steps.append((start, time.time()))
+            yield "step"
+
+    tasks = [runmod.Task(str(tmp_path / f"{i}.pdf"), DocMeta(doc_id=str(i)), f"key{i}") for i in range(n_tasks)]
+    extractor = functools.partial(sleeping_extractor, log=str(log))
+    outcomes = list(runmod.run_local(tasks, extractor, runmod.Limits(), jobs, while_waiting=parents_work()))
+    assert sorted(key for key, _ in outcomes) == sorted(t.cache_key for t in tasks)
+    assert all(outcome.ok for _, outcome in outcomes)
+    workers = [tuple(map(float, line.split())) for line in log.read_text(encoding="utf-8").splitlines()]
+    return workers, steps
+
+
+def _overlapping(span: tuple[float, float], others: list[tuple[float, float]]) -> int:
+    return sum(start < span[1] and span[0] < end for start, end in others)
+
+
+def test_with_one_job_no_worker_runs_while_the_parent_works(tmp_path):
+    workers, steps = _scheduled(tmp_path, jobs=1)
+    assert len(steps) == 3 and len(workers) == 4
+    assert min(start for start, _ in workers) >= max(end for _, end in steps)
+    assert all(_overlapping(w, workers) == 1 for w in workers)  # itself only: one at a time
+
+
+def test_with_two_jobs_one_worker_runs_beside_the_parent_then_two(tmp_path):
+    workers, steps = _scheduled(tmp_path, jobs=2, n_tasks=6)
+    assert len(steps) == 3 and len(workers) == 6
+    assert all(_overlapping(step, workers) <= 1 for step in steps)
+    assert _overlapping(steps[0], workers) == 1  # the parent's work does not hold up the first worker
+    after = [w for w in workers if w[0] >= max(end for _, end in steps)]
+    assert any(_overlapping(w, after) == 2 for w in after), "both slots are used once the parent is done"
+
+
+def test_preparing_the_tables_leaves_hypothesis_importable():
+    code = ("import sys, extract.run as r\n"
+            "steps = list(r._prepare_tables())\n"
+            "assert 'hypothesis' not in sys.modules, 'pandera was kept from importing it'\n"
+            "import hypothesis, extract.tables as t\n"
+            "t.figures_table([])\n"
+            "print(steps[-1], hypothesis.__name__)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["figures", "schema", "hypothesis"]
 
 
 def _stderr_on_a_terminal(args: list[str]) -> str:

@@ -1,3 +1,3 @@
-from extract.cli import main
+from extract.cli import console
 
-raise SystemExit(main())
+console()

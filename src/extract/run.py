@@ -535,6 +535,7 @@ def _child_run(write_fd: int, task: Task, extractor: Extractor, limits: Limits, 
             os.close(fd)
     _die_with_parent()
     faulthandler.disable()  # a crash is reported by the parent in one line, not as a C-level dump
+    gc.enable()  # the parent may have been forked mid-import, with collection paused
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     code = 0
@@ -638,26 +639,41 @@ def _finish_child(child: _Child, limits: Limits, timed_out: bool) -> Outcome:
                    error=f"the worker reading this file stopped without a result (exit {os.WEXITSTATUS(status)})")
 
 
+_DONE = object()
+
+
 def run_local(tasks: list[Task], extractor: Extractor, limits: Limits, jobs: int,
               close_fds: list[int] | None = None,
-              while_waiting: Callable[[], object] | None = None) -> Iterator[tuple[str, Outcome]]:
-    """Extract ``tasks`` with at most ``jobs`` worker processes, one per document; yield (cache_key, outcome)
-    as they finish. The parent only forks, waits on pipes and enforces deadlines: no threads."""
+              while_waiting: Iterator[object] | None = None) -> Iterator[tuple[str, Outcome]]:
+    """Extract ``tasks`` with worker processes, one per document; yield (cache_key, outcome) as they finish.
+    The parent only forks, waits on pipes and enforces deadlines: no threads.
+
+    ``while_waiting`` is the parent's own work, a step per next(). It counts as one of the ``jobs``: while it
+    lasts at most ``jobs - 1`` workers run (none with -j 1), so -j N never asks for more than N cores, and
+    between its steps the parent reaps finished workers and starts new ones."""
     pending = deque(tasks)
     running: dict[int, _Child] = {}
     selector = selectors.DefaultSelector()
     close_fds = list(close_fds or [])
     try:
         while pending or running:
-            while pending and len(running) < jobs:
+            slots = jobs - (while_waiting is not None)
+            while pending and len(running) < slots:
                 child = _start_child(pending.popleft(), extractor, limits,
                                      close_fds + [c.fd for c in running.values()])
                 running[child.fd] = child
                 selector.register(child.fd, selectors.EVENT_READ)
-            if while_waiting is not None:  # once, when the first workers are busy: overlap it with them
-                while_waiting()
-                while_waiting = None
-            wait = max(0.0, min(c.deadline for c in running.values()) - time.monotonic())
+            if while_waiting is not None:
+                try:
+                    if next(while_waiting, _DONE) is _DONE:
+                        while_waiting = None
+                except Exception:  # only an optimisation: whatever failed fails again, reported, where it is needed
+                    while_waiting = None
+                if not running:
+                    continue
+                wait = 0.0  # only look at the pipes: there is more of the parent's own work to do
+            else:
+                wait = max(0.0, min(c.deadline for c in running.values()) - time.monotonic())
             for key, _ in selector.select(timeout=wait):
                 child = running[key.fd]
                 try:
@@ -754,6 +770,35 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def _prepare_tables() -> Iterator[str]:
+    """pandas and pandera take ~0.6 s to import and warm: done while the workers extract, not before or after
+    them (the parent reads the catalog with the csv module so that workers start without them), in steps of
+    at most ~0.2 s so that finished workers are replaced promptly.
+
+    pandera imports hypothesis (~0.1 s) on a schema's first validation, only to offer data synthesis; a run
+    never synthesises, so unless hypothesis is already loaded the import is refused meanwhile (pandera
+    handles its absence) and allowed again afterwards."""
+    refuse_hypothesis = "hypothesis" not in sys.modules
+    gc.disable()  # imports allocate much and free little: collecting meanwhile only costs time (~8%)
+    if refuse_hypothesis:
+        sys.modules["hypothesis"] = None  # type: ignore[assignment]  # import hypothesis -> ImportError
+    try:
+        for name in ("numpy", "pyarrow", "pandas", "pandera.pandas", "extract.tables"):
+            importlib.import_module(name)
+            yield name
+        tables = importlib.import_module("extract.tables")
+        tables.errors_table([])
+        yield "errors schema"
+        tables.warm_up()
+    finally:
+        gc.enable()
+        if refuse_hypothesis and sys.modules.get("hypothesis", 0) is None:
+            del sys.modules["hypothesis"]
+    # Freeze again: what the imports allocated stays out of every later worker's collections.
+    gc.freeze()
+    yield "figures schema"
+
+
 def _execute(tasks: list[Task], extractor: Extractor, limits: Limits, options: RunOptions,
              lock: OutputLock) -> Iterator[tuple[str, Outcome]]:
     if not tasks:
@@ -769,9 +814,7 @@ def _execute(tasks: list[Task], extractor: Extractor, limits: Limits, options: R
         # Move everything allocated so far out of the collector's reach: a worker's collections then do not
         # touch (and so copy) the parent's pages after fork. (Not in Dask workers: they live long.)
         gc.freeze()
-        # pandera takes ~0.4 s to import: do it while the first workers extract, not before or after them.
-        source = run_local(tasks, extractor, limits, jobs, close_fds=[lock.fileno()],
-                           while_waiting=lambda: importlib.import_module("extract.tables"))
+        source = run_local(tasks, extractor, limits, jobs, close_fds=[lock.fileno()], while_waiting=_prepare_tables())
     tqdm.monitor_interval = 0  # no monitor thread in a process that forks workers
     size = shutil.get_terminal_size((80, 20))  # a fresh pty reports 0 x 0, which hides the bar
     with tqdm(total=len(tasks), disable=not show, unit="doc", desc="extracting", file=sys.stderr,
