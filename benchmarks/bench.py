@@ -173,7 +173,7 @@ def _time_run(raw: Path, out: Path, jobs: int) -> tuple[float, float, int, str]:
     return seconds, _children_cpu() - cpu, proc.returncode, tail[0]
 
 
-def bench_run(raw: Path, tmp: Path, repeats: int = 3) -> dict:
+def bench_run(raw: Path, tmp: Path, repeats: int = 5) -> dict:
     """Cold -j 1 and -j 2 alternately ``repeats`` times (medians: single runs on a shared 2-core machine vary
     by 20%), then a warm -j 2 run on the last output folder."""
     if not REVIEWFIGS.exists():

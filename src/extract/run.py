@@ -653,16 +653,22 @@ def run_local(tasks: list[Task], extractor: Extractor, limits: Limits, jobs: int
     between its steps the parent reaps finished workers and starts new ones."""
     pending = deque(tasks)
     running: dict[int, _Child] = {}
+    ended: list[tuple[_Child, bool]] = []  # (worker, timed out): seen to end, not yet reaped
     selector = selectors.DefaultSelector()
     close_fds = list(close_fds or [])
     try:
-        while pending or running:
+        while pending or running or ended:
             slots = jobs - (while_waiting is not None)
             while pending and len(running) < slots:
                 child = _start_child(pending.popleft(), extractor, limits,
-                                     close_fds + [c.fd for c in running.values()])
+                                     close_fds + [c.fd for c in running.values()] + [c.fd for c, _ in ended])
                 running[child.fd] = child
                 selector.register(child.fd, selectors.EVENT_READ)
+            # Reaped only once their replacements run: a worker's exit (unmapping its memory) and the caller's
+            # use of its outcome (the cache, the progress bar) do not hold up the next document.
+            while ended:
+                child, timed_out = ended.pop(0)
+                yield child.key, _finish_child(child, limits, timed_out=timed_out)
             if while_waiting is not None:
                 try:
                     if next(while_waiting, _DONE) is _DONE:
@@ -672,8 +678,10 @@ def run_local(tasks: list[Task], extractor: Extractor, limits: Limits, jobs: int
                 if not running:
                     continue
                 wait = 0.0  # only look at the pipes: there is more of the parent's own work to do
-            else:
+            elif running:
                 wait = max(0.0, min(c.deadline for c in running.values()) - time.monotonic())
+            else:
+                continue
             for key, _ in selector.select(timeout=wait):
                 child = running[key.fd]
                 try:
@@ -685,14 +693,16 @@ def run_local(tasks: list[Task], extractor: Extractor, limits: Limits, jobs: int
                     continue
                 selector.unregister(child.fd)
                 del running[child.fd]
-                yield child.key, _finish_child(child, limits, timed_out=False)
+                ended.append((child, False))
             now = time.monotonic()
             for child in [c for c in running.values() if c.deadline <= now]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(child.pid, signal.SIGKILL)  # at once: its slot is given to the next document
                 selector.unregister(child.fd)
                 del running[child.fd]
-                yield child.key, _finish_child(child, limits, timed_out=True)
+                ended.append((child, True))
     finally:
-        for child in running.values():  # interrupted: leave no worker behind
+        for child in [*running.values(), *(c for c, _ in ended)]:  # interrupted: leave no worker behind
             with contextlib.suppress(ProcessLookupError):
                 os.kill(child.pid, signal.SIGKILL)
             with contextlib.suppress(ChildProcessError):

@@ -126,17 +126,9 @@ def typed_frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
         elif column in FLOAT_COLUMNS:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-        else:
-            frame[column] = frame[column].map(_as_text, na_action=None).astype(str)
+        else:  # missing (None, NaN, NA) -> '', anything else -> str(value)
+            frame[column] = frame[column].where(frame[column].notna(), "").astype(str)
     return frame
-
-
-def _as_text(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if value is pd.NA:
-        return ""
-    return str(value)
 
 
 def figures_table(records: list[dict]) -> pd.DataFrame:
