@@ -130,7 +130,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "and corrections.csv (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=config.PROCESSED_DIR,
                         help="output folder, the only place written besides the cache (default: %(default)s)")
-    parser.add_argument("-j", "--jobs", type=int, default=0, help="documents extracted at once (default: cores)")
+    parser.add_argument("-j", "--jobs", type=int, default=0,
+                        help="cores to use: worker processes at a time, the run's own preparation counting as one "
+                             "while it lasts (default: all cores)")
     parser.add_argument("--scheduler", default="", metavar="ADDRESS",
                         help="Dask scheduler (tcp://host:8786): one task per document; paths must be visible to workers")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
