@@ -56,7 +56,10 @@ def console() -> None:
     """The `reviewfigs` executable: main(), then exit."""
     code = main()
     if sys.argv[1:2] and sys.argv[1] in FAST_EXIT:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (BrokenPipeError, OSError):  # a reader that went away (| head): nothing left to tell it
+                pass
         os._exit(code)
     raise SystemExit(code)
