@@ -364,16 +364,27 @@ def test_with_two_jobs_one_worker_runs_beside_the_parent_then_two(tmp_path):
     assert any(_overlapping(w, after) == 2 for w in after), "both slots are used once the parent is done"
 
 
-def test_preparing_the_tables_leaves_hypothesis_importable():
+def test_a_run_from_python_leaves_the_collector_as_it_found_it(tmp_path):
+    import gc
+
+    raw = tmp_path / "raw"
+    small_corpus(raw, years=(2023,))
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert run(options(raw, tmp_path / "out")).read == 1
+    assert gc.isenabled() and gc.get_freeze_count() == 0, "a notebook's objects must stay collectable"
+
+
+@pytest.mark.parametrize("own_process", [True, False])
+def test_preparing_the_tables_skips_hypothesis_only_for_the_cli(own_process):
     code = ("import sys, extract.run as r\n"
-            "steps = list(r._prepare_tables())\n"
-            "assert 'hypothesis' not in sys.modules, 'pandera was kept from importing it'\n"
+            f"steps = list(r._prepare_tables(refuse_hypothesis={own_process}))\n"
+            "print('hypothesis' in sys.modules)\n"
             "import hypothesis, extract.tables as t\n"
             "t.figures_table([])\n"
             "print(steps[-1], hypothesis.__name__)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["figures", "schema", "hypothesis"]
+    assert proc.stdout.split() == [str(not own_process), "figures", "schema", "hypothesis"]
 
 
 def _stderr_on_a_terminal(args: list[str]) -> str:
