@@ -31,7 +31,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pypdfium2_raw.bindings
@@ -226,6 +225,8 @@ def _is_damage(err: DocumentError) -> bool:
 
 def _pdfminer_page_count(path: Path) -> int:
     """Pages pdfminer finds (it scans objects when the cross-reference table is broken)."""
+    import pdfplumber  # only for files pdfium cannot open, and pages it cannot decode: not on every run's start
+
     try:
         with pdfplumber.open(path) as pdf:
             return len(pdf.pages)
@@ -805,6 +806,8 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
                     probe = _probe_page(page, textpage)
                     if probe.undecodable_font:
                         if plumber_doc is None:
+                            import pdfplumber
+
                             plumber_doc = pdfplumber.open(path)
                         chars, unreadable = _plumber_page_chars(plumber_doc.pages[index])
                     else:
@@ -853,6 +856,8 @@ def _iter_pdfplumber(doc: pdfium.PdfDocument | None, path: Path, max_pages: int 
             _check_page_count(len(doc), max_pages)
         finally:
             doc.close()
+    import pdfplumber
+
     try:
         pdf = pdfplumber.open(path)
     except Exception as exc:  # pdfminer raises many types for the same thing: a file it cannot parse
