@@ -77,27 +77,27 @@ def load_catalog(path: str | Path, allow_outside: bool = False) -> list[CatalogE
         if entry is not None and not row_problems:
             entries.append(entry)
     if problems:
-        raise CatalogError(path, sorted(problems, key=_row_of))
+        raise CatalogError(path, sorted(problems, key=row_of))
     return entries
 
 
-def _row_of(problem: str) -> int:
-    """The row a problem line names ('row 12: ...'), for listing problems top to bottom."""
-    match = re.match(r"row (\d+):", problem)
-    return int(match.group(1)) if match else 0
+class UnreadableTable(Exception):
+    """A hand-written CSV that cannot be read at all; str() says why."""
 
 
-def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]] | None, list[str]]:
-    """(spreadsheet row number, cells by column) of every non-blank row, and problems; rows is None when the
-    file cannot be used at all. The csv module rather than pandas: a run reads its catalog before forking
-    workers, and pandas would add 0.3 s of import to that serial start."""
-    if not path.is_file():
-        return None, [f"catalog not found ({path} is missing or not a file)"]
+def read_table(path: Path, comments: bool = False) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[str]]:
+    """A hand-written CSV (catalog, corrections): its header, (row number, stripped cells by column) of every
+    non-blank row, and a problem line for each row with more cells than the header. Rows are numbered by the
+    file's lines (header = 1), as a spreadsheet shows them; with ``comments`` a line starting with # is skipped
+    but still counted. Raises UnreadableTable. The csv module rather than pandas: a run reads its catalog before
+    forking workers, and pandas would add 0.3 s of import to that serial start."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
     except UnicodeDecodeError:
-        return None, ["catalog is not UTF-8 text (save it as CSV UTF-8)"]
-    reader = csv.reader(text.splitlines(keepends=True))
+        raise UnreadableTable("not UTF-8 text (save it as CSV UTF-8)") from None
+    if comments:
+        lines = ["\n" if line.lstrip().startswith("#") else line for line in lines]
+    reader = csv.reader(lines)
     header: list[str] = []
     rows: list[tuple[int, dict[str, str]]] = []
     problems: list[str] = []
@@ -111,10 +111,28 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]] | None, list
             if len(cells) > len(header):
                 problems.append(f"row {reader.line_num}: {len(cells)} cells but the header has {len(header)}")
                 continue
-            rows.append((reader.line_num, {name: cells[i] if i < len(cells) else ""
+            rows.append((reader.line_num, {name: cells[i].strip() if i < len(cells) else ""
                                            for i, name in enumerate(header)}))
     except csv.Error as exc:
-        return None, [f"catalog is not a readable CSV (line {reader.line_num}): {exc}"]
+        raise UnreadableTable(f"not a readable CSV (line {reader.line_num}): {exc}") from None
+    return header, rows, problems
+
+
+def row_of(problem: str) -> int:
+    """The row a problem line names ('row 12: ...'; 0 for none), for listing problems top to bottom."""
+    match = re.match(r"row (\d+):", problem)
+    return int(match.group(1)) if match else 0
+
+
+def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]] | None, list[str]]:
+    """The catalog's rows (see read_table) with every optional column, and problems; rows is None when the file
+    cannot be used at all."""
+    if not path.is_file():
+        return None, [f"catalog not found ({path} is missing or not a file)"]
+    try:
+        header, rows, problems = read_table(path)
+    except UnreadableTable as exc:
+        return None, [f"catalog is {exc}"]
     if not header:
         return None, ["catalog is not a readable CSV: empty file"]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]

@@ -14,12 +14,11 @@ reported as stale, never silently ignored. Corrected and added rows carry ``corr
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extract.catalog import RowProblemsError
+from extract.catalog import RowProblemsError, UnreadableTable, read_table, row_of
 from extract.quantity import QUALIFIERS
 
 ACTIONS = ("fix", "drop", "add")
@@ -60,40 +59,25 @@ def load_corrections(path: str | Path) -> list[Correction]:
     if not path.is_file():
         return []
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
-    except UnicodeDecodeError:
-        raise CorrectionsError(path, ["not UTF-8 text (save it as CSV UTF-8)"]) from None
-    # Comments become blank lines so that csv's line numbers stay those of the file.
-    reader = csv.reader("\n" if line.lstrip().startswith("#") else line for line in lines)
-    header: list[str] = []
-    problems: list[str] = []
+        header, rows, problems = read_table(path, comments=True)
+    except UnreadableTable as exc:
+        raise CorrectionsError(path, [str(exc)]) from None
+    if not header:
+        return []  # empty, or comments only
+    missing = [c for c in ("action", "doc_id", "page", "text", "reason", "author") if c not in header]
+    if missing:
+        raise CorrectionsError(path, [f"lacks column(s) {', '.join(missing)} (header: {HEADER})"])
+    unknown = [c for c in header if c not in COLUMNS]
+    if unknown:
+        problems.insert(0, f"unknown column(s) {', '.join(unknown)} (header: {HEADER})")
     corrections = []
-    try:
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue
-            if not header:
-                header = [c.strip() for c in cells]
-                missing = [c for c in ("action", "doc_id", "page", "text", "reason", "author") if c not in header]
-                if missing:
-                    raise CorrectionsError(path, [f"lacks column(s) {', '.join(missing)} (header: {HEADER})"])
-                unknown = [c for c in header if c not in COLUMNS]
-                if unknown:
-                    problems.append(f"unknown column(s) {', '.join(unknown)} (header: {HEADER})")
-                continue
-            row = reader.line_num
-            if len(cells) > len(header):
-                problems.append(f"row {row}: {len(cells)} cells but the header has {len(header)}")
-                continue
-            cell = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
-            correction, row_problems = _parse_row(row, cell)
-            problems += [f"row {row}: {p}" for p in row_problems]
-            if correction is not None:
-                corrections.append(correction)
-    except csv.Error as exc:
-        raise CorrectionsError(path, [f"not a readable CSV (line {reader.line_num}): {exc}"]) from None
+    for row, cell in rows:
+        correction, row_problems = _parse_row(row, cell)
+        problems += [f"row {row}: {p}" for p in row_problems]
+        if correction is not None:
+            corrections.append(correction)
     if problems:
-        raise CorrectionsError(path, problems)
+        raise CorrectionsError(path, sorted(problems, key=row_of))
     return corrections
 
 
