@@ -784,7 +784,7 @@ def available_cores() -> int:
 
 
 def _prepare_tables(refuse_hypothesis: bool = False) -> Iterator[str]:
-    """pandas and pandera take ~0.6 s to import and warm: done while the workers extract, not before or after
+    """pandas and pandera take ~0.5 s to import and warm: done while the workers extract, not before or after
     them (the parent reads the catalog with the csv module so that workers start without them), in steps of
     at most ~0.2 s so that finished workers are replaced promptly.
 
