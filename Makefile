@@ -37,7 +37,7 @@ test: lint
 processed: bytecode
 	$(BIN)/reviewfigs run --raw $(RAW) --out $(OUT) $(if $(JOBS),-j $(JOBS))
 
-report: setup
+report: bytecode
 	$(BIN)/reviewfigs report --processed $(OUT) --figures $(FIGS) --raw $(RAW)
 
 figures: processed report

@@ -798,12 +798,9 @@ def _prepare_tables(refuse_hypothesis: bool = False) -> Iterator[str]:
         sys.modules["hypothesis"] = None  # type: ignore[assignment]  # import hypothesis -> ImportError
     try:
         for name in ("numpy", "pyarrow", "pandas", "pandera.pandas", "extract.tables"):
-            importlib.import_module(name)
+            module = importlib.import_module(name)
             yield name
-        tables = importlib.import_module("extract.tables")
-        tables.errors_table([])
-        yield "errors schema"
-        tables.warm_up()
+        module.warm_up()  # extract.tables: every schema's first validation
     finally:
         gc.enable()
         if refuse_hypothesis and sys.modules.get("hypothesis", 0) is None:
