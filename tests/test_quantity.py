@@ -170,11 +170,10 @@ POSITIVE = [
      [("4.2", 4.2, "个百分点", "exact"), ("0.7个百分点", 0.7, "个百分点", "exact")]),
     ("开展执法检查15次，协助上级人大开展立法调研36次。",
      [("15次", 15, "次", "exact"), ("36次", 36, "次", "exact")]),
-    # durations (optional in the gold: kept with their context words)
+    # durations (optional in the gold: kept with their context words); spans that set a period are not figures
     ("连续三年开展第三方评估。", [("连续三年", 3, "年", "exact")]),
-    ("五年来，常委会坚持依法履职。", [("五年来", 5, "年", "exact")]),
-    ("回顾过去五年，成绩来之不易。", [("过去五年", 5, "年", "exact")]),
-    ("近3年投入资金2亿元。", [("近3年", 3, "年", "exact"), ("2亿元", 200_000_000, "元", "exact")]),
+    ("历时3年完成改造。", [("3年", 3, "年", "exact")]),
+    ("近3年投入资金2亿元。", [("2亿元", 200_000_000, "元", "exact")]),
     ("平均受教育年限达到10.8年。", [("10.8年", 10.8, "年", "exact")]),
     # a figure next to things that are not figures
     ("2021年，组织代表对36家部门单位开展测评。", [("36家", 36, "家", "exact")]),
@@ -199,6 +198,14 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    # spans that set the period of what follows (contract.md "Not figures")
+    "五年来，常委会坚持依法履职。",
+    "回顾过去五年，成绩来之不易。",
+    "今后五年，我们要坚持稳中求进。",
+    "一年来，政府工作取得新成效。",
+    "十年间面貌焕然一新。",
+    "力争3年内全面建成。",
+    "这五年，我们攻坚克难。",
     "2021年7月28日，市人大常委会组织代表视察。",
     "该案被评为2020年度典型案例。",
     "高度关注《国土空间总体规划》（2020—2035）编制工作。",
@@ -310,6 +317,8 @@ def test_tables_are_large_enough() -> None:
         ("一批问题", "lone 一"), ("二期工程", "lone 二"), ("数百家", "vague"), ("五金产业", "no measure word"),
         ("成立70周年", "rank or anniversary"), ("二〇二一年", "digit string"), ("零突破", "zero"),
         ("2021-2025年", "year span"), ("中央八项规定", "named rule set"), ("稳经济“30条”", "quoted name"),
+        ("五年来，", "period span"), ("今后五年", "period span"), ("近3年投入", "period span"),
+        ("三年行动计划", "years without duration context"),
     ],
 )
 def test_rejections_say_why(sentence: str, reason: str) -> None:

@@ -21,7 +21,8 @@ How it works (one regex, then rules on plain data, so it stays fast on thousands
    a bare 百/千 (百年), vague amounts (数百, 几十, 上千), no measure word (五金, 周三, 四方), phases and idioms
    (二期, 两头), short quoted phrases (“四个意识”), numeral-word-numeral patterns (两学一做, 千家万户), and
    exact small counts with a generic classifier (两个大局, 两种资源: real counts are printed 3个).
-   Durations in 年 count only with context (连续三年, 五年来, 过去五年, 近3年, 3年内), not 三年行动计划.
+   Durations in 年 count only with context (连续三年, 历时3年, 10.8年), not 三年行动计划; spans that set the
+   period of what follows (五年来, 过去五年, 今后五年, 近3年, 3年内) are not figures.
 5. The verb right before a figure gives its change (增长 → increase; 下降/减少 → decrease and a negative
    value; 增加到/下降至 → a new level, no change), and figures joined by 、/和 after one verb ("分别增长
    4.3%、5.5%") share the verb and a group id.
@@ -73,7 +74,7 @@ UNITS: dict[str, str] = {
     "千瓦时": "千瓦时", "千瓦": "千瓦", "兆瓦时": "兆瓦时", "兆瓦": "兆瓦", "吉瓦时": "吉瓦时", "吉瓦": "吉瓦",
     "千伏安": "千伏安", "兆伏安": "兆伏安", "千伏": "千伏", "伏": "伏", "公顷": "公顷", "亩": "亩",
     "标准箱": "标准箱", "标箱": "标准箱", "辆": "辆", "艘": "艘", "架": "架",
-    # time (durations; 年 needs context, see _year_duration_context)
+    # time (durations; 年 needs context, see _year_span_kind)
     "个多月": "个月", "个多小时": "小时", "个月": "个月", "个工作日": "工作日", "工作日": "工作日",
     "个小时": "小时", "小时": "小时", "分钟": "分钟", "秒": "秒", "年": "年", "天": "天", "周": "周", "人年": "人年",
     # counts with measure words
@@ -316,30 +317,29 @@ def _slogan_neighbour(text: str, c: _Cand) -> bool:
     return False
 
 
-def _year_duration_context(text: str, c: _Cand) -> tuple[int, int] | None:
-    """'连续三年', '五年来', '过去五年', '近3年', '3年内': a duration. Returns the span with its context
-    words, or None when 年 follows a number without such context ('三年行动计划' is a plan name)."""
+# Words around "N年" that make it the span a passage reviews or plans (五年来, 过去五年, 今后五年, 近3年, 3年内):
+# such a span sets the period of the figures after it and is not a figure itself (contract.md "Not figures").
+PERIOD_BEFORE = ("过去", "今后", "未来", "最近", "近", "这")
+PERIOD_AFTER = ("以来", "来", "间", "内")
+# Words that make "N年" a duration that is counted: 连续三年 (a streak), 历时3年, 用两年时间, 3年左右.
+DURATION_BEFORE = ("连续", "历时", "用", "经过")
+DURATION_AFTER = ("时间", "左右", "以上")
+
+
+def _year_span_kind(text: str, c: _Cand) -> tuple[str, int, int]:
+    """('duration' | 'period' | '', start, end) of a figure in 年: a counted duration (kept, with the context
+    words that make it one), a span that sets a period (rejected), or neither ('三年行动计划' is a plan name)."""
     start, end = c.start, c.end
     before = text[max(0, c.num_start - 2):c.num_start]
-    ok = False
-    for w in ("连续", "过去", "今后", "未来", "近", "这", "用", "历时", "经过"):
-        if before.endswith(w) and not c.pre:
-            if w in ("连续", "过去", "今后", "未来"):  # part of the phrase: 连续三年, 过去五年
-                start = c.num_start - len(w)
-            ok = True
-            break
-    if c.pre == "近" or c.kind == "arabic" and "." in c.num:
-        ok = True  # 近三年; 受教育年限10.8年 (a decimal is never a plan name)
     after = text[c.end:c.end + 2]
-    for w in ("以来", "来", "间", "内", "时间", "左右", "以上"):
-        if after.startswith(w):
-            if w in ("以来", "来"):
-                end = c.end + len(w)
-            ok = True
-            break
-    if c.suf:
-        ok = True
-    return (start, end) if ok else None
+    prefix = next((w for w in DURATION_BEFORE + PERIOD_BEFORE if before.endswith(w) and not c.pre), "")
+    if c.pre == "近" or prefix in PERIOD_BEFORE or after.startswith(PERIOD_AFTER):
+        return "period", start, end  # 近三年, 过去五年, 五年来, 十年间, 3年内
+    if prefix == "连续":
+        start = c.num_start - len(prefix)  # part of the phrase: 连续三年
+    if prefix or c.suf or after.startswith(DURATION_AFTER) or (c.kind == "arabic" and "." in c.num):
+        return "duration", start, end  # 受教育年限10.8年: a decimal is never a plan name
+    return "", start, end
 
 
 def _qualifier(c: _Cand) -> str:
@@ -535,8 +535,9 @@ def rejected_candidates(text: str) -> list[tuple[str, str]]:
     source, text = text, _fold(text)
     for c in _candidates(text):
         reason = _reject_reason(text, c, _spans(_TITLE_RE, text), _spans(_QUOTE_RE, text))
-        if not reason and UNITS.get(c.unit) == "年" and _year_duration_context(text, c) is None:
-            reason = "years without duration context"
+        if not reason and UNITS.get(c.unit) == "年":
+            kind = _year_span_kind(text, c)[0]
+            reason = "period span" if kind == "period" else "" if kind else "years without duration context"
         if reason:
             out.append((source[c.start:c.end], reason))
     return out
@@ -575,10 +576,9 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         start, end = c.start, c.end
         if c.unit == "年":
-            span = _year_duration_context(text, c)
-            if span is None:
+            kind, start, end = _year_span_kind(text, c)
+            if kind != "duration":
                 continue
-            start, end = span
         kept.append((c, start, end))
 
     out: list[Quantity] = []
