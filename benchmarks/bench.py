@@ -5,8 +5,8 @@
 FOLDER defaults to ../shared/corpus/pdf. In one run it measures, each in its own subprocess (so peak memory
 is that measurement's own ru_maxrss):
   - plain pdfplumber page.extract_text() on every PDF (the baseline a journalist would write);
-  - extract.pdf.iter_pages (the char reader, default backend) on the same files;
-  - `reviewfigs extract` cold: extract.figures.extract_pdf(path) in-process, no cache;
+  - extract.read.pdf.iter_pages (the char reader, default backend) on the same files;
+  - `reviewfigs extract` cold: extract.figures.extract_document(path) in-process, no cache;
   - `reviewfigs run` cold with -j 1 and -j 2, then warm (second run on the same --out, cache hits), on the
     catalog folder above FOLDER when it has a catalog.csv (skipped with --no-run);
   - a generated N-page PDF (default 1,000 pages of corpus/text/*.txt via reportlab): extract time, peak RSS;
@@ -58,7 +58,7 @@ def _work_plumber_text(files: list[str]) -> dict:
 
 
 def _work_chars(files: list[str]) -> dict:
-    from extract.pdf import DEFAULT_BACKEND, iter_pages
+    from extract.read.pdf import DEFAULT_BACKEND, iter_pages
 
     pages = chars = 0
     start, cpu = time.perf_counter(), time.process_time()
@@ -71,15 +71,15 @@ def _work_chars(files: list[str]) -> dict:
 
 
 def _extractor():
-    """extract.figures.extract_pdf, or the layout stage alone when the figures stage is not there yet."""
+    """extract.figures.extract_document, or the layout stage alone when the figures stage is not there yet."""
     try:
-        from extract.figures import extract_pdf
+        from extract.figures import extract_document
 
-        return extract_pdf, "extract.figures.extract_pdf"
+        return extract_document, "extract.figures.extract_document"
     except ImportError:
-        from extract.layout import read_document
+        from extract.read import read_document
 
-        return read_document, "extract.layout.read_document (figures stage not importable)"
+        return read_document, "extract.read.read_document (figures stage not importable)"
 
 
 def _work_extract(files: list[str]) -> dict:

@@ -7,7 +7,7 @@ import os
 import pytest
 from test_run import CATALOG_HEADER, reviewfigs, write_pdf
 
-from extract.catalog import CatalogError, load_catalog
+from extract.corpus.catalog import CatalogError, load_catalog
 
 
 def test_shared_corpus_catalog_validates(corpus):

@@ -1,11 +1,11 @@
-"""extract.check: scoring against the two gold formats, and the `reviewfigs check` command."""
+"""extract.corpus.gold: scoring against the two gold formats, and the `reviewfigs check` command."""
 
 from __future__ import annotations
 
 import shutil
 
 from extract import cli
-from extract.check import GoldRow, KeyFact, score_gold, score_key_facts
+from extract.corpus.gold import GoldRow, KeyFact, score_gold, score_key_facts
 from extract.model import Figure
 
 

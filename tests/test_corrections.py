@@ -9,8 +9,8 @@ import pytest
 from test_run import options, read_outputs, reviewfigs, small_corpus
 
 from extract import config
-from extract.corrections import COLUMNS, HEADER, CorrectionsError, load_corrections
-from extract.run import run
+from extract.corpus.corrections import COLUMNS, HEADER, CorrectionsError, load_corrections
+from extract.corpus.run import run
 
 
 def write_corrections(raw: Path, rows: list[str]) -> None:

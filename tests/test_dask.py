@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from test_run import county_report, options, read_outputs, write_catalog, write_pdf
 
-from extract.run import run
+from extract.corpus.run import run
 
 distributed = pytest.importorskip("dask.distributed")
 

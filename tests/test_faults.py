@@ -14,7 +14,7 @@ import pandas as pd
 from test_hostile import raw_pdf, stream, zero_pages
 from test_run import county_report, options, read_outputs, reviewfigs, small_corpus, write_catalog, write_pdf
 
-from extract.run import run
+from extract.corpus.run import run
 from extract.safety import OutputLock
 
 

@@ -7,11 +7,11 @@ import json
 import pytest
 
 from extract import cli
-from extract.check import load_gold, score_gold
-from extract.figures import extract_pdf, figures_frame, find_figures
-from extract.layout import document_from_text
+from extract.corpus.gold import load_gold, score_gold
+from extract.figures import extract_document, figures_frame, find_figures
 from extract.model import FIGURE_COLUMNS, DocMeta
-from extract.pdf import iter_pages
+from extract.read.layout import document_from_text
+from extract.read.pdf import iter_pages
 
 LAYOUTS = ("newspaper", "official", "newspaper-shuffled")
 SEED = "yongkang_2021_npc-review"
@@ -21,13 +21,13 @@ MIN_F1 = 0.95
 @pytest.fixture(scope="module")
 def seed_figures(corpus):
     """{layout: (path, figures)} — each PDF extracted once for the module, with its catalog row as meta."""
-    from extract.catalog import load_catalog
+    from extract.corpus.catalog import load_catalog
 
     entries = {e.doc_id: e for e in load_catalog(corpus / "catalog.csv")}
     out = {}
     for layout in LAYOUTS:
         entry = entries[f"{SEED}.{layout}"]
-        out[layout] = (entry.path, extract_pdf(entry.path, entry.meta()))
+        out[layout] = (entry.path, extract_document(entry.path, entry.meta()))
     return out
 
 
@@ -55,7 +55,7 @@ def test_gold_metrics_of_found_figures(seed_figures, gold, layout):
 def test_every_figure_box_holds_its_characters(seed_figures, layout):
     """The union box of a figure holds every one of its characters as the PDF reader placed them.
 
-    Compared with the chars of extract.pdf (the reader the layout used): pdfminer's x drifts left along
+    Compared with the chars of extract.read.pdf (the reader the layout used): pdfminer's x drifts left along
     justified lines (tests/test_pdf.py explains), so its chars are not the reference for x.
     """
     path, figs = seed_figures[layout]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract import gazetteer
-from extract.gazetteer import GazetteerError, lookup
+from extract.grammar import gazetteer
+from extract.grammar.gazetteer import GazetteerError, lookup
 
 
 @pytest.mark.parametrize("query", ["永康", "永康市", "330784", "330784000000"])

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from test_run import county_report, options, read_outputs, reviewfigs, write_catalog, write_pdf
 
-from extract.run import run
+from extract.corpus.run import run
 from extract.safety import neutralise_cell, neutralise_frame, valid_doc_id, write_csv_safely
 
 HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
@@ -121,21 +121,21 @@ def test_each_bomb_fails_alone_within_its_limits(tmp_path):
 
 def stalling_extractor(path, meta=None, max_pages=None):
     """The real extractor, except that a file named slow*.pdf never finishes (a pathological PDF)."""
-    from extract.figures import extract_pdf
+    from extract.figures import extract_document
 
     if Path(path).name.startswith("slow"):
         time.sleep(3600)
-    return extract_pdf(path, meta=meta, max_pages=max_pages)
+    return extract_document(path, meta=meta, max_pages=max_pages)
 
 
 def greedy_extractor(path, meta=None, max_pages=None):
     """The real extractor, except that a file named greedy*.pdf tries to hold 8 GB."""
-    from extract.figures import extract_pdf
+    from extract.figures import extract_document
 
     if Path(path).name.startswith("greedy"):
         hoard = [bytearray(1 << 28) for _ in range(32)]
         return [hoard]
-    return extract_pdf(path, meta=meta, max_pages=max_pages)
+    return extract_document(path, meta=meta, max_pages=max_pages)
 
 
 def crashing_extractor(path, meta=None, max_pages=None):
@@ -143,11 +143,11 @@ def crashing_extractor(path, meta=None, max_pages=None):
     import os
     import signal
 
-    from extract.figures import extract_pdf
+    from extract.figures import extract_document
 
     if Path(path).name.startswith("crash"):
         os.kill(os.getpid(), signal.SIGSEGV)
-    return extract_pdf(path, meta=meta, max_pages=max_pages)
+    return extract_document(path, meta=meta, max_pages=max_pages)
 
 
 def test_a_crashing_worker_fails_its_document_only(tmp_path):
@@ -164,9 +164,9 @@ def test_a_crashing_worker_fails_its_document_only(tmp_path):
 
 def sloppy_extractor(path, meta=None, max_pages=None):
     """The real extractor, except that on a file named sloppy*.pdf it emits a figure the schema forbids."""
-    from extract.figures import extract_pdf
+    from extract.figures import extract_document
 
-    figures = extract_pdf(path, meta=meta, max_pages=max_pages)
+    figures = extract_document(path, meta=meta, max_pages=max_pages)
     if Path(path).name.startswith("sloppy"):
         figures[0].stance = "maybe"
     return figures

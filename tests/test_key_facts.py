@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from extract.catalog import load_catalog
-from extract.check import key_fact_doc, load_key_facts, score_key_facts
-from extract.figures import extract_pdf
+from extract.corpus.catalog import load_catalog
+from extract.corpus.gold import key_fact_doc, load_key_facts, score_key_facts
+from extract.figures import extract_document
 
 MIN_RECALL = 0.95
 MIN_YEAR_AGREEMENT = 0.95
@@ -25,7 +25,7 @@ def facts(corpus):
 def figures_by_doc(corpus, facts):
     """Figures of every catalogued rendering that has key facts, each PDF read once."""
     wanted = {f.doc for f in facts}
-    return {e.doc_id: extract_pdf(e.path, e.meta()) for e in load_catalog(corpus / "catalog.csv")
+    return {e.doc_id: extract_document(e.path, e.meta()) for e in load_catalog(corpus / "catalog.csv")
             if key_fact_doc(e.doc_id) in wanted}
 
 

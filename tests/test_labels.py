@@ -1,4 +1,4 @@
-"""extract.labels: subject, metric, stance, year and period of the figures of one sentence.
+"""extract.grammar.labels: subject, metric, stance, year and period of the figures of one sentence.
 
 Table-driven on real sentences of the kinds the project reads (政府工作报告, 人大常委会工作报告/综述,
 统计公报), through the real quantity grammar.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.labels import (
+from extract.grammar.labels import (
     Context,
     TimeRef,
     classify_metric,
@@ -20,8 +20,8 @@ from extract.labels import (
     split_list_subject,
     time_refs,
 )
+from extract.grammar.quantity import find_quantities
 from extract.model import DocMeta
-from extract.quantity import find_quantities
 
 PROVINCE_2026 = DocMeta(region="浙江省", published=2026, covers="2025", doctype="gov-report")
 NATION_2016 = DocMeta(region="中华人民共和国", published=2016, covers="2015", doctype="gov-report")

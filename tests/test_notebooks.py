@@ -16,9 +16,9 @@ import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from extract import plots
-from extract.config import NOTEBOOKS_DIR, REPO_DIR
-from extract.report import load_config, pick_kernel
+from extract.charts import processed
+from extract.charts.report import load_config, pick_kernel
+from extract.config import NOTEBOOKS_DIR, REPO_DIR, SHOW_RESOLUTION
 
 pytestmark = pytest.mark.slow
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -101,7 +101,7 @@ def test_no_glyph_missing_and_nothing_embedded_from_outside(executed):
 
 
 def test_chart_csvs_hold_the_documents_pages_and_texts(executed, demo_processed):
-    metrics = plots.load_metrics(demo_processed)
+    metrics = processed.load_metrics(demo_processed)
     for csv_path in executed["figures"].glob("years_*.csv"):
         table = pd.read_csv(csv_path, encoding="utf-8-sig", dtype={"adcode": str})
         merged = table.merge(metrics, on=["doc_id", "metric", "year", "stance", "value"], how="left",
@@ -122,7 +122,7 @@ def run_bad(demo_processed, tmp_path, **parameters) -> str:
 
 
 def test_unknown_metric_fails_at_once_listing_close_matches(demo_processed, tmp_path):
-    metric = plots.load_metrics(demo_processed)["metric"].dropna().iloc[0]
+    metric = processed.load_metrics(demo_processed)["metric"].dropna().iloc[0]
     typo = metric[:-1]
     message = run_bad(demo_processed, tmp_path, metrics=[typo])
     assert f"unknown metric '{typo}'" in message
@@ -136,7 +136,7 @@ def test_wrong_type_fails_in_one_line(demo_processed, tmp_path):
 
 
 def test_plain_papermill_command_line_takes_a_json_list(demo_processed, tmp_path):
-    metric = plots.load_metrics(demo_processed)["metric"].value_counts().index[0]
+    metric = processed.load_metrics(demo_processed)["metric"].value_counts().index[0]
     papermill_cli = Path(sys.executable).parent / "papermill"
     done = subprocess.run([str(papermill_cli), str(NOTEBOOKS_DIR / "02_compare_years.ipynb"),
                            str(tmp_path / "out.ipynb"), "-k", pick_kernel(), "--no-progress-bar",
@@ -154,9 +154,9 @@ def dark_pixels(image) -> int:
 def test_show_boxes_figures_on_a_readable_page(demo_processed, tmp_path):
     from PIL import Image
 
-    from extract import show
+    from extract.charts import show
 
-    doc = plots.load_figures(demo_processed)["doc_id"].value_counts().index[0]
+    doc = processed.load_figures(demo_processed)["doc_id"].value_counts().index[0]
     out = tmp_path / "page.png"
     done = subprocess.run([sys.executable, "-m", "extract", "show", doc, "--processed", str(demo_processed),
                            "--raw", str(REPO_DIR / "raw"), "--out", str(out)], capture_output=True, text=True,
@@ -170,15 +170,15 @@ def test_show_boxes_figures_on_a_readable_page(demo_processed, tmp_path):
     # The demo's font is not embedded: without redrawing, the page would be nearly blank.
     import pdfplumber
 
-    pdf_path = show.pdf_of(doc, plots.load_figures(demo_processed), REPO_DIR / "raw")
+    pdf_path = show.pdf_of(doc, processed.load_figures(demo_processed), REPO_DIR / "raw")
     with pdfplumber.open(pdf_path) as pdf:
-        plain = pdf.pages[show.busiest_page(plots.load_figures(demo_processed).query("doc_id == @doc")) - 1] \
-            .to_image(resolution=show.DEFAULT_RESOLUTION).original
+        plain = pdf.pages[show.busiest_page(processed.load_figures(demo_processed).query("doc_id == @doc")) - 1] \
+            .to_image(resolution=SHOW_RESOLUTION).original
     assert drawn > 2 * dark_pixels(plain)
 
 
 def test_show_unknown_doc_id_is_one_line_with_close_matches(demo_processed):
-    doc = plots.load_figures(demo_processed)["doc_id"].iloc[0]
+    doc = processed.load_figures(demo_processed)["doc_id"].iloc[0]
     done = subprocess.run([sys.executable, "-m", "extract", "show", doc[:-1], "--processed", str(demo_processed)],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from extract import params
-from extract.params import ParameterError
+from extract.charts import params, processed
+from extract.charts.params import ParameterError
 
 
 def one_line(err: pytest.ExceptionInfo) -> str:
@@ -93,9 +93,9 @@ def test_stance_choice():
 
 def test_children_of_parent_by_adcode_prefix():
     table = pd.DataFrame({"adcode": ["330700", "330782", "330723", "330281", "330000"]})
-    inside = params.children_of(table, "330700")
+    inside = processed.children_of(table, "330700")
     assert list(inside) == [False, True, True, False, False]
-    assert list(params.children_of(table, "330000")) == [True, True, True, True, False]
+    assert list(processed.children_of(table, "330000")) == [True, True, True, True, False]
 
 
 def test_missing_processed_folder_is_one_line(tmp_path):

@@ -28,7 +28,15 @@ from test_hostile import one_page_pdf, stream
 
 from extract.config import SHARED_CORPUS
 from extract.model import DocumentError
-from extract.pdf import BACKENDS, DEFAULT_BACKEND, PageChars, _StringBytes, iter_pages, read_pages, sniff_pdf
+from extract.read.pdf import (
+    BACKENDS,
+    DEFAULT_BACKEND,
+    PageChars,
+    _StringBytes,
+    iter_pages,
+    read_pages,
+    sniff_pdf,
+)
 
 pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
 pdfmetrics.registerFont(TTFont("Vera", os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")))
@@ -206,12 +214,12 @@ def test_backends_give_the_same_figures(corpus, pdf):
     """Issue 5: the fast reader must not change the figures, on every shared-corpus PDF. Same rows; only the
     boxes' x (pdfminer's drift) and, where pdfminer's short-looking justified lines break a paragraph, a longer
     sentence differ."""
-    from extract.figures import extract_pdf
+    from extract.figures import extract_document
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fast = extract_pdf(pdf, backend="pdfium")
-        ref = extract_pdf(pdf, backend="pdfplumber")
+        fast = extract_document(pdf, backend="pdfium")
+        ref = extract_document(pdf, backend="pdfplumber")
     assert len(fast) == len(ref) > 20
     same = [k for k in fast[0].to_dict() if k not in ("x0", "x1", "top", "bottom", "sentence")]
     for f, r in zip(fast, ref, strict=True):
@@ -416,6 +424,20 @@ def test_some_scanned_pages_give_a_warning_not_an_error(tmp_path):
         pages = read_pages(path, backend=backend, warnings=warnings)
         assert [len(p.chars) > 0 for p in pages] == [True, True, False]
         assert len(warnings) == 1 and "no text layer on 1 of 3 pages" in warnings[0] and "pages 3" in warnings[0]
+
+
+def test_a_partly_unreadable_text_layer_is_warned_about_once_by_the_reader():
+    # The reader is the one place that judges a page's text layer (the layout never sees dropped chars).
+    from extract.read.pdf import _TextLayerStats
+
+    stats = _TextLayerStats()
+    for page, (n_chars, n_unreadable, has_image) in enumerate([(500, 0, False), (450, 30, False), (0, 0, True)], 1):
+        stats.add_page(page, n_chars, n_unreadable, has_image)
+    warnings: list[str] = []
+    stats.verdict(warnings)
+    assert len(warnings) == 2
+    assert warnings[0].startswith("no text layer on 1 of 3 pages") and "pages 3" in warnings[0]
+    assert warnings[1].startswith("3% of characters unreadable") and "pages 2" in warnings[1]
 
 
 def test_fonts_without_unicode_map_are_unreadable(tmp_path):

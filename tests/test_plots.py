@@ -11,12 +11,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from extract import plots
+from extract.charts import plots, processed
 
 
 @pytest.fixture(scope="module")
 def metrics(demo_processed) -> pd.DataFrame:
-    table = plots.load_metrics(demo_processed)
+    table = processed.load_metrics(demo_processed)
     assert not table.empty
     return table
 
@@ -56,7 +56,7 @@ def glyph_problems(records, caught) -> list[str]:
 
 def test_every_chart_type_renders_chinese_without_missing_glyphs(metrics, demo_processed, tmp_path, caplog):
     table = with_qualifiers(metrics)
-    figures = plots.load_figures(demo_processed)
+    figures = processed.load_figures(demo_processed)
     with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
         warnings.simplefilter("always")
         charts = draw_everything(table, figures, tmp_path)
@@ -122,7 +122,7 @@ def test_qualifiers_are_visible_in_labels():
 
 
 def test_source_line_names_documents_and_pages(metrics, demo_processed):
-    names = plots.document_names(demo_processed)
+    names = processed.document_names(demo_processed)
     rows = metrics.head(3)
     line = plots.source_line(rows, names)
     assert line.startswith("来源：")

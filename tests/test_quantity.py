@@ -1,4 +1,4 @@
-"""The quantity grammar (extract.quantity): table-driven cases, round trips, and the shared corpus.
+"""The quantity grammar (extract.grammar.quantity): table-driven cases, round trips, and the shared corpus.
 
 The table sentences are written for these tests in the style of 人大/政府 reports; none is copied from the
 corpus. Each case lists *every* figure the sentence must yield, so a case with an empty list is a negative:
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.quantity import Quantity, find_quantities, parse_number, rejected_candidates
+from extract.grammar.quantity import Quantity, find_quantities, parse_number, rejected_candidates
 
 # (sentence, [(text, value, unit, qualifier), ...])
 POSITIVE = [

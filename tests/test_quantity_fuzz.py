@@ -8,7 +8,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.quantity import QUALIFIERS, find_quantities, parse_number, rejected_candidates
+from extract.grammar.quantity import QUALIFIERS, find_quantities, parse_number, rejected_candidates
 
 PIECES = [
     *"0123456789０１２３４５６７８９",
@@ -79,7 +79,7 @@ def test_early_skip_changes_nothing(text: str) -> None:
     # as when every candidate goes through the rules.
     from unittest import mock
 
-    from extract import quantity
+    from extract.grammar import quantity
 
     fast = find_quantities(text)
     with mock.patch.object(quantity, "_hopeless", lambda m, t: False):

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extract import plots
+from extract.charts import processed as processed_tables
+from extract.charts.report import ConfigError, load_config
 from extract.config import NOTEBOOKS_DIR
-from extract.report import ConfigError, load_config
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +42,7 @@ def failure_lines(stderr: str) -> list[str]:
 def test_failing_report_fails_alone_unchanged_ones_are_skipped_changed_ones_rerun(demo_processed, tmp_path):
     processed = tmp_path / "processed"
     shutil.copytree(demo_processed, processed)
-    metric = plots.load_metrics(processed)["metric"].value_counts().index[0]
+    metric = processed_tables.load_metrics(processed)["metric"].value_counts().index[0]
     config = write_config(tmp_path / "nb", [
         {"name": "good", "notebook": "02_compare_years.ipynb", "parameters": {"metrics": [metric], "name": "good"}},
         {"name": "bad", "notebook": "03_compare_regions.ipynb", "parameters": {"metric": "no_such_metric"}},
@@ -66,13 +66,13 @@ def test_failing_report_fails_alone_unchanged_ones_are_skipped_changed_ones_reru
     assert forced.returncode == 0
     assert "unchanged, skipped" not in forced.stdout and "report good" in forced.stdout
 
-    with open(processed / "metrics.csv", "a", encoding="utf-8") as fh:
-        fh.write("\n")  # any change of the inputs' bytes makes the report run again
+    table = processed_tables.load_metrics(processed)  # any change of the inputs' bytes makes the report run again
+    table.iloc[:-1].to_parquet(processed / "metrics.parquet", index=False)
     changed = report(config, processed, figures, "--only", "good")
     assert changed.returncode == 0 and "unchanged, skipped" not in changed.stdout
 
     # Another metric for the same report: its old chart is removed, not left beside the new one.
-    other = plots.load_metrics(processed)["metric"].value_counts().index[1]
+    other = processed_tables.load_metrics(processed)["metric"].value_counts().index[1]
     config = write_config(tmp_path / "nb", [
         {"name": "good", "notebook": "02_compare_years.ipynb", "parameters": {"metrics": [other], "name": "good"}}])
     assert report(config, processed, figures).returncode == 0

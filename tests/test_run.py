@@ -7,6 +7,7 @@ write_catalog, counting_extractor, ...) are reused by the other run-side test mo
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import subprocess
@@ -17,8 +18,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from extract import run as runmod
-from extract.run import RunOptions, run
+from extract.corpus import run as runmod
+from extract.corpus import workers as workermod
+from extract.corpus.run import RunOptions, run
+from extract.model import FIGURE_COLUMNS
 
 CATALOG_HEADER = "doc_id,file,region,admin_level,adcode,published,covers,doctype,source,notes\n"
 
@@ -81,11 +84,11 @@ def small_corpus(raw: Path, years=(2021, 2022, 2023)) -> list[str]:
 
 def counting_extractor(path, meta=None, max_pages=None, log: str = ""):
     """The real extractor, logging each call to ``log`` (workers are processes: a file is what they share)."""
-    from extract.figures import extract_pdf
+    from extract.figures import extract_document
 
     with open(log, "a", encoding="utf-8") as fh:
         fh.write(f"{path}\n")
-    return extract_pdf(path, meta=meta, max_pages=max_pages)
+    return extract_document(path, meta=meta, max_pages=max_pages)
 
 
 def calls(log: Path) -> list[str]:
@@ -227,9 +230,11 @@ def test_corrupt_cache_entry_is_rebuilt_not_trusted(tmp_path):
 def test_one_and_two_jobs_give_identical_outputs(tmp_path):
     raw = tmp_path / "raw"
     small_corpus(raw)
-    run(options(raw, tmp_path / "j1", jobs=1))
-    run(options(raw, tmp_path / "j2", jobs=2))
+    first, second = run(options(raw, tmp_path / "j1", jobs=1)), run(options(raw, tmp_path / "j2", jobs=2))
+    assert (first.exit_code, second.exit_code) == (0, 0)
+    assert first.read == second.read >= 2 and first.figures == second.figures > 0
     one, two = read_outputs(tmp_path / "j1"), read_outputs(tmp_path / "j2")
+    assert len(one["figures"]) > 0 and len(one["metrics"]) > 0
     for name in one:
         pd.testing.assert_frame_equal(one[name], two[name])
 
@@ -267,6 +272,29 @@ def test_corpus_run_writes_the_four_files(corpus_run):
     assert set(figures["doc_id"]) == set(catalog["doc_id"])
 
 
+@pytest.mark.parametrize("doc_id", ["yongkang_2021_npc-review.official", "zhejiang_2026_gov-report.newspaper",
+                                    "china_2018_gov-report"])
+def test_extract_and_run_give_the_same_rows(corpus_run, doc_id):
+    """`reviewfigs extract FILE` and `reviewfigs run` describe a document the same way (one path from the catalog
+    row to its DocMeta): the same figures, row for row, region, adcode and admin_level included (not `file`,
+    which each command names as its user gave it)."""
+    corpus, out, _proc = corpus_run
+    catalog = pd.read_csv(corpus / "catalog.csv", dtype=str)
+    file = catalog.loc[catalog["doc_id"] == doc_id, "file"].iloc[0]
+    proc = reviewfigs("extract", str(corpus / file), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    extracted = pd.DataFrame(json.loads(proc.stdout))
+    ran = pd.read_parquet(out / "figures.parquet")
+    ran = ran[ran["doc_id"] == doc_id].reset_index(drop=True)
+    columns = [c for c in FIGURE_COLUMNS if c != "file"]
+    assert len(extracted) == len(ran) > 20
+    assert ran.loc[0, "adcode"] and ran.loc[0, "admin_level"]
+    for column in columns:
+        left = extracted[column].astype(object).where(extracted[column].notna(), None).tolist()
+        right = ran[column].astype(object).where(ran[column].notna(), None).tolist()
+        assert left == right, column
+
+
 def test_corpus_metrics_hold_every_key_fact(corpus_run):
     corpus, out, _proc = corpus_run
     catalog = pd.read_csv(corpus / "catalog.csv", dtype=str)
@@ -296,17 +324,47 @@ def test_shared_catalog_copy_outside_raw_is_refused(corpus, tmp_path):
     shutil.rmtree(raw)
 
 
-def test_editing_the_extractor_code_invalidates_the_cache(tmp_path, monkeypatch):
+def test_the_cache_key_follows_the_code_that_makes_figures(tmp_path):
+    """The fingerprint comes from the import closure of extract.figures, not from a list of names: a module
+    added under read/ (readers are dispatched by name) and a taxonomy edit change it; corpus and chart code
+    do not."""
     from extract import config
+    from extract.fingerprint import code_files, code_fingerprint
 
     package = tmp_path / "extract"
     shutil.copytree(config.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(config, "PACKAGE_DIR", package)
-    original = runmod.extractor_fingerprint()
-    (package / "run.py").write_text("# not extraction code\n", encoding="utf-8")
-    assert runmod.extractor_fingerprint() == original
-    (package / "taxonomy.yaml").write_text("changed: true\n", encoding="utf-8")
-    assert runmod.extractor_fingerprint() != original
+    original = code_fingerprint("extract.figures", package)
+    names = {p.relative_to(package).as_posix() for p in code_files("extract.figures", package)}
+    assert {"figures.py", "model.py", "normalize.py", "read/pdf.py", "read/layout.py", "grammar/quantity.py",
+            "grammar/labels.py", "grammar/taxonomy.yaml"} <= names
+    assert not any(n.startswith(("corpus/", "charts/")) or n == "cli.py" for n in names), names
+
+    for edited in ("charts/plots.py", "corpus/run.py", "corpus/tables.py", "cli.py"):
+        with open(package / edited, "a", encoding="utf-8") as fh:
+            fh.write("\n# an edit that cannot change what a document yields\n")
+    assert code_fingerprint("extract.figures", package) == original
+
+    (package / "read" / "html.py").write_text('"""A new reader."""\n', encoding="utf-8")
+    with_reader = code_fingerprint("extract.figures", package)
+    assert with_reader != original
+    with open(package / "grammar" / "taxonomy.yaml", "a", encoding="utf-8") as fh:
+        fh.write("# changed\n")
+    assert code_fingerprint("extract.figures", package) != with_reader
+
+
+def test_the_report_key_follows_the_chart_code(tmp_path):
+    from extract import config
+    from extract.fingerprint import code_fingerprint
+
+    package = tmp_path / "extract"
+    shutil.copytree(config.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    original = code_fingerprint("extract.charts", package, widen=False)
+    with open(package / "corpus" / "run.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# not chart code\n")
+    assert code_fingerprint("extract.charts", package, widen=False) == original
+    with open(package / "charts" / "plots.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# chart code\n")
+    assert code_fingerprint("extract.charts", package, widen=False) != original
 
 
 # ---------------------------------------------------------------- -j N: the parent's own work is one of the N
@@ -335,9 +393,9 @@ def _scheduled(tmp_path: Path, jobs: int, n_tasks: int = 4) -> tuple[list[tuple[
             steps.append((start, time.time()))
             yield "step"
 
-    tasks = [runmod.Task(str(tmp_path / f"{i}.pdf"), DocMeta(doc_id=str(i)), f"key{i}") for i in range(n_tasks)]
+    tasks = [workermod.Task(str(tmp_path / f"{i}.pdf"), DocMeta(doc_id=str(i)), f"key{i}") for i in range(n_tasks)]
     extractor = functools.partial(sleeping_extractor, log=str(log))
-    outcomes = list(runmod.run_local(tasks, extractor, runmod.Limits(), jobs, while_waiting=parents_work()))
+    outcomes = list(workermod.run_local(tasks, extractor, workermod.Limits(), jobs, while_waiting=parents_work()))
     assert sorted(key for key, _ in outcomes) == sorted(t.cache_key for t in tasks)
     assert all(outcome.ok for _, outcome in outcomes)
     workers = [tuple(map(float, line.split())) for line in log.read_text(encoding="utf-8").splitlines()]
@@ -376,10 +434,10 @@ def test_a_run_from_python_leaves_the_collector_as_it_found_it(tmp_path):
 
 @pytest.mark.parametrize("own_process", [True, False])
 def test_preparing_the_tables_skips_hypothesis_only_for_the_cli(own_process):
-    code = ("import sys, extract.run as r\n"
+    code = ("import sys, extract.corpus.run as r\n"
             f"steps = list(r._prepare_tables(refuse_hypothesis={own_process}))\n"
             "print('hypothesis' in sys.modules)\n"
-            "import hypothesis, extract.tables as t\n"
+            "import hypothesis, extract.corpus.tables as t\n"
             "t.figures_table([])\n"
             "print(steps[-1], hypothesis.__name__)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -1,4 +1,4 @@
-"""extract.sentences.split_sentences: sentence spans for labelling figures."""
+"""extract.grammar.sentences.split_sentences: sentence spans for labelling figures."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.sentences import sentence_at, split_sentences
+from extract.grammar.sentences import sentence_at, split_sentences
 
 
 def texts(text: str) -> list[str]:

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from test_quantity_fuzz import PIECES
 
 from extract.figures import find_figures
-from extract.layout import document_from_text
+from extract.grammar.sentences import split_sentences
 from extract.model import DocMeta
-from extract.sentences import split_sentences
+from extract.read.layout import document_from_text
 
 HEADS = ["一、2025年工作回顾\n", "（二）主要预期目标\n", "五年来，", "今年经济社会发展的主要预期目标是：", "“十四五”期间，",
          "——", "一是", "2024年，", "全市", "城镇、农村居民人均可支配收入", "地区生产总值", "常委会会议"]

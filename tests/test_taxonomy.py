@@ -7,7 +7,7 @@ import re
 import yaml
 
 from extract.config import TAXONOMY_FILE
-from extract.labels import load_taxonomy
+from extract.grammar.taxonomy import load_taxonomy
 
 CONTRACT_IDS = {
     "gdp", "gdp_growth", "budget_revenue", "budget_revenue_growth", "urban_income", "urban_income_growth",

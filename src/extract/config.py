@@ -12,10 +12,17 @@ RAW_DIR = REPO_DIR / "raw"
 PROCESSED_DIR = REPO_DIR / "processed"
 FIGURES_DIR = REPO_DIR / "figures"
 NOTEBOOKS_DIR = REPO_DIR / "notebooks"
-TAXONOMY_FILE = PACKAGE_DIR / "taxonomy.yaml"
+TAXONOMY_FILE = PACKAGE_DIR / "grammar" / "taxonomy.yaml"
 
 # The shared corpus lives beside the checkout; tests and benchmarks find it here.
 SHARED_CORPUS = Path(os.environ.get("REVIEWFIGS_SHARED_CORPUS", REPO_DIR.parent / "shared" / "corpus"))
 
 # Bump when extraction output can change for the same PDF: it keys the run cache.
 EXTRACTOR_VERSION = "1"
+
+# Limits on one document (`reviewfigs run`, and every command that reads a document).
+DEFAULT_TIMEOUT = 600.0  # seconds per document: generous; a 1,000-page report takes well under a minute
+DEFAULT_MAX_PAGES = 10_000
+DEFAULT_MEMORY_MB = 4096  # address space a worker may add to what it inherits
+KERNEL_NAME = "reviewfigs"  # registered by `make setup` (python -m ipykernel install --sys-prefix --name reviewfigs)
+SHOW_RESOLUTION = 110  # pixels per inch of the pages `reviewfigs show` draws

@@ -1,58 +1,33 @@
 """Tie the stages together: Document -> every figure as a labelled, located Figure row.
 
-    figs = extract_pdf("report.pdf", DocMeta(region="永康市", published=2021, covers="2017-2021"))
+    figs = extract_document("report.pdf", DocMeta(region="永康市", published=2021, covers="2017-2021"))
     frame = figures_frame(figs)            # FIGURE_COLUMNS, explicit dtypes
 
 ``reviewfigs extract FILE.pdf`` prints the rows (CSV or JSON). Blocks are read in order; each block is
-split into sentences, its quantities found once (extract.quantity) and labelled per sentence
-(extract.labels) with the heading stack, the paragraph so far and any open target passage.
+split into sentences, its quantities found once (extract.grammar.quantity) and labelled per sentence
+(extract.grammar.labels) with the heading stack, the paragraph so far and any open target passage.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
 import re
-import sys
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extract import labels as lab
-from extract.catalog import read_rows
+from extract.grammar import labels as lab
+from extract.grammar.quantity import find_quantities
+from extract.grammar.sentences import split_sentences
 from extract.model import FIGURE_COLUMNS, Block, DocMeta, Document, DocumentError, Figure
-from extract.quantity import find_quantities
-from extract.sentences import split_sentences
 
 if TYPE_CHECKING:  # pandas only where a frame is built: workers and a run's start never need it
     import pandas as pd
 
-HEADING_LEVEL_RES = (
-    (1, re.compile(r"^[一二三四五六七八九十]+、")),
-    (2, re.compile(r"^[（(][一二三四五六七八九十]+[）)]")),
-    (3, re.compile(r"^\d+[.．、]")),
-    (4, re.compile(r"^[（(]\d+[）)]")),
-)
 LIST_ITEM_RE = re.compile(r"^(?:——|[-•·●▪]|[一二三四五六七八九十]+是|[①-⑳]|\d+[.．、)）]|[（(]\d+[）)])")
 # A "heading" block longer than this is a paragraph with a run-in head (（一）强化创新…。提升…): its text
 # does not set the time of the section.
 MAX_HEADING_CHARS = 60
-
-
-UNNUMBERED_LEVEL = 9
-
-
-def heading_level(block: Block) -> int:
-    """The block's level from its numbering (一、 = 1, （一） = 2, 1. = 3, （1） = 4).
-
-    An unnumbered head (a bold lead sentence, a newspaper's two-line head) nests under every numbered one
-    before it, whatever the layout says: it must not end the time of “三、2026年主要任务”.
-    """
-    for level, pattern in HEADING_LEVEL_RES:
-        if pattern.match(block.text):
-            return level
-    return UNNUMBERED_LEVEL
 
 
 def sha256_of(path: str | Path) -> str:
@@ -89,7 +64,7 @@ class _State:
         self.after_heading = False
 
     def enter_heading(self, block: Block) -> None:
-        level = heading_level(block)
+        level = block.level
         self.headings = [h for h in self.headings if h[0] < level]
         self.headings.append((level, block.text if len(block.text) <= MAX_HEADING_CHARS else ""))
         self.passage = False
@@ -187,10 +162,11 @@ def find_figures(document: Document, meta: DocMeta) -> list[Figure]:
     return figures
 
 
-def extract_pdf(path: str | Path, meta: DocMeta | None = None, backend: str | None = None,
-                max_pages: int | None = None) -> list[Figure]:
-    """Read ``path`` (extract.layout.read_document) and return its figures with file, page, box and sha256."""
-    from extract.layout import read_document
+def extract_document(path: str | Path, meta: DocMeta | None = None, backend: str | None = None,
+                     max_pages: int | None = None) -> list[Figure]:
+    """Read ``path`` (extract.read.read_document) and return its figures with file, page, box and sha256.
+    The document's warnings are raised with ``warnings.warn`` (a run records them per document)."""
+    from extract.read import read_document
 
     path = Path(path)
     meta = DocMeta(**vars(meta)) if meta is not None else DocMeta()
@@ -223,70 +199,3 @@ def figures_frame(figs: list[Figure]) -> pd.DataFrame:
         dtype = FRAME_DTYPES.get(column, "string")
         frame[column] = frame[column].astype(dtype)
     return frame
-
-
-# ---------------------------------------------------------------------------------------------------------
-# reviewfigs extract
-# ---------------------------------------------------------------------------------------------------------
-
-
-def add_meta_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--region", default=None, help="region as published (永康市)")
-    parser.add_argument("--published", type=int, default=None, help="year delivered or published (2021)")
-    parser.add_argument("--covers", default=None, help="year or span reviewed (2025, 2017-2021)")
-    parser.add_argument("--doctype", default=None, help="npc-report | npc-review | gov-report | stats-bulletin | other")
-    parser.add_argument("--doc-id", dest="doc_id", default=None, help="doc_id for the rows (default: file name)")
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="the PDF to read")
-    add_meta_arguments(parser)
-    parser.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default csv)")
-
-
-def catalog_meta(path: Path) -> DocMeta | None:
-    """The catalog row of ``path`` when a catalog.csv beside it or one folder up lists it (no validation)."""
-    target = path.resolve()
-    for folder in (path.parent, path.parent.parent):
-        catalog = folder / "catalog.csv"
-        if not catalog.is_file():
-            continue
-        try:
-            rows, _problems = read_rows(catalog)
-        except OSError:
-            continue
-        for _row, row in rows or []:
-            if (folder / row.get("file", "")).resolve() == target:
-                published = row.get("published", "")
-                return DocMeta(doc_id=row.get("doc_id", ""), region=row.get("region", ""),
-                               adcode=row.get("adcode", ""), admin_level=row.get("admin_level", ""),
-                               published=int(published) if published.isdigit() else None,
-                               covers=row.get("covers", ""), doctype=row.get("doctype", ""))
-    return None
-
-
-def meta_from_args(args: argparse.Namespace, path: Path) -> DocMeta:
-    """Command-line values over the catalog row of the file (if any) over empty defaults."""
-    meta = catalog_meta(path) or DocMeta()
-    for name in ("region", "published", "covers", "doctype", "doc_id"):
-        value = getattr(args, name, None)
-        if value is not None:
-            setattr(meta, name, value)
-    return meta
-
-
-def run_command(args: argparse.Namespace) -> int:
-    path = Path(args.file)
-    try:
-        figs = extract_pdf(path, meta_from_args(args, path))
-    except DocumentError as err:
-        print(f"reviewfigs: {path}: {err.reason}", file=sys.stderr)
-        return 1
-    frame = figures_frame(figs)
-    if args.format == "json":
-        records = json.loads(frame.to_json(orient="records", force_ascii=False))
-        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
-    else:
-        frame.to_csv(sys.stdout, index=False)
-    return 0

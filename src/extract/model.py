@@ -1,15 +1,58 @@
-"""Plain data passed between the stages: PDF -> Document (blocks in reading order) -> Figure rows.
+"""Plain data passed between the stages, and every vocabulary the stages share, stated once.
 
-The stages are
-    extract.pdf / extract.layout   read a PDF into a Document (text in reading order + a box per character)
-    extract.quantity               find quantities in a string (value, unit, qualifier, span)
-    extract.labels                 say what a quantity counts (subject, metric), when (year, period), stance
-    extract.figures                tie them together: find_figures(document, meta) -> list[Figure]
+    extract.read      a file -> Document (blocks of text in reading order, a box per character)
+    extract.grammar   quantities in a string (value, unit, qualifier) and their labels (subject, metric, time,
+                      stance)
+    extract.figures   Document + DocMeta -> Figure rows (find_figures)
+    extract.corpus    a catalog of documents -> the processed tables
+    extract.charts    the processed tables -> charts and pages
+
+This module imports nothing of the package: every other module may import it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, fields
+
+# ------------------------------------------------------------------------------------------- vocabularies
+
+# Catalog doctypes (contract.md) and how charts and source lines name them.
+DOCTYPES: dict[str, str] = {
+    "npc-report": "人大常委会工作报告",
+    "npc-review": "人大常委会工作报告",
+    "gov-report": "政府工作报告",
+    "stats-bulletin": "统计公报",
+    "other": "文件",
+}
+# Doctypes delivered early in the year after the one they review: with no `covers`, they cover published - 1.
+ANNUAL_DOCTYPES = frozenset({"gov-report", "npc-report", "stats-bulletin"})
+STANCES = ("actual", "target")
+QUALIFIERS = ("exact", "about", "more_than", "at_least", "at_most", "range")
+ADMIN_LEVELS = ("nation", "province", "city", "county")  # largest first
+# The catalog columns that say what a document is (also the flags of `reviewfigs extract` and `check`).
+META_FIELDS = ("doc_id", "region", "adcode", "admin_level", "published", "covers", "doctype")
+
+# A heading's level from its numbering: 一、 = 1, （一） = 2, 1. = 3, （1） = 4; an unnumbered head nests under
+# every numbered one (UNNUMBERED_LEVEL), whatever its type size says.
+HEADING_NUMBERING = (
+    (1, re.compile(r"^[一二三四五六七八九十百]+、")),
+    (2, re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")),
+    (3, re.compile(r"^\d{1,2}[.．、](?!\d)")),
+    (4, re.compile(r"^[（(]\d{1,2}[）)]")),
+)
+UNNUMBERED_LEVEL = 9
+
+
+def heading_level(text: str) -> int:
+    """The level of a heading from its numbering, or UNNUMBERED_LEVEL."""
+    for level, pattern in HEADING_NUMBERING:
+        if pattern.match(text):
+            return level
+    return UNNUMBERED_LEVEL
+
+
+# ------------------------------------------------------------------------------------------- data
 
 # (page 1-based, x0, top, x1, bottom) in PDF points, pdfplumber's coordinates.
 Box = tuple[int, float, float, float, float]
@@ -36,7 +79,11 @@ class Block:
     text: str
     boxes: list[Box | None]
     kind: str = "body"  # "body" | "heading" | "title" | "caption"
-    level: int = 0  # heading level when kind == "heading" (1 = 一、, 2 = （一）, ...), else 0
+    level: int = 0  # heading_level(text) when kind == "heading" (set here), else 0
+
+    def __post_init__(self) -> None:
+        if self.kind == "heading" and not self.level:
+            self.level = heading_level(self.text)
 
     @property
     def page(self) -> int:
@@ -68,7 +115,7 @@ class DocMeta:
     admin_level: str = ""
     published: int | None = None
     covers: str = ""  # "2025" or "2017-2021"
-    doctype: str = ""
+    doctype: str = ""  # one of DOCTYPES
     file: str = ""
     sha256: str = ""
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from extract.model import DocMeta, DocumentError, Figure
+from extract.model import META_FIELDS, DocMeta, DocumentError, Figure
 
 GOLD_KINDS = ("required", "optional", "negative")
 
@@ -241,16 +241,6 @@ def score_key_facts(figures_by_doc: dict[str, list[Figure]], facts: list[KeyFact
 # ---------------------------------------------------------------------------------------------------------
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from extract.figures import add_meta_arguments
-
-    parser.add_argument("file", nargs="?", help="the PDF to check against --gold")
-    parser.add_argument("--gold", help="a per-document gold CSV (kind, surface, value, unit, qualifier, …)")
-    parser.add_argument("--catalog", help="a catalog.csv whose documents are checked against --key-facts")
-    parser.add_argument("--key-facts", dest="key_facts", help="key_facts.csv (doc, metric, stance, value, …)")
-    add_meta_arguments(parser)
-
-
 def _describe(fig: Figure) -> str:
     where = f"p{fig.page}" if fig.page else "p?"
     return (f"{fig.text} [{fig.value:g} {fig.unit} {fig.qualifier}] {fig.stance} {fig.metric or '-'} "
@@ -285,10 +275,15 @@ def print_key_fact_score(score: KeyFactScore, out=None) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from extract.figures import extract_pdf, meta_from_args
+    from extract.corpus.catalog import meta_for_file
+    from extract.figures import extract_document
 
     if args.file and args.gold:
         path = Path(args.file)
+        meta, problems = meta_for_file(path, {name: getattr(args, name, None) for name in META_FIELDS})
+        if meta is None:
+            print(f"reviewfigs check: {path}: {'; '.join(problems)}", file=sys.stderr)
+            return 2
         try:
             gold = load_gold(args.gold)
         except OSError as err:
@@ -298,7 +293,7 @@ def run_command(args: argparse.Namespace) -> int:
             print(f"reviewfigs: {err}", file=sys.stderr)
             return 1
         try:
-            figs = extract_pdf(path, meta_from_args(args, path))
+            figs = extract_document(path, meta)
         except DocumentError as err:
             print(f"reviewfigs: {path}: {err.reason}", file=sys.stderr)
             return 1
@@ -312,15 +307,15 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def catalog_metas(catalog: Path) -> list[tuple[Path, DocMeta]]:
-    """(path, meta) of every document of a catalog (validated by extract.catalog)."""
-    from extract.catalog import load_catalog
+    """(path, meta) of every document of a catalog (validated by extract.corpus.catalog)."""
+    from extract.corpus.catalog import load_catalog
 
     return [(entry.path, entry.meta()) for entry in load_catalog(catalog)]
 
 
 def _check_catalog(catalog: Path, key_facts: Path) -> int:
-    from extract.catalog import CatalogError
-    from extract.figures import extract_pdf
+    from extract.corpus.catalog import CatalogError
+    from extract.figures import extract_document
 
     try:
         documents = catalog_metas(catalog)
@@ -336,7 +331,7 @@ def _check_catalog(catalog: Path, key_facts: Path) -> int:
     failed = 0
     for path, meta in documents:
         try:
-            figures_by_doc[meta.doc_id] = extract_pdf(path, meta)
+            figures_by_doc[meta.doc_id] = extract_document(path, meta)
         except DocumentError as err:
             print(f"reviewfigs: {path}: {err.reason}", file=sys.stderr)
             failed += 1

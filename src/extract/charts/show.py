@@ -22,24 +22,14 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extract import config
 from extract.model import DocMeta, DocumentError
-from extract.safety import atomic_writer
+from extract.safety import atomic_writer, confine_path
 
 CLASSIFIED = {"stroke": (31, 95, 139, 230), "fill": (31, 95, 139, 40)}
 UNCLASSIFIED = {"stroke": (217, 95, 2, 230), "fill": (217, 95, 2, 40)}
-DEFAULT_RESOLUTION = 110
 
 
 class ShowError(ValueError):
     """One-line reason why a page cannot be shown."""
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("target", metavar="DOC_ID|FILE.pdf", help="a doc_id of the processed tables or a PDF file")
-    parser.add_argument("--page", type=int, default=None, help="1-based page (default: the page with most figures)")
-    parser.add_argument("--out", default=None, help="PNG to write (default: figures/show/DOC_ID-pN.png)")
-    parser.add_argument("--processed", default=str(config.PROCESSED_DIR), help="processed tables (default processed/)")
-    parser.add_argument("--raw", default=str(config.RAW_DIR), help="catalog folder to find DOC_ID's PDF (default raw/)")
-    parser.add_argument("--resolution", type=int, default=DEFAULT_RESOLUTION, help="pixels per inch (default 110)")
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -87,13 +77,13 @@ def _processed_figures(processed: Path) -> pd.DataFrame | None:
 
 def pdf_of(doc_id: str, figs: pd.DataFrame, raw: Path) -> Path:
     """The PDF of a doc_id: the catalog in ``raw`` first (it names the file), else the figures' file column."""
-    catalog = raw / "catalog.csv"
-    if catalog.is_file():
-        cat = pd.read_csv(catalog, dtype=str, keep_default_na=False)
-        row = cat[cat["doc_id"] == doc_id]
-        if not row.empty:
-            path = (raw / row["file"].iloc[0]).resolve()
-            if path.is_file():
+    from extract.corpus.catalog import read_rows
+
+    rows, _problems = read_rows(raw / "catalog.csv")
+    for _row, record in rows or []:
+        if record.get("doc_id") == doc_id and record.get("file"):
+            path, outside = confine_path(raw, record["file"])
+            if path.is_file() and outside is None:
                 return path
     for name in figs.get("file", pd.Series(dtype=str)).dropna().unique():
         for path in (Path(name), raw / name):
@@ -104,14 +94,16 @@ def pdf_of(doc_id: str, figs: pd.DataFrame, raw: Path) -> Path:
 
 def figures_of_file(path: Path, processed: Path) -> pd.DataFrame:
     """Figures of a PDF: from the processed tables when its checksum is there, else extracted now."""
-    from extract.figures import catalog_meta, extract_pdf, sha256_of
+    from extract.corpus.catalog import meta_for_file
+    from extract.figures import extract_document, sha256_of
 
     figs = _processed_figures(processed)
     if figs is not None and "sha256" in figs:
         mine = figs[figs["sha256"] == sha256_of(path)]
         if not mine.empty:
             return mine
-    found = extract_pdf(path, catalog_meta(path) or DocMeta())
+    meta, _problems = meta_for_file(path)  # a catalog row that does not validate: read the file undescribed
+    found = extract_document(path, meta or DocMeta())
     return pd.DataFrame([f.to_dict() for f in found])
 
 
@@ -159,7 +151,7 @@ def _name(value) -> str:
 
 def _redraw_text(image, page, embedded: set[str]) -> None:
     """Draw the characters of not-embedded, non-standard fonts onto the rendered page, from the text layer."""
-    from extract.plots import cjk_font_path
+    from extract.charts.plots import cjk_font_path
 
     scale = image.resolution / 72
     draw = ImageDraw.Draw(image.annotated)
@@ -179,7 +171,7 @@ def _redraw_text(image, page, embedded: set[str]) -> None:
 
 
 def draw_page(pdf_path: Path, figs: pd.DataFrame, page_number: int, out: Path,
-              resolution: int = DEFAULT_RESOLUTION) -> int:
+              resolution: int = config.SHOW_RESOLUTION) -> int:
     """Write ``out`` (PNG): the page with every figure on it boxed. Returns how many figures were boxed."""
     try:
         pdf = pdfplumber.open(pdf_path)
@@ -227,7 +219,7 @@ TABLE_COLUMNS = ["page", "text", "metric", "subject", "value", "unit", "qualifie
 def document_report(p) -> dict:
     """Everything 01_explore_document shows, for params.DocumentParams ``p``; files go under
     ``p.figures/documents/<doc_id>/`` (figures.csv, one PNG per drawn page)."""
-    from extract import plots
+    from extract.charts import plots
 
     missing = ""
     if p.pdf is not None:

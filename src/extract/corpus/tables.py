@@ -20,13 +20,9 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from extract.catalog import covers_span
-from extract.corrections import CHOICES
-from extract.gazetteer import LEVELS
-from extract.model import FIGURE_COLUMNS
+from extract.corpus.catalog import covers_span
+from extract.model import ADMIN_LEVELS, FIGURE_COLUMNS, QUALIFIERS, STANCES
 
-STANCES = CHOICES["stance"]
-QUALIFIERS = CHOICES["qualifier"]
 SEVERITIES = ("error", "warning")
 
 INT_COLUMNS = ("year", "page", "published")
@@ -58,7 +54,7 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
         "doc_id": _text(checks=[pa.Check.str_length(1, 200)]),
         "region": _text(checks=[pa.Check.str_length(1, None)]),
         "adcode": _text(checks=[_ADCODE]),
-        "admin_level": _text(checks=[pa.Check.isin(LEVELS)]),
+        "admin_level": _text(checks=[pa.Check.isin(ADMIN_LEVELS)]),
         "doctype": _text(),
         "year": pa.Column("Int64", nullable=True, checks=[_YEAR]),
         "period": _text(checks=[pa.Check.str_matches(r"^(\d{4}(-\d{4})?)?$")]),
@@ -90,7 +86,7 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
 
 METRICS_SCHEMA = pa.DataFrameSchema(
     {
-        "region": _text(), "adcode": _text(checks=[_ADCODE]), "admin_level": _text(checks=[pa.Check.isin(LEVELS)]),
+        "region": _text(), "adcode": _text(checks=[_ADCODE]), "admin_level": _text(checks=[pa.Check.isin(ADMIN_LEVELS)]),
         "year": pa.Column("Int64", checks=[_YEAR]), "period": _text(), "metric": _text(checks=[pa.Check.str_length(1, None)]),
         "stance": _text(checks=[pa.Check.isin(STANCES)]),
         "value": pa.Column(float), "low": pa.Column(float, nullable=True), "high": pa.Column(float, nullable=True),

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extract.catalog import RowProblemsError, UnreadableTable, read_table, row_of
-from extract.quantity import QUALIFIERS
+from extract.corpus.catalog import RowProblemsError, UnreadableTable, read_table, row_of
+from extract.model import QUALIFIERS, STANCES
 
 ACTIONS = ("fix", "drop", "add")
 KEY_COLUMNS = ("action", "doc_id", "page", "text", "occurrence")
@@ -27,8 +27,8 @@ FLOAT_FIELDS = ("value", "low", "high")
 INT_FIELDS = ("year",)
 TEXT_FIELDS = ("unit", "qualifier", "metric", "stance", "period", "subject", "sentence")
 FIELDS = ("value", "low", "high", "unit", "qualifier", "metric", "stance", "year", "period", "subject", "sentence")
-# The choices the figures table's schema (extract.tables) checks; qualifiers are the grammar's own.
-CHOICES = {"qualifier": QUALIFIERS, "stance": ("actual", "target")}
+# Fields whose values come from a vocabulary of extract.model.
+CHOICES = {"qualifier": QUALIFIERS, "stance": STANCES}
 COLUMNS = KEY_COLUMNS + FIELDS + ("reason", "author")
 HEADER = ",".join(COLUMNS)
 

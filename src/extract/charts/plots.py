@@ -5,8 +5,8 @@ and pages it comes from, and shows qualifiers (≈ about, ≥ at least, ranges a
 units (元, 人); only the axis is scaled for reading (亿元, 万人). Each chart is saved as PNG and SVG with a CSV
 of exactly the plotted rows beside it (doc_id, page and text of every value), so a reader can check it.
 
-    from extract import plots
-    metrics = plots.load_metrics("processed")
+    from extract.charts import plots, processed
+    metrics = processed.load_metrics("processed")
     chart = plots.years_chart(metrics, metric="gdp_growth", regions=["金华市"])
     plots.save_chart(chart, "figures", "jinhua_gdp_growth")
 """
@@ -30,29 +30,14 @@ import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
 
+from extract.charts import processed  # noqa: E402
+from extract.grammar.taxonomy import display_name  # noqa: E402
 from extract.safety import atomic_writer, write_csv_safely  # noqa: E402
 
 CJK_FAMILY = "Noto Sans CJK SC"
 INK, MUTED, ACCENT, TARGET_INK = "#222222", "#767676", "#1f5f8b", "#c0392b"
 PALETTE = ["#1f5f8b", "#c0392b", "#2e8b57", "#b8860b", "#6a3d9a", "#555555", "#d2691e", "#008b8b"]
 
-# Display names for the core metric ids (contract.md); ids not listed are shown as they are.
-METRIC_NAMES: dict[str, str] = {
-    "gdp": "地区生产总值", "gdp_growth": "地区生产总值增速", "budget_revenue": "一般公共预算收入",
-    "budget_revenue_growth": "一般公共预算收入增速", "urban_income": "城镇居民人均可支配收入",
-    "urban_income_growth": "城镇居民人均可支配收入增速", "rural_income": "农村居民人均可支配收入",
-    "rural_income_growth": "农村居民人均可支配收入增速", "cpi_growth": "居民消费价格涨幅",
-    "urban_jobs_new": "城镇新增就业", "fixed_investment_growth": "固定资产投资增速",
-    "retail_sales_growth": "社会消费品零售总额增速", "exports": "出口额", "exports_growth": "出口增速",
-    "npc_sessions": "常委会会议", "npc_chair_meetings": "主任会议",
-    "npc_work_reports_reviewed": "听取审议专项工作报告", "npc_law_enforcement_inspections": "执法检查",
-    "npc_special_inquiries": "专题询问", "npc_resolutions": "决议决定", "npc_appointments": "任免",
-    "npc_legislative_research": "立法调研", "npc_deputy_suggestions": "代表建议",
-    "npc_constituents_received": "接待群众", "npc_problems_resolved": "协调解决问题",
-    "npc_disputes_resolved": "化解矛盾纠纷", "npc_liaison_stations": "代表联络站",
-}
-DOCTYPE_NAMES = {"gov-report": "政府工作报告", "npc-report": "人大常委会工作报告",
-                 "npc-review": "人大常委会工作报告", "stats-bulletin": "统计公报", "other": "文件"}
 QUALIFIER_MARKS = {"about": "≈", "at_least": "≥", "more_than": ">", "at_most": "≤"}
 BOUND_MARKERS = {"at_least": "^", "more_than": "^", "at_most": "v"}
 # Units scaled for reading: (base unit, threshold, factor, shown unit), largest first.
@@ -60,7 +45,6 @@ BOUND_MARKERS = {"at_least": "^", "more_than": "^", "at_most": "v"}
 UNIT_SCALES = [("元", 1e8, 1e8, "亿元"), ("元", 1e6, 1e4, "万元"), ("美元", 1e8, 1e8, "亿美元"),
                ("美元", 1e4, 1e4, "万美元"), ("人", 1e4, 1e4, "万人"), ("人次", 1e4, 1e4, "万人次"),
                ("吨", 1e4, 1e4, "万吨"), ("亩", 1e4, 1e4, "万亩")]
-# Spreadsheet programs run cells that start with these; chart CSVs neutralise them (issue 7).
 PLOTTED_COLUMNS = ["region", "adcode", "admin_level", "year", "period", "metric", "stance", "value", "low",
                    "high", "unit", "qualifier", "doc_id", "page", "text"]
 
@@ -96,75 +80,9 @@ def setup_fonts() -> str:
     return CJK_FAMILY
 
 
-# --- loading ----------------------------------------------------------------------------------------
-def _unneutralise(value: object) -> object:
-    # CSVs written for Excel carry a leading apostrophe before a formula-like cell; undo it on reading.
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return value[1:]
-    return value
-
-
-def load_metrics(processed: str | Path) -> pd.DataFrame:
-    """processed/metrics.csv as a DataFrame (adcode as text, year and page as integers)."""
-    path = Path(processed) / "metrics.csv"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: not found — run `reviewfigs run --out {processed}` first")
-    df = pd.read_csv(path, dtype={"adcode": "string", "period": "string", "doc_id": "string",
-                                  "text": "string", "region": "string", "metric": "string"},
-                     encoding="utf-8-sig")
-    for col in ("text", "region", "doc_id"):
-        if col in df:
-            df[col] = df[col].map(_unneutralise).astype("string")
-    for col in ("year", "page"):
-        if col in df:
-            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
-    return df
-
-
-def load_figures(processed: str | Path) -> pd.DataFrame:
-    """processed/figures.parquet (every figure found, classified or not)."""
-    path = Path(processed) / "figures.parquet"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: not found — run `reviewfigs run --out {processed}` first")
-    return pd.read_parquet(path)
-
-
-def document_names(processed: str | Path) -> dict[str, str]:
-    """doc_id -> a readable name such as "2026年浙江省政府工作报告", for source lines.
-
-    Built from figures.parquet (region, doctype) and the publication year: the catalog copy in processed/
-    when there is one, else a four-digit year inside the doc_id (the catalog's naming convention).
-    """
-    processed = Path(processed)
-    published: dict[str, str] = {}
-    for name in ("catalog.csv", "documents.csv"):
-        path = processed / name
-        if path.is_file():
-            cat = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
-            if {"doc_id", "published"} <= set(cat.columns):
-                published.update(dict(zip(cat["doc_id"], cat["published"].fillna(""), strict=False)))
-    names: dict[str, str] = {}
-    try:
-        figs = load_figures(processed)
-    except (FileNotFoundError, ImportError, OSError, ValueError):
-        return names
-    for row in figs.drop_duplicates("doc_id").itertuples():
-        own = getattr(row, "published", None)
-        own = "" if own is None or pd.isna(own) else str(own)
-        year = published.get(row.doc_id) or own or _year_in_doc_id(str(row.doc_id))
-        kind = DOCTYPE_NAMES.get(str(row.doctype), "文件")
-        names[str(row.doc_id)] = f"{year + '年' if year else ''}{row.region}{kind}"
-    return names
-
-
-def _year_in_doc_id(doc_id: str) -> str:
-    match = re.search(r"(?:^|[_.-])((?:19|20)\d\d)(?:[_.-]|$)", doc_id)
-    return match.group(1) if match else ""
-
-
 # --- formatting -------------------------------------------------------------------------------------
 def metric_name(metric: str, admin_level: str = "") -> str:
-    name = METRIC_NAMES.get(metric, metric)
+    name = display_name(metric)
     return name.replace("地区生产总值", "国内生产总值") if admin_level == "nation" else name
 
 
@@ -571,7 +489,7 @@ def _regions_finding(rows: pd.DataFrame, metric: str, year, factor: float, unit:
 # --- placement chart (longitude / latitude) ---------------------------------------------------------
 def coordinates(adcodes: Iterable[str]) -> dict[str, tuple[float, float]]:
     """adcode -> (longitude, latitude) from the gazetteer; codes it does not place are left out."""
-    from extract.gazetteer import GazetteerError, lookup
+    from extract.grammar.gazetteer import GazetteerError, lookup
 
     found: dict[str, tuple[float, float]] = {}
     for code in {str(a)[:6] for a in adcodes if isinstance(a, str) and a}:
@@ -695,7 +613,7 @@ def years_report(p) -> list[dict]:
 
     With no metrics given, every metric with values in at least ``p.min_years`` years is drawn."""
     table = p.metrics_table
-    names = document_names(p.processed)
+    names = p.doc_names
     metrics = list(p.metrics)
     if not metrics:
         rows = select(table, None, p.regions, p.years, p.stance)
@@ -728,13 +646,11 @@ def regions_with_years(rows: pd.DataFrame, min_years: int) -> list[str]:
 
 def region_rows(p) -> pd.DataFrame:
     """Rows of params.RegionsParams ``p``'s metric limited to its admin levels and parent region."""
-    from extract.params import children_of
-
     rows = p.metrics_table[p.metrics_table["metric"] == p.metric]
     if p.admin_level:
         rows = rows[rows["admin_level"].isin(p.admin_level)]
     if p.parent_adcode:
-        rows = rows[children_of(rows, p.parent_adcode)]
+        rows = rows[processed.children_of(rows, p.parent_adcode)]
     return rows
 
 
@@ -745,7 +661,7 @@ def regions_report(p) -> list[dict]:
         where = f" in {p.parent}" if p.parent else ""
         levels = f" at level {', '.join(p.admin_level)}" if p.admin_level else ""
         raise ValueError(f"no values of metric {p.metric!r}{where}{levels}")
-    names = document_names(p.processed)
+    names = p.doc_names
     regions = list(dict.fromkeys(rows["region"].dropna()))
     written = []
     chart = regions_chart(rows, p.metric, p.year, regions, p.stance, names)

@@ -31,11 +31,12 @@ How it works (one regex, then rules on plain data, so it stays fast on thousands
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from extract.numerals import SCALES, arabic_value, cn_decimal, parse_number
+from extract.grammar.numerals import SCALES, arabic_value, cn_decimal, parse_number
+from extract.model import QUALIFIERS
+from extract.normalize import fold
 
 __all__ = ["QUALIFIERS", "Quantity", "find_quantities", "parse_number", "rejected_candidates"]
 
@@ -109,7 +110,6 @@ _HEADCOUNT_UNITS = frozenset(COUNT_UNITS | {"人", "人次", "件次", "家次",
 MONEY_UNITS = frozenset({"元", "美元", "欧元", "日元", "港元", "英镑"})
 DURATION_UNITS = frozenset({"年", "个月", "天", "小时", "倍"})
 
-QUALIFIERS = ("exact", "about", "more_than", "at_least", "at_most", "range")
 PREFIX_QUALIFIERS: dict[str, str] = {
     "大约": "about", "约": "about", "接近": "about", "将近": "about", "近": "about",
     "超过": "at_least", "超": "at_least", "逾": "at_least", "高于": "at_least", "不低于": "at_least",
@@ -172,29 +172,6 @@ _RANK_UNITS = frozenset({"名", "位"})
 _ORDINAL_LIST_RE = re.compile(r"第[0-9０-９〇零一二两三四五六七八九十百]+、$")
 _RESPECTIVELY_RE = re.compile(r"分别(?:比上年|比去年|较上年|同比|均)?$")
 _LIST_JOINERS = ("、", "和", "与", "及")
-
-
-def _fold_table() -> dict[int, str]:
-    """One character for one character (so spans stay valid): Kangxi radicals and compatibility
-    ideographs that PDFs emit for ordinary characters (⼀ -> 一, ⼈ -> 人), and the traditional forms of
-    the numerals, scales, units and verbs the grammar reads (兩 萬 億 餘 個 項 條 場 增長 減少 …)."""
-    table = {}
-    for cp in [*range(0x2F00, 0x2FE0), *range(0xF900, 0xFB00)]:
-        norm = unicodedata.normalize("NFKC", chr(cp))
-        if len(norm) == 1 and norm != chr(cp):
-            table[cp] = norm
-    traditional = "兩萬億餘個項條場戶張連續來過與約達為長減歲噸畝間輛門屆級數幾點進會議標準準則現實戰舉辦總計統僅續"
-    simplified = "两万亿余个项条场户张连续来过与约达为长减岁吨亩间辆门届级数几点进会议标准准则现实战举办总计统仅续"
-    table.update({ord(t): s for t, s in zip(traditional, simplified, strict=True) if t != s})
-    return table
-
-
-_FOLD = _fold_table()
-_FOLD_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _FOLD) + "]")
-
-
-def _fold(text: str) -> str:
-    return text.translate(_FOLD) if _FOLD_RE.search(text) else text
 
 
 @dataclass
@@ -532,7 +509,7 @@ def _bounds(value: float, qualifier: str, low: float | None) -> tuple[float, flo
 def rejected_candidates(text: str) -> list[tuple[str, str]]:
     """(span text, reason) of every candidate the rules turned down: for self-checks and tests."""
     out = []
-    source, text = text, _fold(text)
+    source, text = text, fold(text)
     for c in _candidates(text):
         reason = _reject_reason(text, c, _spans(_TITLE_RE, text), _spans(_QUOTE_RE, text))
         if not reason and UNITS.get(c.unit) == "年":
@@ -564,7 +541,7 @@ def find_quantities(text: str) -> list[Quantity]:
     """All figures in a sentence or paragraph, left to right (see the module docstring for the rules)."""
     if not text:
         return []
-    source, text = text, _fold(text)  # same length: spans index both
+    source, text = text, fold(text)  # same length: spans index both
     cands = _candidates(text, keep_all=False)
     if not cands:
         return []

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extract import gazetteer
-from extract.model import DocMeta
+from extract.grammar import gazetteer
+from extract.model import ADMIN_LEVELS, DOCTYPES, META_FIELDS, DocMeta
 from extract.safety import confine_path, valid_doc_id
 
 REQUIRED_COLUMNS = ("doc_id", "file", "region", "published", "doctype")
 OPTIONAL_COLUMNS = ("admin_level", "adcode", "covers", "source", "notes")
-DOCTYPES = ("npc-report", "npc-review", "gov-report", "stats-bulletin", "other")
 YEAR_RANGE = (1949, 2100)
 
 
@@ -52,7 +52,6 @@ class CatalogEntry:
     published: int
     covers: str
     doctype: str
-    place: gazetteer.Place
     outside: bool = False  # accepted only because of --allow-outside
     extra: dict[str, str] = field(default_factory=dict)  # source, notes and any added columns
 
@@ -147,50 +146,103 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]] | None, list
 def _check_row(row: int, record: dict, base: Path, allow_outside: bool,
                first_row_of: dict[str, int]) -> tuple[CatalogEntry | None, list[str]]:
     cell = {k: str(v).strip() for k, v in record.items()}
-    problems: list[str] = []
-
     doc_id = cell["doc_id"]
-    if not doc_id:
-        problems.append("empty doc_id")
-    elif not valid_doc_id(doc_id):
-        problems.append(f"bad doc_id {doc_id!r}: use letters, digits, '.', '_', '-' or Chinese characters "
-                        "(no '/', spaces or leading '.')")
-    elif doc_id in first_row_of:
-        problems.append(f"duplicate doc_id {doc_id!r} (first on row {first_row_of[doc_id]})")
-    else:
-        first_row_of[doc_id] = row
-
+    problems = [p for p in [_doc_id_problem(doc_id, required=True)] if p]
+    if not problems:
+        if doc_id in first_row_of:
+            problems.append(f"duplicate doc_id {doc_id!r} (first on row {first_row_of[doc_id]})")
+        else:
+            first_row_of[doc_id] = row
     resolved, outside = _check_file(cell["file"], base, allow_outside, problems)
+    meta, meta_problems = document_meta(cell, check_doc_id=False)
+    problems += meta_problems
+    if problems or meta is None or resolved is None:
+        return None, problems
+    extra = {k: v for k, v in cell.items() if k not in REQUIRED_COLUMNS + ("admin_level", "adcode", "covers")}
+    return CatalogEntry(row=row, doc_id=doc_id, file=cell["file"], path=resolved, region=meta.region,
+                        adcode=meta.adcode, admin_level=meta.admin_level, published=meta.published,
+                        covers=meta.covers, doctype=meta.doctype, outside=outside, extra=extra), []
+
+
+def _doc_id_problem(doc_id: str, required: bool) -> str:
+    if not doc_id:
+        return "empty doc_id" if required else ""
+    if not valid_doc_id(doc_id):
+        return (f"bad doc_id {doc_id!r}: use letters, digits, '.', '_', '-' or Chinese characters "
+                "(no '/', spaces or leading '.')")
+    return ""
+
+
+def document_meta(cells: Mapping[str, str], required: bool = True,
+                  check_doc_id: bool = True) -> tuple[DocMeta | None, list[str]]:
+    """What a catalog row (or the extract command's flags) says about a document, as a DocMeta normalised by the
+    gazetteer (full region name, adcode, admin level), or the problems with it. This is the one way from cells
+    to a DocMeta: ``reviewfigs run`` and ``reviewfigs extract`` give the same rows for the same document.
+
+    ``cells`` may hold doc_id, region, adcode, admin_level, published, covers, doctype. With ``required`` (a
+    catalog row) doc_id, region, published and doctype must be given; without it (command-line flags) empty
+    cells stay empty."""
+    cell = {k: str(cells.get(k) or "").strip() for k in META_FIELDS}
+    doc_id = cell["doc_id"]
+    problems = [p for p in [_doc_id_problem(doc_id, required)] if p and check_doc_id]
 
     place = None
-    try:
-        place = gazetteer.lookup(cell["region"], cell["adcode"])
-    except gazetteer.GazetteerError as exc:
-        problems.append(str(exc))
+    if cell["region"] or cell["adcode"] or required:
+        try:
+            place = gazetteer.lookup(cell["region"], cell["adcode"])
+        except gazetteer.GazetteerError as exc:
+            problems.append(str(exc))
 
     admin_level = cell["admin_level"]
-    if admin_level and admin_level not in gazetteer.LEVELS:
-        problems.append(f"bad admin_level {admin_level!r} (use {' | '.join(gazetteer.LEVELS)})")
+    if admin_level and admin_level not in ADMIN_LEVELS:
+        problems.append(f"bad admin_level {admin_level!r} (use {' | '.join(ADMIN_LEVELS)})")
     elif admin_level and place is not None and admin_level != place.level:
         problems.append(f"bad admin_level {admin_level!r}: {place.name} ({place.adcode}) is a {place.level}")
 
     published = _parse_year(cell["published"])
-    if published is None:
+    if published is None and (cell["published"] or required):
         problems.append(f"bad year in published: {cell['published']!r} (a year such as 2021)")
     covers = _parse_covers(cell["covers"])
     if covers is None:
         problems.append(f"bad year in covers: {cell['covers']!r} (a year such as 2021 or a span such as 2017-2021)")
 
     doctype = cell["doctype"]
-    if doctype not in DOCTYPES:
+    if (doctype or required) and doctype not in DOCTYPES:
         problems.append(f"bad doctype {doctype!r} (use {' | '.join(DOCTYPES)})")
 
-    if problems or place is None or resolved is None or published is None or covers is None:
+    if problems:
         return None, problems
-    extra = {k: v for k, v in cell.items() if k not in REQUIRED_COLUMNS + ("admin_level", "adcode", "covers")}
-    return CatalogEntry(row=row, doc_id=doc_id, file=cell["file"], path=resolved, region=place.name,
-                        adcode=place.adcode, admin_level=place.level, published=published, covers=covers,
-                        doctype=doctype, place=place, outside=outside, extra=extra), []
+    return DocMeta(doc_id=doc_id, region=place.name if place else "", adcode=place.adcode if place else "",
+                   admin_level=place.level if place else "", published=published, covers=covers or "",
+                   doctype=doctype), []
+
+
+def catalog_row_of(path: Path) -> dict[str, str] | None:
+    """The cells of the catalog row that lists ``path``, from a catalog.csv beside it or one folder up (the
+    layout of raw/ and of the shared corpus), or None."""
+    target = path.resolve()
+    for folder in (path.parent, path.parent.parent):
+        catalog = folder / "catalog.csv"
+        if not catalog.is_file():
+            continue
+        rows, _problems = read_rows(catalog)
+        for _row, record in rows or []:
+            if record.get("file") and (folder / record["file"]).resolve() == target:
+                return record
+    return None
+
+
+def meta_for_file(path: str | Path, overrides: Mapping[str, object] | None = None) -> tuple[DocMeta | None, list[str]]:
+    """The DocMeta of one file read outside a run: its catalog row (if a catalog lists it) with ``overrides``
+    (the command line's --region, --published, …; None = not given) on top, through ``document_meta``."""
+    path = Path(path)
+    cells = dict(catalog_row_of(path) or {})
+    given = {name: str(value) for name, value in (overrides or {}).items() if value is not None}
+    if "region" in given or "adcode" in given:  # another place: the row's code and level are not its own
+        for name in ("region", "adcode", "admin_level"):
+            cells.pop(name, None)
+    cells.update(given)
+    return document_meta(cells, required=False)
 
 
 def _check_file(file: str, base: Path, allow_outside: bool, problems: list[str]) -> tuple[Path | None, bool]:

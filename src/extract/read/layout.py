@@ -29,11 +29,10 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
-from pathlib import Path
 
 import numpy as np
 
-from extract.model import Block, Box, Document
+from extract.model import UNNUMBERED_LEVEL, Block, Box, Document, heading_level
 from extract.normalize import normalize_char
 
 # A char after preparation: (text, top, x0, x1, bottom, size, family). Tuples keep per-char cost low.
@@ -56,11 +55,6 @@ _JUMP_MARK = re.compile("^" + _JUMP + "$")
 # A jump mark set at the end (下转) or start (上接) of a text line rather than on a line of its own.
 _JUMP_AT_END = re.compile(_JUMP + "$")
 _JUMP_AT_START = re.compile("^" + _JUMP)
-_NUMBERED_HEAD = (
-    (re.compile(r"^[一二三四五六七八九十百]+、"), 1),
-    (re.compile(r"^[（(][一二三四五六七八九十百]+[）)]"), 2),
-    (re.compile(r"^(?:\d{1,2}[．.、](?!\d)|[（(]\d{1,2}[）)])"), 3),
-)
 _SENTENCE_END = "。：:；;！？!?"
 _CLOSERS = "”’）)】》」"
 
@@ -117,11 +111,6 @@ def _prepare_chars(raw_chars: list[dict], bbox: tuple[float, float, float, float
 
 def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-
-
-def _is_unreadable(ch: str) -> bool:
-    """A code point that carries no text: private use area (fonts without ToUnicode) or U+FFFD."""
-    return "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd"
 
 
 def _drop_duplicate_glyphs(chars: list[Char]) -> tuple[list[Char], int]:
@@ -930,12 +919,12 @@ def _ends_paragraph(a: Line, ea: _Edges, b: Line, eb: _Edges) -> bool:
     size = max(a.size, b.size)
     if abs(a.size - b.size) > 0.04 * size:
         return True
-    if _heading_level(b.string) and _ends_sentence(a.text):
+    if _is_numbered(b.string) and _ends_sentence(a.text):
         return True  # "二、……" after a finished sentence: a numbered head or item, even without indent
     if not b_body:
         # Heading/title lines: consecutive lines in one style are one heading (two-line section heads),
         # unless the next line starts its own numbered head.
-        if _heading_level(b.string):
+        if _is_numbered(b.string):
             return True
         indent, right_margin = b.x0 - eb.left, eb.right - b.x1
         if indent > 0.8 * b.size and abs(indent - right_margin) > 1.5 * b.size:
@@ -955,11 +944,9 @@ def _ends_paragraph(a: Line, ea: _Edges, b: Line, eb: _Edges) -> bool:
     return False
 
 
-def _heading_level(text: str) -> int:
-    for pattern, level in _NUMBERED_HEAD:
-        if pattern.match(text):
-            return level
-    return 0
+def _is_numbered(text: str) -> bool:
+    """Starts with a heading's numbering (一、 （一） 1. （1）)."""
+    return heading_level(text) != UNNUMBERED_LEVEL
 
 
 @dataclass
@@ -988,7 +975,7 @@ def _mark_asides(lines: list[Line], style: _Style) -> None:
         if ln.size < 0.92 * style.size:
             ln.aside = True
             continue
-        if ln.size > 1.04 * style.size or _heading_level(ln.string):
+        if ln.size > 1.04 * style.size or _is_numbered(ln.string):
             continue
         above = _line_above(ln, by_bottom, bottoms)
         if above is None:
@@ -1115,45 +1102,30 @@ def _split_run_in_heading(text: list[str], body: list[bool]) -> int:
         k += 1
     if k >= len(body) or k < 2:
         return 0
-    if text[k - 1] in _SENTENCE_END or _heading_level("".join(text[:k])):
+    if text[k - 1] in _SENTENCE_END or _is_numbered("".join(text[:k])):
         return k
     return 0
 
 
 def _classify(
     text: str, body_flags: list[bool], sizes: list[float], style: _Style, page: int, front: bool, aside: bool
-) -> tuple[str, int]:
-    """(kind, level) of a paragraph."""
-    level = _heading_level(text)
+) -> str:
+    """The kind of a paragraph: body, heading, title or caption."""
+    numbered = _is_numbered(text)
     n_body = sum(body_flags)
     if n_body * 2 >= len(body_flags):
         # Body-style text is a heading only when it is a short numbered line without a full stop.
-        if level and len(text) <= 40 and "。" not in text:
-            return "heading", level
-        return "body", 0
+        if numbered and len(text) <= 40 and "。" not in text:
+            return "heading"
+        return "body"
     size = sorted(sizes)[len(sizes) // 2] if sizes else style.size
     if aside:
-        return "caption", 0
-    if not level and (front or (page <= 1 and style.size and size >= 1.5 * style.size)):
-        return "title", 0
+        return "caption"
+    if not numbered and (front or (page <= 1 and style.size and size >= 1.5 * style.size)):
+        return "title"
     if len(text) > 80:
-        return "body", 0
-    return "heading", level
-
-
-def _unnumbered_level(level: int, numbered_level: int, sizes: list[float], style: _Style) -> tuple[int, int]:
-    """(level of this heading, level of the last numbered heading after it).
-
-    A numbered head keeps its number's level. An unnumbered head set larger than the body is a section head
-    (level 1, and it closes the numbered section); one in body size (a bold run-in head) sits one level below
-    the numbered head it follows.
-    """
-    if level:
-        return level, level
-    size = sorted(sizes)[len(sizes) // 2] if sizes else style.size
-    if not style.size or size > 1.1 * style.size or not numbered_level:
-        return 1, 0
-    return min(numbered_level + 1, 4), numbered_level
+        return "body"
+    return "heading"
 
 
 def _is_centred_line(para: _Para) -> bool:
@@ -1197,7 +1169,6 @@ def _split_title_matter(paras: list[_Para]) -> list[_Para]:
 def _blocks_from_paragraphs(paras: list[_Para], style: _Style) -> list[Block]:
     out: list[Block] = []
     front = True  # page-1 material before the first body paragraph is the title page matter
-    numbered_level = 0  # level of the last numbered heading (一、 = 1, （一） = 2, 1. = 3)
     for para in _split_title_matter(paras):
         text, boxes, body, sizes = _join(para.lines)
         page = para.lines[0].page
@@ -1210,20 +1181,18 @@ def _blocks_from_paragraphs(paras: list[_Para], style: _Style) -> list[Block]:
             if not s:
                 continue
             aside = all(ln.aside for ln in para.lines)
-            kind, level = _classify(s, body[lo:hi], sizes[lo:hi], style, page, front and page <= 1, aside)
+            kind = _classify(s, body[lo:hi], sizes[lo:hi], style, page, front and page <= 1, aside)
             if kind == "body" and front and page <= 1 and _is_centred_line(para):
                 kind = "title"  # a centred line in body type before the text starts: subtitle, author
             if kind == "body":
                 front = False
-            elif kind == "heading":
-                level, numbered_level = _unnumbered_level(level, numbered_level, sizes[lo:hi], style)
             # Keep text and boxes aligned: strip only the spaces we added (they carry no box) at the ends.
             t, b = text[lo:hi], boxes[lo:hi]
             while t and t[0] == " " and b[0] is None:
                 t, b = t[1:], b[1:]
             while t and t[-1] == " " and b[-1] is None:
                 t, b = t[:-1], b[:-1]
-            out.append(Block(text="".join(t), boxes=list(b), kind=kind, level=level))
+            out.append(Block(text="".join(t), boxes=list(b), kind=kind))
     return out
 
 
@@ -1231,13 +1200,12 @@ def _blocks_from_paragraphs(paras: list[_Para], style: _Style) -> list[Block]:
 
 
 def document_from_pages(pages: Iterable, path: str = "") -> Document:
-    """A Document from pages of plain char dicts (extract.pdf.PageChars): pure, so tests can feed made-up chars."""
+    """A Document from pages of plain char dicts (extract.read.pdf.PageChars): pure, so tests can feed made-up chars."""
     page_lines: list[list[Line]] = []
     heights: list[tuple[float, float]] = []  # (top, height) of each page box
     warnings: list[str] = []
     n_pages = 0
-    duplicates = total = unreadable = 0
-    empty_pages: list[int] = []
+    duplicates = total = 0
     for page in pages:
         n_pages += 1
         bbox = getattr(page, "bbox", None) or (0.0, 0.0, page.width, page.height)
@@ -1245,25 +1213,12 @@ def document_from_pages(pages: Iterable, path: str = "") -> Document:
         chars, dropped = _drop_duplicate_glyphs(chars)
         duplicates += dropped
         total += len(chars) + dropped
-        unreadable += sum(1 for c in chars if c[TEXT] >= "\ue000" and _is_unreadable(c[TEXT]))
-        if not chars:
-            empty_pages.append(page.page_number)
         page_lines.append(_page_lines(chars, page.page_number))
         heights.append((bbox[1], bbox[3] - bbox[1]))
-    if unreadable >= max(20, 0.05 * total):
-        warnings.append(
-            f"text layer partly unreadable: {unreadable} of {total} characters are private-use or "
-            "replacement code points (font without a usable ToUnicode map)"
-        )
     if total and duplicates >= max(20, 0.05 * total):
         warnings.append(
             f"text layer looks doubled (fake bold): {duplicates} repeated glyphs of {total} dropped"
         )
-    if n_pages and len(empty_pages) == n_pages:
-        warnings.append("no text layer: the PDF looks scanned (no characters on any page)")
-    elif empty_pages:
-        shown = ", ".join(map(str, empty_pages[:10])) + (" …" if len(empty_pages) > 10 else "")
-        warnings.append(f"{len(empty_pages)} page(s) without text (scanned?): {shown}")
 
     style = _body_style(page_lines)  # before margins go: they are a few chars and rarely in body style
     page_lines = _drop_margins(page_lines, heights, style.size)
@@ -1280,33 +1235,6 @@ def document_from_pages(pages: Iterable, path: str = "") -> Document:
     )
 
 
-def read_document(path: str | Path, backend: str | None = None, max_pages: int | None = None) -> Document:
-    """Read a PDF into a Document. DocumentError (from extract.pdf) says why a file cannot be read; the
-    reader's own notes (repaired file, scanned pages, unreadable fonts) come first in Document.warnings."""
-    from extract import pdf
-
-    reader_warnings: list[str] = []
-    kwargs: dict = {"max_pages": max_pages, "warnings": reader_warnings}
-    if backend is not None:
-        kwargs["backend"] = backend
-    document = document_from_pages(pdf.iter_pages(path, **kwargs), path=str(path))
-    document.warnings = _merge_warnings(reader_warnings, document.warnings)
-    return document
-
-
-def _merge_warnings(reader: list[str], layout: list[str]) -> list[str]:
-    """The reader's warnings, then ours, leaving out ours where the reader already said the same thing."""
-    said = " ".join(reader).lower()
-    out = list(reader)
-    for w in layout:
-        if ("text layer" in said and ("no text layer" in w or "without text" in w)) or (
-            "unreadable" in said and "unreadable" in w
-        ):
-            continue
-        out.append(w)
-    return out
-
-
 def document_from_text(text: str, path: str = "") -> Document:
     """A Document from plain text (one block per non-empty line; no boxes). For tests and text-only inputs."""
     blocks = []
@@ -1314,10 +1242,6 @@ def document_from_text(text: str, path: str = "") -> Document:
         line = line.strip()
         if not line:
             continue
-        kind = (
-            "heading"
-            if re.match(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", line)
-            else "body"
-        )
+        kind = "heading" if heading_level(line) in (1, 2) else "body"
         blocks.append(Block(text=line, boxes=[None] * len(line), kind=kind))
     return Document(path=path, n_pages=0, blocks=blocks)

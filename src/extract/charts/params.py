@@ -22,10 +22,11 @@ import pandas as pd
 import yaml
 
 from extract import config
-from extract.gazetteer import LEVELS
+from extract.charts import processed as processed_tables
+from extract.model import ADMIN_LEVELS
+from extract.model import STANCES as FIGURE_STANCES
 
-STANCES = ("actual", "target", "both")
-ADMIN_LEVELS = LEVELS  # the gazetteer's levels, smallest last
+STANCES = (*FIGURE_STANCES, "both")  # a chart may draw results, targets or both
 
 
 class ParameterError(ValueError):
@@ -194,18 +195,18 @@ class Common:
     processed: Path
     figures: Path
     metrics_table: pd.DataFrame = field(repr=False)
+    doc_names: dict[str, str] = field(default_factory=dict, repr=False)  # doc_id -> name for source lines
 
 
 def common(processed: object, figures: object) -> Common:
-    from extract import plots
-
     processed_dir = resolve_dir("processed", processed, config.PROCESSED_DIR)
-    if not (processed_dir / "metrics.csv").is_file():
-        raise ParameterError(f"parameter processed: {processed_dir} has no metrics.csv "
+    if not (processed_dir / "metrics.parquet").is_file():
+        raise ParameterError(f"parameter processed: {processed_dir} has no metrics.parquet "
                              f"(run `reviewfigs run --out {processed_dir}` first)")
     figures_dir = resolve_dir("figures", figures, config.FIGURES_DIR, must_exist=False)
     figures_dir.mkdir(parents=True, exist_ok=True)
-    return Common(processed_dir, figures_dir, plots.load_metrics(processed_dir))
+    return Common(processed_dir, figures_dir, processed_tables.load_metrics(processed_dir),
+                  processed_tables.document_names(processed_dir))
 
 
 @dataclass
@@ -229,7 +230,7 @@ def years_params(processed: object = "", figures: object = "", regions: object =
     check_known("metrics", metric_list, table["metric"].dropna().astype(str), "metric")
     if isinstance(min_years, bool) or not isinstance(min_years, int) or min_years < 1:
         raise ParameterError(f"parameter min_years: expected a whole number >= 1, got {_show(min_years)}")
-    return YearsParams(base.processed, base.figures, table, region_list, metric_list,
+    return YearsParams(base.processed, base.figures, table, base.doc_names, region_list, metric_list,
                        as_year_range("years", years), as_choice("stance", stance, STANCES),
                        chart_name("name", name), min_years)
 
@@ -260,7 +261,7 @@ def regions_params(processed: object = "", figures: object = "", metric: object 
     parent_code = ""
     if parent_name:
         parent_code = _parent_adcode(parent_name)
-    return RegionsParams(base.processed, base.figures, table, metric_name, as_year("year", year), levels,
+    return RegionsParams(base.processed, base.figures, table, base.doc_names, metric_name, as_year("year", year), levels,
                          parent_name, parent_code, as_choice("stance", stance, STANCES), chart_name("name", name))
 
 
@@ -268,22 +269,13 @@ def _parent_adcode(parent: str) -> str:
     """The adcode of a parent region (name or code), through the gazetteer."""
     if re.fullmatch(r"\d{6}", parent):
         return parent
-    from extract import gazetteer
+    from extract.grammar import gazetteer
 
     try:
         place = gazetteer.lookup(name=parent)
     except Exception as exc:  # the gazetteer's own one-line reason (unknown or ambiguous)
         raise ParameterError(f"parameter parent: {str(exc).splitlines()[0]}") from None
     return str(place.adcode)
-
-
-def children_of(table: pd.DataFrame, parent_adcode: str) -> pd.Series:
-    """True for rows whose region lies inside the parent (adcode prefix: 33 province, 3307 city)."""
-    prefix = parent_adcode.rstrip("0")
-    if len(prefix) % 2:  # keep whole two-digit levels: 330700 -> 3307, 330000 -> 33
-        prefix += "0"
-    codes = table["adcode"].astype("string").fillna("")
-    return codes.str.startswith(prefix) & (codes != parent_adcode)
 
 
 @dataclass
@@ -315,20 +307,18 @@ def document_params(processed: object = "", figures: object = "", doc_id: object
         if pdf_path.suffix.lower() != ".pdf":
             raise ParameterError(f"parameter pdf: {pdf_text!r} is not a .pdf file")
         empty = pd.DataFrame(columns=["metric", "region", "adcode", "doc_id"])
-        return DocumentParams(Path(), figures_dir, empty, doc or pdf_path.stem, pdf_path, page_list, max_pages,
+        return DocumentParams(Path(), figures_dir, empty, {}, doc or pdf_path.stem, pdf_path, page_list, max_pages,
                               raw_dir)
     base = common(processed, figures)
-    from extract import plots
-
-    figures_table = plots.load_figures(base.processed)
+    figures_table = processed_tables.load_figures(base.processed)
     known = figures_table["doc_id"].dropna().astype(str)
     if not doc:
         if known.empty:
             raise ParameterError(f"parameter doc_id: {base.processed} has no figures at all")
         doc = known.value_counts().index[0]
     check_known("doc_id", [doc], known, "doc_id")
-    return DocumentParams(base.processed, base.figures, base.metrics_table, doc, None, page_list, max_pages,
-                          raw_dir)
+    return DocumentParams(base.processed, base.figures, base.metrics_table, base.doc_names, doc, None, page_list,
+                          max_pages, raw_dir)
 
 
 def declared_parameters(notebook: str | Path) -> dict[str, str]:

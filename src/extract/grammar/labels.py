@@ -7,7 +7,7 @@ sentences of the paragraph, an open target passage and the document's DocMeta):
     labels = label_sentence(sentence, quantities, ctx)   # one Labels per quantity, same order
 
 ``quantities`` are objects with ``start``, ``end`` (offsets in ``sentence`` after subtracting ``offset``),
-``unit``, ``change`` and optionally ``group`` (extract.quantity.Quantity fits). The rules are in
+``unit``, ``change`` and optionally ``group`` (extract.grammar.quantity.Quantity fits). The rules are in
 docs/labels.md; the metric taxonomy is taxonomy.yaml.
 """
 
@@ -15,26 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-from extract.config import TAXONOMY_FILE
-from extract.model import DocMeta
-
-# Traditional forms of the characters the rules read (a text converted to traditional script, as some
-# mirrors publish reports), folded one for one so offsets stay valid.
-_TRADITIONAL = "會議員審聽檢專詢調決訪眾羣題問糾紛聯絡產總預價漲鎮農業資額進報項幣濟經區縣應實際長減淨費當現過時間來後確爭計劃擬標將達為較於從與歲數點億萬戶個條場屆級開組織舉辦處協門參權黨務機關構設選鄉國內財稅頭樣規節約動網讓這們歷勞紀錄視監執請質講壓環體驗訴訟證債圍續連廣東華義陽龍書記層傳統嚴態鐵車輛擴儲備貸銀錢兩餘並兒養醫療衛藥險補貼學師圖館運輸電氣熱營鏈創類種優異雙號幾據準則屬麼積極幹導轉變護顯隊團結還遠邊銷貨線綫緣發揮歸壯觀覺風紅綠藍買賣貿戰園"
-_SIMPLIFIED = "会议员审听检专询调决访众群题问纠纷联络产总预价涨镇农业资额进报项币济经区县应实际长减净费当现过时间来后确争计划拟标将达为较于从与岁数点亿万户个条场届级开组织举办处协门参权党务机关构设选乡国内财税头样规节约动网让这们历劳纪录视监执请质讲压环体验诉讼证债围续连广东华义阳龙书记层传统严态铁车辆扩储备贷银钱两余并儿养医疗卫药险补贴学师图馆运输电气热营链创类种优异双号几据准则属么积极干导转变护显队团结还远边销货线线缘发挥归壮观觉风红绿蓝买卖贸战园"
-_FOLD = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
-
-
-def fold(text: str) -> str:
-    """Simplified forms of the traditional characters the labelling rules read; same length as ``text``."""
-    return text.translate(_FOLD)
-
+from extract.grammar.taxonomy import classify_metric
+from extract.model import ANNUAL_DOCTYPES, DocMeta
+from extract.normalize import fold
 
 # ---------------------------------------------------------------------------------------------------------
 # Time: year and period
@@ -57,9 +42,6 @@ class TimeRef:
     @property
     def period(self) -> str:
         return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
-
-
-ANNUAL_DOCTYPES = frozenset({"gov-report", "npc-report", "stats-bulletin"})
 
 
 def covers_ref(meta: DocMeta) -> TimeRef | None:
@@ -380,89 +362,6 @@ def split_list_subject(subject: str, n: int) -> list[str] | None:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Metric taxonomy
-# ---------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Metric:
-    id: str
-    names: list[str]
-    keywords: list[re.Pattern]
-    headline: bool
-    exclude: list[re.Pattern]
-    units: frozenset[str]
-    change: str  # required | forbidden | any
-    doctypes: frozenset[str] = frozenset()  # empty: any document
-    notes: str = ""
-
-
-@lru_cache(maxsize=4)
-def load_taxonomy(path: str | Path = TAXONOMY_FILE) -> tuple[Metric, ...]:
-    """The metrics of taxonomy.yaml, in file order."""
-    with open(path, encoding="utf-8") as fh:
-        # libyaml's safe loader when PyYAML has it: the same data 9x faster (every run parses this file)
-        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    metrics = []
-    for entry in data["metrics"]:
-        metrics.append(Metric(
-            id=entry["id"], names=list(entry.get("names") or []),
-            keywords=[re.compile(k) for k in entry.get("keywords") or []],
-            headline=bool(entry.get("headline")),
-            exclude=[re.compile(k) for k in entry.get("exclude") or []],
-            units=frozenset(str(u) for u in entry.get("units") or []),
-            change=entry.get("change", "any"), doctypes=frozenset(entry.get("doctypes") or []),
-            notes=str(entry.get("notes") or "").strip(),
-        ))
-    return tuple(metrics)
-
-
-SCOPE_WORDS = ("全省", "全市", "全县", "全区", "全州", "全盟", "全国", "我省", "我市", "我县", "我区", "我国",
-               "本市", "本省", "本县", "全年", "今年", "去年", "其中", "全社会", "地方", "外贸", "货物", "市区", "城区", "全市区")
-
-
-def _scope_prefix_re(region: str) -> re.Pattern:
-    names = list(SCOPE_WORDS)
-    if region:
-        names.append(re.escape(region))
-        short = re.sub(r"(?:省|市|县|区|自治区|自治州|自治县|特别行政区)$", "", region)
-        if len(short) >= 2:
-            names.append(re.escape(short))
-    return re.compile(r"^(?:" + "|".join(sorted(names, key=len, reverse=True)) + r")*")
-
-
-def classify_metric(subject: str, unit: str, is_change: bool, region: str = "", doctype: str = "",
-                    taxonomy: tuple[Metric, ...] | None = None) -> str:
-    """The metric id of a figure, or "" when no taxonomy entry fits (never a guess)."""
-    if not subject:
-        return ""
-    subject = fold(subject)
-    taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
-    scoped = _scope_prefix_re(region).sub("", subject, count=1)
-    best: tuple[int, int, str] | None = None
-    for order, metric in enumerate(taxonomy):
-        if unit not in metric.units:
-            continue
-        if doctype and metric.doctypes and doctype not in metric.doctypes:
-            continue
-        if metric.change == "required" and not is_change:
-            continue
-        if metric.change == "forbidden" and is_change:
-            continue
-        if any(p.search(subject) for p in metric.exclude):
-            continue
-        if metric.headline and ("“" in subject or "”" in subject):
-            continue  # a named subset (“新三样”出口) is not the headline measure
-        for pattern in metric.keywords:
-            m = pattern.match(scoped) if metric.headline else pattern.search(subject)
-            if m:
-                key = (-(m.end() - m.start()), order, metric.id)
-                if best is None or key < best:
-                    best = key
-    return best[2] if best else ""
-
-
-# ---------------------------------------------------------------------------------------------------------
 # Putting it together
 # ---------------------------------------------------------------------------------------------------------
 
@@ -508,7 +407,7 @@ def context_time(context: Context) -> TimeRef | None:
 
 
 def _sentences_of(text: str) -> list[str]:
-    from extract.sentences import split_sentences
+    from extract.grammar.sentences import split_sentences
 
     return [text[a:b] for a, b in split_sentences(text)] if text else []
 

@@ -21,13 +21,12 @@ from pathlib import Path
 import yaml
 
 from extract import config
-from extract.params import ParameterError, check_parameter_names, declared_parameters, to_json
+from extract.charts.params import ParameterError, check_parameter_names, declared_parameters, to_json
+from extract.fingerprint import code_fingerprint
 
-KERNEL_NAME = "reviewfigs"  # registered by `make setup` (python -m ipykernel install --sys-prefix --name reviewfigs)
 NAME_RE = re.compile(r"[A-Za-z0-9][\w.\-]*")
-# Files whose change changes the charts: part of every report's input key.
-CODE_FILES = ("plots.py", "params.py", "show.py")
-PROCESSED_FILES = ("metrics.csv", "figures.parquet")
+# The tables the notebooks read (extract.charts.processed): part of every report's input key, with the code.
+PROCESSED_FILES = ("metrics.parquet", "figures.parquet")
 
 
 class ConfigError(ValueError):
@@ -49,18 +48,6 @@ class Outcome:
     seconds: float = 0.0
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", default=str(config.NOTEBOOKS_DIR / "reports.yml"),
-                        help="the report set (default notebooks/reports.yml)")
-    parser.add_argument("--processed", default=str(config.PROCESSED_DIR), help="processed tables (default processed/)")
-    parser.add_argument("--figures", default=str(config.FIGURES_DIR), help="where charts and notebooks go (default figures/)")
-    parser.add_argument("--raw", default=None,
-                        help="catalog folder of the documents, for notebooks that draw pages (default raw/)")
-    parser.add_argument("--force", action="store_true", help="run every report even if its inputs are unchanged")
-    parser.add_argument("--only", action="append", default=[], metavar="NAME", help="run only this report (repeatable)")
-    parser.add_argument("--kernel", default=None, help=f"Jupyter kernel (default {KERNEL_NAME}, else python3)")
-
-
 def run_command(args: argparse.Namespace) -> int:
     try:
         reports = load_config(Path(args.config))
@@ -72,8 +59,8 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"reviewfigs report: {args.config}: no report named {', '.join(unknown)}", file=sys.stderr)
         return 2
     processed = Path(args.processed).resolve()
-    if not (processed / "metrics.csv").is_file():
-        print(f"reviewfigs report: {processed}: no metrics.csv (run `reviewfigs run --out {args.processed}` first)",
+    if not (processed / "metrics.parquet").is_file():
+        print(f"reviewfigs report: {processed}: no metrics.parquet (run `reviewfigs run --out {args.processed}` first)",
               file=sys.stderr)
         return 2
     figures = Path(args.figures).resolve()
@@ -136,8 +123,8 @@ def pick_kernel() -> str:
 
         specs = KernelSpecManager().find_kernel_specs()
     except Exception:  # no Jupyter installation to ask: papermill will report it
-        return KERNEL_NAME
-    return KERNEL_NAME if KERNEL_NAME in specs else "python3"
+        return config.KERNEL_NAME
+    return config.KERNEL_NAME if config.KERNEL_NAME in specs else "python3"
 
 
 # --- running ----------------------------------------------------------------------------------------
@@ -149,9 +136,7 @@ def inputs_key(report: Report, processed: Path, parameters: dict) -> str:
     for name in PROCESSED_FILES:
         path = processed / name
         digest.update(name.encode() + (path.read_bytes() if path.is_file() else b"<missing>"))
-    for name in CODE_FILES:
-        path = config.PACKAGE_DIR / name
-        digest.update(path.read_bytes() if path.is_file() else b"")
+    digest.update(code_fingerprint("extract.charts", widen=False).encode())
     return digest.hexdigest()
 
 

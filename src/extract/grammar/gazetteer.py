@@ -24,7 +24,6 @@ from pathlib import Path
 NATION_ADCODE = "100000"
 NATION_NAME = "中华人民共和国"
 NATION_ALIASES = ("中国", "全国", "国家")
-LEVELS = ("nation", "province", "city", "county")
 
 # Table entries that group places rather than name one.
 PLACEHOLDER_NAMES = re.compile(r"^(市辖区|县|市|省直辖县级行政区划|自治区直辖县级行政区划|省直辖县级行政单位)$")

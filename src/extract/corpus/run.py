@@ -1,0 +1,412 @@
+"""`reviewfigs run`: every catalogued document -> processed/figures.parquet, figures.csv, metrics.csv, errors.csv.
+
+Flow: validate the catalog and corrections (exit 2, nothing written) -> lock --out -> sha256 of every file ->
+cached documents are reused (extract.corpus.cache), the others are extracted, one process per document
+(extract.corpus.workers: a local pool of -j N, or one Dask task per document with --scheduler) under a
+wall-time, memory and page limit -> corrections -> tables checked by their schemas (extract.corpus.tables) ->
+written atomically -> a summary. Exit 1 when a document failed (or, with --strict, when anything was warned
+about).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extract import config
+from extract.corpus.cache import Cache, cache_key, extractor_fingerprint
+from extract.corpus.catalog import CatalogEntry, RowProblemsError, load_catalog
+from extract.corpus.corrections import apply_corrections, load_corrections
+from extract.corpus.workers import (
+    Extractor,
+    Limits,
+    Outcome,
+    SchedulerError,
+    Task,
+    available_cores,
+    run_dask,
+    run_local,
+    warm_up,
+)
+from extract.figures import sha256_of
+from extract.safety import OutputLock, OutputLockedError, atomic_writer, remove_stale_temps, write_csv_safely
+
+# metrics.parquet holds metrics.csv's table with exact dtypes and unneutralised text, for the charts.
+OUTPUT_FILES = ("figures.parquet", "figures.csv", "metrics.parquet", "metrics.csv", "errors.csv")
+
+
+@dataclass
+class RunOptions:
+    raw: Path = Path("raw")
+    out: Path = Path("processed")
+    jobs: int = 0  # 0: the machine's cores
+    scheduler: str = ""
+    quiet: bool = False
+    strict: bool = False
+    timeout: float = config.DEFAULT_TIMEOUT
+    max_pages: int = config.DEFAULT_MAX_PAGES
+    memory_mb: int = config.DEFAULT_MEMORY_MB
+    allow_outside: bool = False
+    cache: Path | None = None  # default: <out>/.cache
+    wait: bool = False  # wait for another run on --out instead of refusing
+    own_process: bool = False  # the process ends with the run (the CLI): it may skip what only later uses need
+
+    @property
+    def cache_dir(self) -> Path:
+        return Path(self.cache) if self.cache else Path(self.out) / ".cache"
+
+
+@dataclass
+class RunResult:
+    exit_code: int
+    catalogued: int = 0
+    read: int = 0
+    cached: int = 0
+    failed: int = 0
+    warned: int = 0
+    figures: int = 0
+    classified: int = 0
+    metrics: int = 0
+    seconds: float = 0.0
+    empty_documents: list[str] = field(default_factory=list)
+    corrupt_cache: int = 0
+    outside: int = 0
+    summary: str = ""
+
+
+def run_command(args: argparse.Namespace) -> int:
+    options = RunOptions(raw=args.raw, out=args.out, jobs=args.jobs, scheduler=args.scheduler, quiet=args.quiet,
+                         strict=args.strict, timeout=args.timeout, max_pages=args.max_pages,
+                         memory_mb=args.memory_mb, allow_outside=args.allow_outside, cache=args.cache,
+                         wait=args.wait, own_process=True)
+    result = run(options)
+    if result.summary:
+        print(result.summary)
+    return result.exit_code
+
+
+# ---------------------------------------------------------------- the run
+
+
+def run(options: RunOptions, extractor: Extractor | None = None, stderr: Any = None) -> RunResult:
+    """Run over ``options.raw``. ``extractor(path, meta=, max_pages=) -> list[Figure]`` defaults to
+    extract.figures.extract_document; it must be a module-level function (it runs in worker processes)."""
+    stderr = stderr or sys.stderr
+    started = time.monotonic()
+    usage = _check_options(options)
+    if usage:
+        print(f"reviewfigs run: {usage}", file=stderr)
+        return RunResult(exit_code=2)
+    raw = Path(options.raw)
+    try:
+        entries = load_catalog(raw / "catalog.csv", allow_outside=options.allow_outside)
+        corrections = load_corrections(raw / "corrections.csv")
+    except RowProblemsError as exc:
+        for line in exc.lines():
+            print(line, file=stderr)
+        print(f"reviewfigs run: nothing done ({len(exc.problems)} problem(s) to fix first)", file=stderr)
+        return RunResult(exit_code=2)
+    if extractor is None:
+        from extract.figures import (
+            extract_document as extractor,  # imported before forking: workers start warm
+        )
+    try:
+        lock = OutputLock(options.out, wait=options.wait)
+        lock.__enter__()
+    except OutputLockedError as exc:
+        print(f"reviewfigs run: {exc}", file=stderr)
+        return RunResult(exit_code=2)
+    except OSError as exc:
+        print(f"reviewfigs run: cannot write to {options.out}: {exc.strerror or exc}", file=stderr)
+        return RunResult(exit_code=2)
+    try:
+        return _locked_run(options, entries, corrections, extractor, stderr, started, lock)
+    except SchedulerError as exc:
+        print(f"reviewfigs run: {exc}", file=stderr)
+        return RunResult(exit_code=2)
+    except OSError as exc:  # disk full, permissions: the previous outputs are left as they were
+        where = exc.filename or options.out
+        print(f"reviewfigs run: cannot write {where}: {exc.strerror or exc} (previous outputs kept)", file=stderr)
+        return RunResult(exit_code=2)
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def _check_options(options: RunOptions) -> str:
+    if options.jobs < 0:
+        return "-j must be 0 (all cores) or more"
+    if options.timeout <= 0 or options.max_pages <= 0 or options.memory_mb <= 0:
+        return "--timeout, --max-pages and --memory-mb must be positive"
+    if not (Path(options.raw) / "catalog.csv").is_file():
+        return f"no catalog at {Path(options.raw) / 'catalog.csv'} (--raw names the folder holding catalog.csv)"
+    return ""
+
+
+class _Problems:
+    """Rows of errors.csv, each also printed as one stderr line naming the file and the reason."""
+
+    def __init__(self, strict: bool, stderr: Any):
+        self.strict = strict
+        self.stderr = stderr
+        self.rows: list[dict] = []
+
+    def add(self, doc_id: str, file: str, stage: str, message: str, severity: str) -> None:
+        severity = "error" if self.strict else severity
+        message = " ".join(message.split())
+        self.rows.append({"doc_id": doc_id, "file": file, "stage": stage, "error": message, "severity": severity})
+        label = "warning: " if severity == "warning" else ""
+        where = f"{file} ({doc_id})" if doc_id and file != "corrections.csv" else file
+        print(f"reviewfigs: {where}: {label}{message}", file=self.stderr)
+
+    def document(self, entry: CatalogEntry, stage: str, message: str, severity: str) -> None:
+        self.add(entry.doc_id, entry.file, stage, message, severity)
+
+    def count(self, severity: str) -> int:
+        return sum(r["severity"] == severity for r in self.rows)
+
+
+def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: list, extractor: Extractor,
+                stderr: Any, started: float, lock: OutputLock) -> RunResult:
+    out = Path(options.out)
+    cache = Cache(options.cache_dir)
+    remove_stale_temps(out)  # left by a killed run; we hold the lock, so they are nobody's
+    cache.clean_temps()
+    result = RunResult(exit_code=0, catalogued=len(entries), outside=sum(e.outside for e in entries))
+    problems = _Problems(options.strict, stderr)
+
+    shas, primaries = _checksums(entries, problems)
+    outcomes, tasks = _plan(primaries, shas, cache)
+    result.cached, result.corrupt_cache = len(outcomes), cache.corrupt
+    by_key = {task.cache_key: task for task in tasks}
+    limits = Limits(options.timeout, options.max_pages, options.memory_mb)
+    for key, outcome in _execute(tasks, extractor, limits, options, lock):
+        outcomes[by_key[key].meta.doc_id] = outcome
+        if outcome.ok:
+            result.read += 1
+            cache.put(key, outcome)
+
+    records, documents, failed = _assemble(entries, outcomes, shas, problems, options.strict, result)
+    records, stale = apply_corrections(records, corrections, documents, failed)
+    for doc_id, line in stale:
+        problems.add(doc_id, "corrections.csv", "corrections", line, "warning")
+
+    from extract.corpus import tables  # pandera is slow to import: only once there is something to write
+
+    figures_df, bad = tables.checked_figures(records)
+    if bad:
+        figures_df = tables.figures_table(_drop_invalid_documents(records, bad, entries, failed, problems))
+    metrics_df = tables.select_metrics(figures_df)
+    write_outputs(out, figures_df, metrics_df, tables.errors_table(problems.rows))
+
+    result.failed = len(failed)
+    result.warned = problems.count("warning")
+    result.figures = len(figures_df)
+    result.classified = int((figures_df["metric"] != "").sum())
+    result.metrics = len(metrics_df)
+    result.seconds = time.monotonic() - started
+    result.exit_code = 1 if problems.count("error") else 0
+    result.summary = summary_text(result, out)
+    return result
+
+
+def _drop_invalid_documents(records: list[dict], bad: dict[int, str], entries: list[CatalogEntry], failed: set[str],
+                            problems: _Problems) -> list[dict]:
+    """A figure that breaks the table's schema (an extractor bug) fails its document, not the run."""
+    by_id = {e.doc_id: e for e in entries}
+    reported: set[str] = set()
+    for index, why in sorted(bad.items()):
+        record = records[index]
+        doc_id = record.get("doc_id", "")
+        if doc_id in reported:
+            continue
+        reported.add(doc_id)
+        failed.add(doc_id)
+        where = f"page {record.get('page')}, {record.get('text')!r}"
+        message = f"the extractor produced an invalid figure ({where}: {why}); please report this file"
+        if doc_id in by_id:
+            problems.document(by_id[doc_id], "extract", message, "error")
+        else:
+            problems.add(doc_id, "", "extract", message, "error")
+    return [r for r in records if r.get("doc_id") not in reported]
+
+
+def _checksums(entries: list[CatalogEntry], problems: _Problems) -> tuple[dict[str, str], list[CatalogEntry]]:
+    """sha256 per doc_id, and the entries to extract: the same bytes under two doc_ids are extracted once and
+    listed under the first (the second gets a warning)."""
+    shas: dict[str, str] = {}
+    first_of_sha: dict[str, CatalogEntry] = {}
+    primaries: list[CatalogEntry] = []
+    for entry in entries:
+        try:
+            sha = sha256_of(entry.path)
+        except OSError as exc:
+            problems.document(entry, "read", f"cannot read the file: {exc.strerror or exc}", "error")
+            continue
+        shas[entry.doc_id] = sha
+        if sha in first_of_sha:
+            first = first_of_sha[sha]
+            problems.document(entry, "catalog", f"same file as {first.doc_id} ({first.file}): extracted once, its "
+                              f"figures are listed under {first.doc_id} only", "warning")
+            continue
+        first_of_sha[sha] = entry
+        primaries.append(entry)
+    return shas, primaries
+
+
+def _plan(primaries: list[CatalogEntry], shas: dict[str, str], cache: Cache) -> tuple[dict[str, Outcome], list[Task]]:
+    """Outcomes found in the cache (by doc_id), and a task for every other document."""
+    fingerprint = extractor_fingerprint()
+    outcomes: dict[str, Outcome] = {}
+    tasks: list[Task] = []
+    for entry in primaries:
+        meta = entry.meta(shas[entry.doc_id])
+        key = cache_key(meta, fingerprint)
+        cached = cache.get(key)
+        if cached is not None:
+            outcomes[entry.doc_id] = cached
+        else:
+            tasks.append(Task(str(entry.path), meta, key))
+    # Largest files first: a long document started last would leave the other workers idle at the end.
+    tasks.sort(key=lambda t: -_file_size(t.path))
+    return outcomes, tasks
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _assemble(entries: list[CatalogEntry], outcomes: dict[str, Outcome], shas: dict[str, str], problems: _Problems,
+              strict: bool, result: RunResult) -> tuple[list[dict], dict[str, dict], set[str]]:
+    """Figure records in catalog order (whatever order the workers finished in), each document's catalog
+    fields, and the doc_ids that failed. Failed documents contribute no rows."""
+    records: list[dict] = []
+    documents: dict[str, dict] = {}
+    failed: set[str] = set()
+    for entry in entries:
+        documents[entry.doc_id] = catalog_fields(entry, shas.get(entry.doc_id, ""))
+        if entry.doc_id not in shas:
+            failed.add(entry.doc_id)  # unreadable file, already reported
+            continue
+        outcome = outcomes.get(entry.doc_id)
+        if outcome is None:
+            continue  # a duplicate of an earlier entry, already reported
+        if not outcome.ok:
+            failed.add(entry.doc_id)
+            problems.document(entry, outcome.stage, outcome.error, "error")
+            continue
+        for warning in outcome.warnings:
+            problems.document(entry, "read", warning, "warning")
+        if strict and outcome.warnings:
+            failed.add(entry.doc_id)  # --strict: a warned document fails whole, like any error
+            continue
+        if not outcome.figures:
+            result.empty_documents.append(entry.doc_id)
+        records += [{**f, **documents[entry.doc_id], "corrected": "", "correction_reason": ""}
+                    for f in outcome.figures]
+    return records, documents, failed
+
+
+def catalog_fields(entry: CatalogEntry, sha: str) -> dict:
+    """The catalog's columns joined onto every figure of ``entry``."""
+    return {"doc_id": entry.doc_id, "region": entry.region, "adcode": entry.adcode,
+            "admin_level": entry.admin_level, "doctype": entry.doctype, "file": entry.file, "sha256": sha,
+            "published": entry.published, "covers": entry.covers}
+
+
+def write_outputs(out: Path, figures, metrics, errors) -> None:
+    """The tables, each written to a temp file and renamed: a reader never sees half a file."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, frame in (("figures.parquet", figures), ("metrics.parquet", metrics)):
+        with atomic_writer(out / name) as tmp:
+            frame.to_parquet(tmp, index=False)
+    write_csv_safely(figures, out / "figures.csv")
+    write_csv_safely(metrics, out / "metrics.csv")
+    write_csv_safely(errors, out / "errors.csv")
+
+
+def summary_text(result: RunResult, out: Path) -> str:
+    lines = [
+        f"reviewfigs run: {result.catalogued} documents catalogued: {result.read} read, {result.cached} from cache, "
+        f"{result.failed} failed, {result.warned} warning(s)",
+        f"  figures: {result.figures} found, {result.classified} classified; {result.metrics} rows in metrics.csv",
+        f"  time: {result.seconds:.1f} s; outputs in {out}",
+    ]
+    if result.empty_documents:
+        shown = ", ".join(result.empty_documents[:10]) + (", …" if len(result.empty_documents) > 10 else "")
+        lines.append(f"  no figures in {len(result.empty_documents)} document(s): {shown}")
+    if result.corrupt_cache:
+        lines.append(f"  {result.corrupt_cache} corrupt cache entr(y/ies) found and rebuilt")
+    if result.outside:
+        lines.append(f"  --allow-outside: {result.outside} document(s) read from outside the catalog folder")
+    if result.failed:
+        lines.append(f"  see {out / 'errors.csv'} for what failed and why")
+    return "\n".join(lines)
+
+
+def _prepare_tables(refuse_hypothesis: bool = False) -> Iterator[str]:
+    """pandas and pandera take ~0.5 s to import and warm: done while the workers extract, not before or after
+    them (the parent reads the catalog with the csv module so that workers start without them), in steps of
+    at most ~0.2 s so that finished workers are replaced promptly.
+
+    pandera imports hypothesis (~0.1 s) on a schema's first validation, only to offer data synthesis. A process
+    that ends with the run never synthesises: with ``refuse_hypothesis`` (and hypothesis not loaded yet) the
+    import is refused meanwhile, which pandera handles, and allowed again afterwards. Not in a notebook's
+    kernel, where pandera's ``schema.example()`` must keep working after a run."""
+    refuse_hypothesis = refuse_hypothesis and "hypothesis" not in sys.modules
+    gc.disable()  # imports allocate much and free little: collecting meanwhile only costs time (~8%)
+    if refuse_hypothesis:
+        sys.modules["hypothesis"] = None  # type: ignore[assignment]  # import hypothesis -> ImportError
+    try:
+        for name in ("numpy", "pyarrow", "pandas", "pandera.pandas", "extract.corpus.tables"):
+            module = importlib.import_module(name)
+            yield name
+        module.warm_up()  # extract.corpus.tables: every schema's first validation
+    finally:
+        gc.enable()
+        if refuse_hypothesis and sys.modules.get("hypothesis", 0) is None:
+            del sys.modules["hypothesis"]
+    # Freeze again: what the imports allocated stays out of every later worker's collections.
+    gc.freeze()
+    yield "figures schema"
+
+
+def _execute(tasks: list[Task], extractor: Extractor, limits: Limits, options: RunOptions,
+             lock: OutputLock) -> Iterator[tuple[str, Outcome]]:
+    if not tasks:
+        return
+    from tqdm import tqdm
+
+    show = not options.quiet and sys.stderr.isatty()
+    jobs = options.jobs or available_cores()
+    if options.scheduler:
+        source = run_dask(tasks, extractor, limits, options.scheduler)
+    else:
+        warm_up()
+        # Move everything allocated so far out of the collector's reach: a worker's collections then do not
+        # touch (and so copy) the parent's pages after fork. (Not in Dask workers: they live long.)
+        gc.freeze()
+        source = run_local(tasks, extractor, limits, jobs, close_fds=[lock.fileno()],
+                           while_waiting=_prepare_tables(options.own_process))
+    tqdm.monitor_interval = 0  # no monitor thread in a process that forks workers
+    size = shutil.get_terminal_size((80, 20))  # a fresh pty reports 0 x 0, which hides the bar
+    try:
+        with tqdm(total=len(tasks), disable=not show, unit="doc", desc="extracting", file=sys.stderr,
+                  ncols=size.columns or 80, nrows=size.lines or 20) as bar:
+            for item in source:
+                bar.update(1)
+                yield item
+    finally:
+        if not options.scheduler and not options.own_process:
+            gc.unfreeze()  # a notebook's kernel lives on: what it drops later must be collectable again

@@ -1,0 +1,337 @@
+"""Extracting documents in worker processes: one process per document, under a wall-time, memory and page
+limit, so that a document that crashes the PDF library, hangs or explodes in memory fails alone.
+
+``run_local`` forks workers itself (``-j N``); ``run_dask`` sends one task per document to a Dask cluster,
+whose worker then runs ``run_isolated`` (the same forked process and limits). Both yield
+``(cache_key, Outcome)`` as documents finish. Everything that crosses a process boundary is plain data
+(``Task``, ``Outcome``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import faulthandler
+import gc
+import os
+import pickle
+import resource
+import selectors
+import signal
+import sysconfig
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from extract import config
+from extract.model import DocMeta, DocumentError, Figure
+
+Extractor = Callable[..., list[Figure]]
+
+
+class SchedulerError(RuntimeError):
+    """The Dask scheduler cannot be used; nothing is written."""
+
+
+@dataclass
+class Limits:
+    timeout: float = config.DEFAULT_TIMEOUT
+    max_pages: int = config.DEFAULT_MAX_PAGES
+    memory_mb: int = config.DEFAULT_MEMORY_MB
+
+
+@dataclass
+class Task:
+    """One document to extract: plain data, so it crosses process and machine boundaries."""
+
+    path: str
+    meta: DocMeta
+    cache_key: str
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    figures: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    stage: str = ""
+    error: str = ""
+
+
+def extract_task(task: Task, extractor: Extractor, max_pages: int) -> Outcome:
+    """Extract one document (runs inside the worker process). Document warnings raised with
+    ``warnings.warn`` by the extract package are kept; the figures become plain dicts."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figures = extractor(task.path, meta=task.meta, max_pages=max_pages)
+    notes: list[str] = []
+    for w in caught:
+        message = " ".join(str(w.message).split())
+        if _is_document_warning(w) and message not in notes:
+            notes.append(message)
+    return Outcome(ok=True, figures=[_figure_record(f) for f in figures], warnings=notes)
+
+
+def _is_document_warning(w: Any) -> bool:
+    """A warning about the document: raised from the extract package (or from a wrapper around it), not a
+    library's deprecation or runtime noise."""
+    filename = str(w.filename)
+    if filename.startswith(str(config.PACKAGE_DIR)):
+        return True
+    if not issubclass(w.category, UserWarning):
+        return False
+    library_dirs = {sysconfig.get_paths()[k] for k in ("stdlib", "purelib", "platlib")}
+    return not any(filename.startswith(d) for d in library_dirs)
+
+
+def _figure_record(figure: Figure | dict) -> dict:
+    record = figure.to_dict() if hasattr(figure, "to_dict") else dict(figure)
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in record.items()}
+
+
+def _child_run(write_fd: int, task: Task, extractor: Extractor, limits: Limits, close_fds: Iterable[int]) -> None:
+    """Body of a forked worker: limits first, then the document; the outcome is pickled down the pipe."""
+    for fd in close_fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _die_with_parent()
+    faulthandler.disable()  # a crash is reported by the parent in one line, not as a C-level dump
+    gc.enable()  # the parent may have been forked mid-import, with collection paused
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    code = 0
+    try:
+        _limit_memory(limits.memory_mb)
+        try:
+            outcome = extract_task(task, extractor, limits.max_pages)
+        except DocumentError as exc:
+            outcome = Outcome(ok=False, stage=getattr(exc, "stage", "read") or "read", error=exc.reason)
+        except MemoryError:
+            outcome = _memory_outcome(limits)
+        except RecursionError:
+            outcome = Outcome(ok=False, stage="read", error="document structure nested too deeply to read")
+        except Exception as exc:  # a bug or an unforeseen file: one document fails, the run goes on
+            first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+            outcome = Outcome(ok=False, stage="extract",
+                              error=f"could not extract ({type(exc).__name__}: {first}); please report this file")
+        try:
+            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            data = pickle.dumps(_memory_outcome(limits))
+        view = memoryview(data)
+        while view:
+            written = os.write(write_fd, view)
+            view = view[written:]
+    except BaseException:
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def _memory_outcome(limits: Limits) -> Outcome:
+    return Outcome(ok=False, stage="limits",
+                   error=f"needs more than {limits.memory_mb} MB of memory (raise --memory-mb to allow it)")
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """Cap the worker's address space at what it inherited plus ``memory_mb``: a bomb raises MemoryError in
+    this process instead of swapping the machine."""
+    try:
+        with open("/proc/self/statm") as fh:
+            inherited = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return  # no /proc (macOS): the address space is unknown, and RLIMIT_AS is not enforced there anyway
+    limit = inherited + memory_mb * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _die_with_parent() -> None:
+    """Linux: the worker gets SIGKILL when the run dies (a killed run leaves no orphan holding files)."""
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+
+
+@dataclass
+class _Child:
+    pid: int
+    fd: int
+    key: str
+    deadline: float
+    buffer: bytearray = field(default_factory=bytearray)
+
+
+def _start_child(task: Task, extractor: Extractor, limits: Limits, close_fds: list[int]) -> _Child:
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        os.close(read_fd)
+        _child_run(write_fd, task, extractor, limits, close_fds)
+    os.close(write_fd)
+    os.set_blocking(read_fd, False)
+    return _Child(pid, read_fd, task.cache_key, time.monotonic() + limits.timeout)
+
+
+def _finish_child(child: _Child, limits: Limits, timed_out: bool) -> Outcome:
+    if timed_out:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child.pid, signal.SIGKILL)
+    _pid, status = os.waitpid(child.pid, 0)
+    os.close(child.fd)
+    if timed_out:
+        return Outcome(ok=False, stage="limits",
+                       error=f"took longer than {limits.timeout:g} s (stopped; raise --timeout to allow it)")
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+        why = " (out of memory?)" if sig == signal.SIGKILL else ""
+        return Outcome(ok=False, stage="extract", error=f"the worker reading this file crashed ({name}){why}")
+    try:
+        outcome = pickle.loads(bytes(child.buffer))
+        if isinstance(outcome, Outcome):
+            return outcome
+    except Exception:
+        pass
+    return Outcome(ok=False, stage="extract",
+                   error=f"the worker reading this file stopped without a result (exit {os.WEXITSTATUS(status)})")
+
+
+_DONE = object()
+
+
+def run_local(tasks: list[Task], extractor: Extractor, limits: Limits, jobs: int,
+              close_fds: list[int] | None = None,
+              while_waiting: Iterator[object] | None = None) -> Iterator[tuple[str, Outcome]]:
+    """Extract ``tasks`` with worker processes, one per document; yield (cache_key, outcome) as they finish.
+    The parent only forks, waits on pipes and enforces deadlines: no threads.
+
+    ``while_waiting`` is the parent's own work, a step per next(). It counts as one of the ``jobs``: while it
+    lasts at most ``jobs - 1`` workers run (none with -j 1), so -j N never asks for more than N cores, and
+    between its steps the parent reaps finished workers and starts new ones."""
+    pending = deque(tasks)
+    running: dict[int, _Child] = {}
+    ended: list[tuple[_Child, bool]] = []  # (worker, timed out): seen to end, not yet reaped
+    selector = selectors.DefaultSelector()
+    close_fds = list(close_fds or [])
+    try:
+        while pending or running or ended:
+            slots = jobs - (while_waiting is not None)
+            while pending and len(running) < slots:
+                child = _start_child(pending.popleft(), extractor, limits,
+                                     close_fds + [c.fd for c in running.values()] + [c.fd for c, _ in ended])
+                running[child.fd] = child
+                selector.register(child.fd, selectors.EVENT_READ)
+            # Reaped only once their replacements run: a worker's exit (unmapping its memory) and the caller's
+            # use of its outcome (the cache, the progress bar) do not hold up the next document.
+            while ended:
+                child, timed_out = ended.pop(0)
+                yield child.key, _finish_child(child, limits, timed_out=timed_out)
+            if while_waiting is not None:
+                try:
+                    if next(while_waiting, _DONE) is _DONE:
+                        while_waiting = None
+                except Exception:  # only an optimisation: whatever failed fails again, reported, where it is needed
+                    while_waiting = None
+                if not running:
+                    continue
+                wait = 0.0  # only look at the pipes: there is more of the parent's own work to do
+            elif running:
+                wait = max(0.0, min(c.deadline for c in running.values()) - time.monotonic())
+            else:
+                continue
+            for key, _ in selector.select(timeout=wait):
+                child = running[key.fd]
+                try:
+                    chunk = os.read(child.fd, 1 << 20)
+                except BlockingIOError:
+                    continue
+                if chunk:
+                    child.buffer += chunk
+                    continue
+                selector.unregister(child.fd)
+                del running[child.fd]
+                ended.append((child, False))
+            now = time.monotonic()
+            for child in [c for c in running.values() if c.deadline <= now]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(child.pid, signal.SIGKILL)  # at once: its slot is given to the next document
+                selector.unregister(child.fd)
+                del running[child.fd]
+                ended.append((child, True))
+    finally:
+        for child in [*running.values(), *(c for c, _ in ended)]:  # interrupted: leave no worker behind
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child.pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(child.pid, 0)
+            os.close(child.fd)
+        selector.close()
+
+
+def warm_up() -> None:
+    """Import what the extractor loads lazily and read its taxonomy in the process that forks the workers: each
+    worker then starts warm instead of paying ~0.5 s per document. Best effort: failures only cost speed."""
+    with contextlib.suppress(Exception):
+        from extract.figures import find_figures
+        from extract.model import DocMeta
+        from extract.read import layout, pdf  # noqa: F401  (imported for the workers)
+        from extract.read.layout import document_from_text
+
+        # Label one made-up passage so patterns compiled on first use are compiled here, once, not in every worker.
+        find_figures(document_from_text("一、2025年工作回顾\n全年地区生产总值1.2万亿元、增长5.5%，召开会议12次。\n"
+                                         "今年主要预期目标是：城镇新增就业50万人左右。"),
+                     DocMeta(doc_id="warm-up", published=2026, covers="2025", doctype="gov-report"))
+
+
+def run_isolated(task: Task, extractor: Extractor, limits: Limits) -> Outcome:
+    """One document in its own forked process under ``limits`` (what a Dask worker runs per task)."""
+    for _key, outcome in run_local([task], extractor, limits, jobs=1):
+        return outcome
+    raise RuntimeError("no outcome")  # unreachable: run_local yields once per task
+
+
+def _dask_task(task: Task, extractor: Extractor, limits: Limits) -> tuple[str, Outcome]:
+    warm_up()  # once per worker process; later calls find everything imported
+    return task.cache_key, run_isolated(task, extractor, limits)
+
+
+def run_dask(tasks: list[Task], extractor: Extractor, limits: Limits, address: str) -> Iterator[tuple[str, Outcome]]:
+    """One Dask task per document; the worker opens the file itself (paths must be visible to it)."""
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError:
+        raise SchedulerError("--scheduler needs Dask: pip install 'reviewfigs[dask]'") from None
+    try:
+        client = Client(address, set_as_default=False, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    with client:
+        futures = client.map(_dask_task, tasks, extractor=extractor, limits=limits, pure=False,
+                             key=[f"reviewfigs-{t.cache_key[:16]}-{i}" for i, t in enumerate(tasks)])
+        index_of = {future.key: i for i, future in enumerate(futures)}
+        for future in as_completed(futures, loop=client.loop):
+            if future.status == "finished":
+                yield future.result()
+            else:  # the task raised, or its worker died and the scheduler gave up on it
+                task = tasks[index_of[future.key]]
+                why = future.exception() if future.status == "error" else future.status
+                yield task.cache_key, Outcome(ok=False, stage="extract", error=f"Dask task failed: {why}")
+            future.release()
+
+
+def available_cores() -> int:
+    """Cores this process may use (a container's CPU set, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
