@@ -221,7 +221,8 @@ def test_backends_give_the_same_figures(corpus, pdf):
         fast = extract_document(pdf, backend="pdfium")
         ref = extract_document(pdf, backend="pdfplumber")
     assert len(fast) == len(ref) > 20
-    same = [k for k in fast[0].to_dict() if k not in ("x0", "x1", "top", "bottom", "sentence")]
+    # paragraphs broken differently also move the figures' offsets in the document's text
+    same = [k for k in fast[0].to_dict() if k not in ("x0", "x1", "top", "bottom", "sentence", "char_start", "char_end")]
     for f, r in zip(fast, ref, strict=True):
         assert {k: getattr(f, k) for k in same} == {k: getattr(r, k) for k in same}
         assert r.sentence in f.sentence or f.sentence in r.sentence

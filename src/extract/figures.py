@@ -54,6 +54,9 @@ class _State:
 
     def __init__(self, meta: DocMeta):
         self.meta = meta
+        self.para = 0  # 1-based number of the block being read (the locator of formats without pages)
+        self.offset = 0  # where that block starts in Document.text
+        self.ocr_pages: frozenset[int] = frozenset()
         self.headings: list[tuple[int, str]] = []
         self.passage = False
         self.passage_time: lab.TimeRef | None = None
@@ -110,7 +113,7 @@ def block_figures(block: Block, state: _State) -> list[Figure]:
         qs = by_sentence.get(k, [])
         if qs:
             for q, label in zip(qs, lab.label_sentence(sentence, qs, ctx, offset=a), strict=True):
-                figures.append(_figure(q, label, block, sentence, meta))
+                figures.append(_figure(q, label, block, sentence, state))
         _advance_passage(state, sentence, ctx)
     return figures
 
@@ -136,29 +139,36 @@ def _enter_block(state: _State, block: Block) -> None:
         state.passage_items = state.passage = False
 
 
-def _figure(q, label: lab.Labels, block: Block, sentence: str, meta: DocMeta) -> Figure:
+def _figure(q, label: lab.Labels, block: Block, sentence: str, state: _State) -> Figure:
+    meta = state.meta
     page, box = union_box(block, q.start, q.end)
     return Figure(
         doc_id=meta.doc_id, region=meta.region, adcode=meta.adcode, admin_level=meta.admin_level,
+        doc_region=meta.region, doc_adcode=meta.adcode,
         doctype=meta.doctype, year=label.year, period=label.period, stance=label.stance, metric=label.metric,
         subject=label.subject, value=q.value, low=q.low, high=q.high, unit=q.unit, qualifier=q.qualifier,
         text=_figure_text(q.text), sentence=_figure_text(sentence), page=page,
         x0=box[0] if box else None, top=box[1] if box else None, x1=box[2] if box else None,
-        bottom=box[3] if box else None, file=meta.file, sha256=meta.sha256,
+        bottom=box[3] if box else None, locator=f"p{page}" if page else f"para {state.para}", origin="text",
+        ocr=page in state.ocr_pages, char_start=state.offset + q.start, char_end=state.offset + q.end,
+        file=meta.file, sha256=meta.sha256,
     )
 
 
 def find_figures(document: Document, meta: DocMeta) -> list[Figure]:
     """Every figure of ``document`` in reading order, labelled (labels.py) and located (page, box)."""
     state = _State(meta)
+    state.ocr_pages = frozenset(document.ocr_pages)
     figures: list[Figure] = []
-    for block in document.blocks:
+    for number, block in enumerate(document.blocks, 1):
+        state.para = number
         if block.kind == "heading":
             state.enter_heading(block)
         _enter_block(state, block)
         figures.extend(block_figures(block, state))
         if block.kind == "body":
             state.enter_paragraph(block)
+        state.offset += len(block.text) + 1  # Document.text joins the blocks with "\n"
     return figures
 
 
@@ -187,6 +197,7 @@ def extract_document(path: str | Path, meta: DocMeta | None = None, backend: str
 FRAME_DTYPES = {
     "year": "Int64", "value": "float64", "low": "float64", "high": "float64", "page": "Int64",
     "x0": "float64", "top": "float64", "x1": "float64", "bottom": "float64", "adcode": "string",
+    "doc_adcode": "string", "ocr": "bool", "char_start": "Int64", "char_end": "Int64",
 }
 
 

@@ -23,10 +23,17 @@ DOCTYPES: dict[str, str] = {
     "npc-review": "人大常委会工作报告",
     "gov-report": "政府工作报告",
     "stats-bulletin": "统计公报",
+    "budget-report": "预算执行情况和预算草案的报告",
+    "final-accounts": "决算报告",
     "other": "文件",
 }
 # Doctypes delivered early in the year after the one they review: with no `covers`, they cover published - 1.
-ANNUAL_DOCTYPES = frozenset({"gov-report", "npc-report", "stats-bulletin"})
+ANNUAL_DOCTYPES = frozenset({"gov-report", "npc-report", "stats-bulletin", "budget-report", "final-accounts"})
+# Input formats (documents.csv `format`), sniffed from a file's bytes.
+FORMATS = ("pdf", "html", "txt", "docx")
+ORIGINS = ("text", "table")  # a figure stands in a sentence or in a table cell
+# Warnings on one figure (figures.csv `flags`, ';'-separated).
+FLAGS = ("implausible", "total_mismatch", "ocr_low_confidence", "garbled_text")
 STANCES = ("actual", "target")
 QUALIFIERS = ("exact", "about", "more_than", "at_least", "at_most", "range")
 ADMIN_LEVELS = ("nation", "province", "city", "county")  # largest first
@@ -69,17 +76,47 @@ class DocumentError(Exception):
 
 
 @dataclass
-class Block:
-    """A paragraph or heading in reading order, lines joined, running headers/page numbers removed.
+class Cell:
+    """One cell of a table grid as printed: ``row`` and ``col`` 0-based; a merged cell spans several."""
 
-    ``boxes[i]`` is the box of ``text[i]``; characters that were not in the PDF (none are added today)
-    would get None.
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    boxes: list[Box | None] = field(default_factory=list)  # per character of text, as in Block; [] without
+
+
+@dataclass
+class Table:
+    """A table as read from any format: its cells (header rows included), and the lines printed around it that
+    say what it holds. Turning cells into figures (headers, units, stance, region rows) is the grammar's job
+    (one path for PDF, HTML and Word tables)."""
+
+    cells: list[Cell]
+    n_rows: int
+    n_cols: int
+    title: str = ""  # the table's title line(s), e.g. "2024年宿州市政府债务限额和余额情况表"
+    notes: list[str] = field(default_factory=list)  # lines beside it: "单位：万元", "注：…"
+    number: int = 0  # 1-based position among the document's tables (the locator's "table N")
+    continues: int = 0  # the number of the table this one continues (a table broken over pages), else 0
+
+
+@dataclass
+class Block:
+    """A paragraph, heading or table in reading order, lines joined, running headers/page numbers removed.
+
+    ``boxes[i]`` is the box of ``text[i]``; characters that were not in the document (a reader's joining
+    space, or a format without pages) get None. A table block carries its ``table``; its ``text`` is the table's
+    cells row by row (for search and display).
     """
 
     text: str
     boxes: list[Box | None]
-    kind: str = "body"  # "body" | "heading" | "title" | "caption"
+    kind: str = "body"  # "body" | "heading" | "title" | "caption" | "table"
     level: int = 0  # heading_level(text) when kind == "heading" (set here), else 0
+    table: Table | None = None
+    confidence: list[float] | None = None  # per character, from OCR (None: a text layer)
 
     def __post_init__(self) -> None:
         if self.kind == "heading" and not self.level:
@@ -96,9 +133,11 @@ class Block:
 @dataclass
 class Document:
     path: str
-    n_pages: int
+    n_pages: int  # 0 for formats without pages
     blocks: list[Block] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    format: str = "pdf"  # one of FORMATS
+    ocr_pages: list[int] = field(default_factory=list)  # pages whose characters came from OCR
 
     @property
     def text(self) -> str:
@@ -125,9 +164,11 @@ class Figure:
     """One row of processed/figures.csv (docs: ../shared/docs/contract.md)."""
 
     doc_id: str = ""
-    region: str = ""
+    region: str = ""  # the region the figure counts for (a table's county row: that county)
     adcode: str = ""
     admin_level: str = ""
+    doc_region: str = ""  # the document's own region, always
+    doc_adcode: str = ""
     doctype: str = ""
     year: int | None = None
     period: str = ""
@@ -146,6 +187,15 @@ class Figure:
     top: float | None = None
     x1: float | None = None
     bottom: float | None = None
+    locator: str = ""  # "p3", "para 41", "p4 table 2 row 5 col 3"
+    origin: str = "text"  # one of ORIGINS
+    ocr: bool = False
+    row_label: str = ""  # table cells: the row's label as printed
+    column_label: str = ""  # table cells: the column's header path joined with " / "
+    subject_key: str = ""  # the subject normalised for comparing across documents
+    flags: str = ""  # ";"-separated FLAGS
+    char_start: int | None = None  # the figure's span in Document.text (formats without pages)
+    char_end: int | None = None
     file: str = ""
     sha256: str = ""
 

@@ -189,7 +189,8 @@ def _added_row(correction: Correction, document: dict) -> dict:
     if year is None:
         covers = str(document.get("covers") or "")
         year = int(covers.split("-")[-1]) if covers else document.get("published")
-    record = {**document, "page": correction.page, "text": correction.text, "value": value,
+    record = {**document, "page": correction.page, "locator": f"p{correction.page}", "origin": "text",
+              "text": correction.text, "value": value,
               "low": changes.get("low", value if qualifier in ("exact", "about", "more_than", "at_least") else None),
               "high": changes.get("high", value if qualifier in ("exact", "about", "at_most") else None),
               "unit": changes["unit"], "qualifier": qualifier, "metric": changes.get("metric", ""),

@@ -313,16 +313,18 @@ def _assemble(entries: list[CatalogEntry], outcomes: dict[str, Outcome], shas: d
             continue
         if not outcome.figures:
             result.empty_documents.append(entry.doc_id)
-        records += [{**f, **documents[entry.doc_id], "corrected": "", "correction_reason": ""}
+        # the figure's own fields win: a county row of a provincial table counts for that county
+        records += [{**documents[entry.doc_id], **f, "corrected": "", "correction_reason": ""}
                     for f in outcome.figures]
     return records, documents, failed
 
 
 def catalog_fields(entry: CatalogEntry, sha: str) -> dict:
-    """The catalog's columns joined onto every figure of ``entry``."""
+    """The catalog's columns joined onto every figure of ``entry`` (and the fields of a row added by hand)."""
     return {"doc_id": entry.doc_id, "region": entry.region, "adcode": entry.adcode,
-            "admin_level": entry.admin_level, "doctype": entry.doctype, "file": entry.file, "sha256": sha,
-            "published": entry.published, "covers": entry.covers}
+            "admin_level": entry.admin_level, "doc_region": entry.region, "doc_adcode": entry.adcode,
+            "doctype": entry.doctype, "file": entry.file, "sha256": sha, "published": entry.published,
+            "covers": entry.covers}
 
 
 def write_outputs(out: Path, figures, metrics, errors) -> None:

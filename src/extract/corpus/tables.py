@@ -21,11 +21,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from extract.corpus.catalog import covers_span
-from extract.model import ADMIN_LEVELS, FIGURE_COLUMNS, QUALIFIERS, STANCES
+from extract.model import ADMIN_LEVELS, DOCTYPES, FIGURE_COLUMNS, FLAGS, ORIGINS, QUALIFIERS, STANCES
 
 SEVERITIES = ("error", "warning")
 
-INT_COLUMNS = ("year", "page", "published")
+INT_COLUMNS = ("year", "page", "published", "char_start", "char_end")
+BOOL_COLUMNS = ("ocr",)
 FLOAT_COLUMNS = ("value", "low", "high", "x0", "top", "x1", "bottom")
 # Columns added to the contract's figure columns: the catalog's years, and corrections' marks.
 FIGURE_EXTRA_COLUMNS = ["published", "covers", "corrected", "correction_reason"]
@@ -45,6 +46,10 @@ _ADCODE = pa.Check.str_matches(r"^\d{6}$")
 _YEAR = pa.Check.in_range(1900, 2100)
 
 
+def _known_flags(flags: str) -> bool:
+    return all(flag in FLAGS for flag in flags.split(";")) if flags else True
+
+
 def _text(nullable: bool = False, checks: list | None = None) -> pa.Column:
     return pa.Column(str, nullable=nullable, checks=checks or [])
 
@@ -55,7 +60,9 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
         "region": _text(checks=[pa.Check.str_length(1, None)]),
         "adcode": _text(checks=[_ADCODE]),
         "admin_level": _text(checks=[pa.Check.isin(ADMIN_LEVELS)]),
-        "doctype": _text(),
+        "doc_region": _text(checks=[pa.Check.str_length(1, None)]),
+        "doc_adcode": _text(checks=[_ADCODE]),
+        "doctype": _text(checks=[pa.Check.isin(DOCTYPES)]),
         "year": pa.Column("Int64", nullable=True, checks=[_YEAR]),
         "period": _text(checks=[pa.Check.str_matches(r"^(\d{4}(-\d{4})?)?$")]),
         "stance": _text(checks=[pa.Check.isin(STANCES)]),
@@ -73,6 +80,15 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
         "top": pa.Column(float, nullable=True),
         "x1": pa.Column(float, nullable=True),
         "bottom": pa.Column(float, nullable=True),
+        "locator": _text(checks=[pa.Check.str_length(1, None)]),
+        "origin": _text(checks=[pa.Check.isin(ORIGINS)]),
+        "ocr": pa.Column(bool),
+        "row_label": _text(),
+        "column_label": _text(),
+        "subject_key": _text(),
+        "flags": _text(checks=[pa.Check(lambda s: s.map(_known_flags), element_wise=False)]),
+        "char_start": pa.Column("Int64", nullable=True, checks=[pa.Check.ge(0)]),
+        "char_end": pa.Column("Int64", nullable=True, checks=[pa.Check.ge(0)]),
         "file": _text(),
         "sha256": _text(checks=[pa.Check.str_matches(r"^([0-9a-f]{64})?$")]),
         "published": pa.Column("Int64", nullable=True, checks=[_YEAR]),
@@ -122,6 +138,8 @@ def typed_frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
         elif column in FLOAT_COLUMNS:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+        elif column in BOOL_COLUMNS:  # a row added by hand has none: False
+            frame[column] = frame[column].where(frame[column].notna(), False).astype(bool)
         else:  # missing (None, NaN, NA) -> '', anything else -> str(value)
             frame[column] = frame[column].where(frame[column].notna(), "").astype(str)
     return frame
