@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from extract import cli
-from extract.corpus.gold import GoldRow, KeyFact, score_gold, score_key_facts
+from extract.corpus.gold import (
+    GoldRow,
+    KeyFact,
+    PageGoldRow,
+    load_page_gold,
+    score_gold,
+    score_key_facts,
+    score_pages,
+)
 from extract.model import Figure
 
 
@@ -99,3 +109,48 @@ def test_check_command_reports_unreadable_inputs_in_one_line(corpus, tmp_path, c
     pdf = corpus / "pdf" / "yongkang_2021_npc-review.official.pdf"
     assert cli.main(["check", str(pdf), "--gold", str(tmp_path / "missing.csv")]) == 1
     assert "missing.csv" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- page gold
+
+
+def page_row(surface, value, unit, page=1, kind="required", table=False, **kw) -> PageGoldRow:
+    return PageGoldRow(doc="d", page=page, kind=kind, table=table, surface=surface, value=value, unit=unit,
+                       qualifier=kw.pop("qualifier", "exact"), metric=kw.pop("metric", ""),
+                       stance=kw.pop("stance", ""), year=kw.pop("year", None), note=kind, **kw)
+
+
+def test_page_gold_scores_the_checked_pages_only_with_tables_apart():
+    rows = [
+        page_row("15次", 15, "次", stance="actual", year=2025),
+        page_row("3,554,011", 35_540_110_000, "元", table=True, stance="actual", year=2024,
+                 row_label="宿州市本级", row_region="宿州市本级"),
+        page_row("1,040,558", 10_405_580_000, "元", table=True, stance="actual", year=2024, row_region="埇桥区"),
+        page_row("四次会议", 4, "次", kind="negative"),
+    ]
+    figs = [
+        fig("15次", 15, "次", page=1, stance="target", year=2025),  # found, but mislabelled
+        fig("3554011", 35_540_110_000, "元", page=1, stance="actual", year=2024, region="宿州市", origin="table"),
+        fig("四次", 4, "次", page=1),  # a false positive (out of a negative surface)
+        fig("99次", 99, "次", page=2),  # page 2 was not checked: ignored
+    ]
+    score = score_pages(figs, [1], rows)
+    assert [r.surface for r, _ in score.found] == ["15次", "3,554,011"]  # 本级 counts for the document region
+    assert [r.surface for r in score.misses] == ["1,040,558"]
+    assert [f.text for f in score.false_positives] == ["四次"]
+    assert [problem for _, _, problem in score.mislabels] == ["stance target != actual"]
+    tables, text = score.part(table=True), score.part(table=False)
+    assert (len(tables.found), len(tables.misses), len(tables.false_positives)) == (1, 1, 0)
+    assert (len(text.found), len(text.misses), len(text.false_positives)) == (1, 0, 1)
+    assert tables.recall == 0.5 and text.precision == 0.5 and score.labelled_recall == 1 / 3
+
+
+def test_check_pages_command_prints_documents_tables_and_overall(corpus, capsys):
+    real = corpus / "real"
+    if not (real / "gold" / "pages" / "CHECKED.csv").is_file():
+        pytest.skip(f"no page gold in {real}")
+    assert cli.main(["check", "--pages", str(real / "gold" / "pages"), "--catalog", str(real / "catalog.csv")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    names = [line.split()[0] for line in out[-3 - len(load_page_gold(real / "gold" / "pages")):]]
+    assert names[-3:] == ["table", "text", "overall"]
+    assert "xian_2026_stats-bulletin" in names

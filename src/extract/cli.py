@@ -46,6 +46,8 @@ def _check_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gold", help="a per-document gold CSV (kind, surface, value, unit, qualifier, …)")
     p.add_argument("--catalog", help="a catalog.csv whose documents are checked against --key-facts")
     p.add_argument("--key-facts", dest="key_facts", help="key_facts.csv (doc, metric, stance, value, …)")
+    p.add_argument("--pages", metavar="GOLD_DIR", help="page gold: a folder with CHECKED.csv and <doc>.csv per "
+                   "document (with --catalog)")
     add_meta_arguments(p)
 
 

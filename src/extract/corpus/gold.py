@@ -6,7 +6,8 @@
     result = score_key_facts({doc_id: figs, ...}, load_key_facts("gold/key_facts.csv"))
     result.recall, result.misses, result.year_mismatches
 
-``reviewfigs check FILE.pdf --gold GOLD.csv`` and ``reviewfigs check --catalog CATALOG --key-facts KEY.csv``
+``reviewfigs check FILE.pdf --gold GOLD.csv``, ``reviewfigs check --catalog CATALOG --key-facts KEY.csv`` and
+``reviewfigs check --catalog CATALOG --pages GOLD_DIR`` (page gold: per document, table cells and text apart)
 print the numbers and every miss, false positive and mislabel; they exit 0 (1 when a document cannot be read).
 """
 
@@ -237,6 +238,210 @@ def score_key_facts(figures_by_doc: dict[str, list[Figure]], facts: list[KeyFact
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Page gold: every figure of some pages, checked by hand (contract.md "Page gold")
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PageGoldRow:
+    doc: str
+    page: int
+    kind: str  # required | optional | negative (the note's first word)
+    table: bool  # a table cell ("table" in the note)
+    surface: str
+    value: float | None
+    unit: str
+    qualifier: str
+    metric: str
+    stance: str
+    year: int | None
+    note: str
+    row_label: str = ""
+    row_region: str = ""
+    column_label: str = ""
+
+
+def load_page_gold(folder: str | Path) -> dict[str, tuple[list[int], list[PageGoldRow]]]:
+    """doc -> (checked pages, gold rows) from ``folder``/CHECKED.csv and ``folder``/<doc>.csv."""
+    folder = Path(folder)
+    checked = pd.read_csv(folder / "CHECKED.csv", dtype=str, keep_default_na=False)
+    out: dict[str, tuple[list[int], list[PageGoldRow]]] = {}
+    for record in checked.to_dict("records"):
+        doc = record["doc"].strip()
+        pages = sorted(int(p) for p in record["pages"].split())
+        rows: list[PageGoldRow] = []
+        path = folder / f"{doc}.csv"
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False) if path.is_file() else pd.DataFrame()
+        for r in frame.to_dict("records"):
+            note = r.get("note", "").strip()
+            kind = note.split(";")[0].strip()
+            if kind not in GOLD_KINDS:
+                raise ValueError(f"{path}: note must start with required, optional or negative: {note[:40]!r}")
+            rows.append(PageGoldRow(doc=doc, page=int(r["page"]), kind=kind,
+                                    table="table" in [w.strip() for w in note.split(";")],
+                                    surface=r["surface"], value=_float(r["value"]), unit=r.get("unit", ""),
+                                    qualifier=r.get("qualifier") or "exact", metric=r.get("metric", ""),
+                                    stance=r.get("stance", ""), year=_int(r.get("year", "")), note=note,
+                                    row_label=r.get("row_label", ""), row_region=r.get("row_region", ""),
+                                    column_label=r.get("column_label", "")))
+        out[doc] = (pages, rows)
+    return out
+
+
+def page_gold_mislabel(row: PageGoldRow, fig: Figure) -> str:
+    """What a found figure got wrong of the row's labels (year, stance, metric, region), or ''."""
+    problems = []
+    if row.year is not None and row.year != fig.year:
+        problems.append(f"year {fig.year} != {row.year}")
+    if row.stance and row.stance != fig.stance:
+        problems.append(f"stance {fig.stance} != {row.stance}")
+    if row.metric and row.metric != fig.metric:
+        problems.append(f"metric {fig.metric or '(none)'} != {row.metric}")
+    if row.row_region and not _same_region(row.row_region, fig.region):
+        problems.append(f"region {fig.region or '(none)'} != {row.row_region}")
+    return "; ".join(problems)
+
+
+def _same_region(gold: str, found: str) -> bool:
+    """本级 rows name the document region's own government: the gold says 宿州市本级, the figure 宿州市."""
+    return found == gold or (gold.endswith("本级") and found == gold[: -len("本级")])
+
+
+@dataclass
+class PageScore:
+    """Figures of the checked pages against their gold. ``found`` needs value, unit and qualifier on the right
+    page; ``labelled`` also year, stance, metric and region as the gold gives them."""
+
+    found: list[tuple[PageGoldRow, Figure]] = field(default_factory=list)
+    misses: list[PageGoldRow] = field(default_factory=list)
+    false_positives: list[Figure] = field(default_factory=list)
+    mislabels: list[tuple[PageGoldRow, Figure, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # documents that could not be read
+
+    def part(self, table: bool) -> PageScore:
+        """The score of table cells (``table``) or of text figures alone."""
+        return PageScore(found=[(r, f) for r, f in self.found if r.table == table],
+                         misses=[r for r in self.misses if r.table == table],
+                         false_positives=[f for f in self.false_positives if (f.origin == "table") == table],
+                         mislabels=[m for m in self.mislabels if m[0].table == table])
+
+    def __add__(self, other: PageScore) -> PageScore:
+        return PageScore(self.found + other.found, self.misses + other.misses,
+                         self.false_positives + other.false_positives, self.mislabels + other.mislabels,
+                         self.errors + other.errors)
+
+    @property
+    def precision(self) -> float:
+        tp, fp = len(self.found), len(self.false_positives)
+        return tp / (tp + fp) if tp + fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        total = len(self.found) + len(self.misses)
+        return len(self.found) / total if total else 1.0
+
+    @property
+    def labelled_recall(self) -> float:
+        """Share of required rows found with every label right."""
+        total = len(self.found) + len(self.misses)
+        return (len(self.found) - len(self.mislabels)) / total if total else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score_pages(figs: list[Figure], pages: list[int], rows: list[PageGoldRow]) -> PageScore:
+    """Match the figures of ``pages`` to the gold rows of those pages, one to one: required rows first, then
+    optional ones (each may excuse several figures). Among candidates with the row's value, unit and qualifier
+    the one printed as the surface, with the row's labels, is taken first."""
+    score = PageScore()
+    on_pages = [f for f in figs if f.page in pages]
+    free = list(range(len(on_pages)))
+
+    def rank(row: PageGoldRow, fig: Figure) -> tuple:
+        return (fig.text != row.surface, bool(page_gold_mislabel(row, fig)),
+                bool(row.row_label) and fig.row_label != row.row_label,
+                bool(row.column_label) and fig.column_label != row.column_label)
+
+    def take(row: PageGoldRow) -> Figure | None:
+        candidates = [i for i in free if on_pages[i].page == row.page and same_value(row.value, on_pages[i].value)
+                      and row.unit == on_pages[i].unit and row.qualifier == on_pages[i].qualifier]
+        if not candidates:
+            return None
+        best = min(candidates, key=lambda i: rank(row, on_pages[i]))
+        free.remove(best)
+        return on_pages[best]
+
+    for row in (r for r in rows if r.kind == "required" and r.page in pages):
+        fig = take(row)
+        if fig is None:
+            score.misses.append(row)
+            continue
+        score.found.append((row, fig))
+        problem = page_gold_mislabel(row, fig)
+        if problem:
+            score.mislabels.append((row, fig, problem))
+    for row in (r for r in rows if r.kind == "optional" and r.page in pages):
+        while take(row) is not None:
+            pass
+    score.false_positives = [on_pages[i] for i in free]
+    return score
+
+
+def check_pages(gold_dir: Path, catalog: Path, progress: bool = False) -> dict[str, PageScore]:
+    """doc_id -> PageScore for every document of the page gold (read through its catalog row)."""
+    from extract.corpus.catalog import load_catalog
+    from extract.figures import extract_document
+
+    gold = load_page_gold(gold_dir)
+    entries = {e.doc_id: e for e in load_catalog(catalog)}
+    scores: dict[str, PageScore] = {}
+    for doc, (pages, rows) in gold.items():
+        if doc not in entries:
+            raise ValueError(f"{gold_dir}: {doc} is not in {catalog}")
+        entry = entries[doc]
+        try:
+            figs = extract_document(entry.path, entry.meta())
+        except DocumentError as err:
+            figs = []
+            error = f"{entry.file}: {err.reason}"
+        else:
+            error = ""
+        scores[doc] = score_pages(figs, pages, rows)
+        if error:
+            scores[doc].errors.append(error)
+    return scores
+
+
+def print_page_scores(scores: dict[str, PageScore], out=None) -> None:
+    out = out or sys.stdout
+
+    def line(name: str, s: PageScore) -> str:
+        n = len(s.found) + len(s.misses)
+        return (f"{name:42s} P {s.precision:.3f}  R {s.recall:.3f}  labelled R {s.labelled_recall:.3f}  "
+                f"({len(s.found)}/{n} found, {len(s.false_positives)} false positives, {len(s.mislabels)} mislabelled)")
+
+    for doc, score in scores.items():
+        for error in score.errors:
+            print(f"ERROR {doc}: {error}", file=out)
+        for row in score.misses:
+            where = f" [{row.row_label} / {row.column_label}]" if row.table else ""
+            print(f"MISS {doc} p{row.page} {row.surface} [{row.value:g} {row.unit} {row.qualifier}]{where}", file=out)
+        for fig in score.false_positives:
+            print(f"FALSE POSITIVE {doc} {_describe(fig)}", file=out)
+        for row, _fig, problem in score.mislabels:
+            print(f"MISLABEL {doc} p{row.page} {row.surface}: {problem}", file=out)
+    for doc, score in scores.items():
+        print(line(doc, score), file=out)
+    total = sum(scores.values(), PageScore())
+    print(line("table cells", total.part(table=True)), file=out)
+    print(line("text figures", total.part(table=False)), file=out)
+    print(line("overall", total), file=out)
+
+
+# ---------------------------------------------------------------------------------------------------------
 # reviewfigs check
 # ---------------------------------------------------------------------------------------------------------
 
@@ -275,7 +480,7 @@ def print_key_fact_score(score: KeyFactScore, out=None) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from extract.corpus.catalog import meta_for_file
+    from extract.corpus.catalog import RowProblemsError, meta_for_file
     from extract.figures import extract_document
 
     if args.file and args.gold:
@@ -301,8 +506,16 @@ def run_command(args: argparse.Namespace) -> int:
         return 0
     if args.catalog and args.key_facts:
         return _check_catalog(Path(args.catalog), Path(args.key_facts))
-    print("reviewfigs check: give FILE.pdf --gold GOLD.csv, or --catalog CATALOG --key-facts KEY.csv",
-          file=sys.stderr)
+    if args.catalog and args.pages:
+        try:
+            scores = check_pages(Path(args.pages), Path(args.catalog))
+        except (OSError, ValueError, RowProblemsError) as err:
+            print(f"reviewfigs check: {err}", file=sys.stderr)
+            return 2
+        print_page_scores(scores)
+        return 0
+    print("reviewfigs check: give FILE --gold GOLD.csv, --catalog CATALOG --key-facts KEY.csv, "
+          "or --catalog CATALOG --pages GOLD_DIR", file=sys.stderr)
     return 2
 
 
