@@ -7,11 +7,13 @@ is that measurement's own ru_maxrss):
   - plain pdfplumber page.extract_text() on every PDF (the baseline a journalist would write);
   - extract.read.pdf.iter_pages (the char reader, default backend) on the same files;
   - `reviewfigs extract` cold: extract.figures.extract_document(path) in-process, no cache;
-  - `reviewfigs run` cold with -j 1 and -j 2, then warm (second run on the same --out, cache hits), on the
-    catalog folder above FOLDER when it has a catalog.csv (skipped with --no-run);
+  - `reviewfigs run` cold with -j 1 and -j 2 (median of 3, alternating), then warm (second run on the same
+    --out, cache hits), on --documents N copies (default 112) of the PDFs catalogued in the folder above FOLDER,
+    each copy's trailer /ID rewritten so that it is a document of its own (skipped with --no-run);
   - a generated N-page PDF (default 1,000 pages of corpus/text/*.txt via reportlab): extract time, peak RSS;
   - with --profile: a pyinstrument profile of the cold extract path (where the time goes).
---quick measures the first three files only and a 200-page PDF (for trying changes while the CPU is shared).
+--quick measures the first three files only, a 200-page PDF and 28 documents (for trying changes while the CPU
+is shared).
 """
 
 from __future__ import annotations
@@ -196,6 +198,34 @@ def bench_run(raw: Path, tmp: Path, repeats: int = 5) -> dict:
     return result
 
 
+def make_copies_corpus(source: Path, target: Path, n_docs: int) -> Path:
+    """A catalog of ``n_docs`` documents in ``target``: copies of the PDFs catalogued in ``source``, each copy's
+    trailer /ID rewritten (same length, so the file stays valid) to give it a checksum of its own; the run
+    then reads every copy as a document of its own. Returns the catalog folder."""
+    import csv
+    import re
+
+    with open(source / "catalog.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["file"].lower().endswith(".pdf")]
+    (target / "pdf").mkdir(parents=True, exist_ok=True)
+    out_rows = []
+    for k in range(n_docs):
+        row = dict(rows[k % len(rows)])
+        data = (source / row["file"]).read_bytes()
+        stamp = f"{k:08x}".encode()
+        data, n = re.subn(rb"(/ID\s*\[\s*<)([0-9a-fA-F]{8})", lambda m: m.group(1) + stamp, data)  # noqa: B023
+        if not n:  # no /ID: a comment after the end marker changes the checksum just as well
+            data += b"\n%" + stamp + b"\n"
+        name = f"pdf/copy{k:04d}.pdf"
+        (target / name).write_bytes(data)
+        out_rows.append({**row, "doc_id": f"{row['doc_id']}-copy{k:04d}", "file": name})
+    with open(target / "catalog.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(out_rows[0]))
+        writer.writeheader()
+        writer.writerows(out_rows)
+    return target
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The N-page document
 # ---------------------------------------------------------------------------------------------------------
@@ -251,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", nargs="?", default=str(REPO.parent / "shared" / "corpus" / "pdf"))
     parser.add_argument("--quick", action="store_true", help="3 files, a 200-page PDF")
     parser.add_argument("--no-run", action="store_true", help="skip the reviewfigs run timings")
+    parser.add_argument("--documents", type=int, default=None,
+                        help="documents in the run benchmark: copies of the catalog's PDFs (default 112; --quick 28)")
     parser.add_argument("--pages", type=int, default=None, help="pages of the generated long PDF (1000)")
     parser.add_argument("--profile", action="store_true", help="pyinstrument profile of the cold extract")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -280,7 +312,12 @@ def main(argv: list[str] | None = None) -> int:
     corpus_root = folder.parent
     with tempfile.TemporaryDirectory(prefix="reviewfigs-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        run = {"skipped": "--no-run"} if args.no_run else bench_run(corpus_root, tmp)
+        n_docs = args.documents or (28 if args.quick else 112)
+        if args.no_run or not (corpus_root / "catalog.csv").is_file():
+            run = {"skipped": "--no-run" if args.no_run else f"no catalog.csv in {corpus_root}"}
+        else:
+            run = bench_run(make_copies_corpus(corpus_root, tmp / "copies", n_docs), tmp, repeats=3)
+            run["documents"] = n_docs
         long_pdf = tmp / f"long-{n_long}.pdf"
         texts = sorted((corpus_root / "text").glob("*.txt"))
         t0 = time.perf_counter()
@@ -329,7 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         j1, j2, warm = run["cold_j1"], run["cold_j2"], run["warm_j2"]
         runs = "; ".join(f"-j {j}: " + " ".join(f"{x:.1f}" for x in run[f"runs_j{j}"]) for j in (1, 2))
-        print(f"reviewfigs run on {corpus_root} (cold runs, alternating: {runs} s)")
+        print(f"reviewfigs run on {run['documents']} documents (copies of {corpus_root}'s PDFs, each its own checksum; "
+              f"cold runs, alternating: {runs} s)")
         print(f"  median cold -j 1 {j1:.1f}s ({run['cpu_j1']:.1f} cpu-s), "
               f"median cold -j 2 {j2:.1f}s ({run['cpu_j2']:.1f} cpu-s), speed-up {j1 / j2:.2f}x; "
               f"warm -j 2 {warm:.2f}s ({run['cpu_warm']:.1f} cpu-s); exit codes "

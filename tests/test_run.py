@@ -367,7 +367,7 @@ def test_the_report_key_follows_the_chart_code(tmp_path):
     assert code_fingerprint("extract.charts", package, widen=False) != original
 
 
-# ---------------------------------------------------------------- -j N: the parent's own work is one of the N
+# ---------------------------------------------------------------- -j N: at most N workers at a time
 
 
 def sleeping_extractor(path, meta=None, max_pages=None, log: str = ""):
@@ -379,70 +379,23 @@ def sleeping_extractor(path, meta=None, max_pages=None, log: str = ""):
     return []
 
 
-def _scheduled(tmp_path: Path, jobs: int, n_tasks: int = 4) -> tuple[list[tuple[float, float]], list]:
-    """(start, end) of every worker and of every step of the parent's own work, run_local with ``jobs``."""
-    from extract.model import DocMeta
-
-    log = tmp_path / f"workers-{jobs}.log"
-    steps: list[tuple[float, float]] = []
-
-    def parents_work():
-        for _ in range(3):
-            start = time.time()
-            time.sleep(0.2)
-            steps.append((start, time.time()))
-            yield "step"
-
-    tasks = [workermod.Task(str(tmp_path / f"{i}.pdf"), DocMeta(doc_id=str(i)), f"key{i}") for i in range(n_tasks)]
-    extractor = functools.partial(sleeping_extractor, log=str(log))
-    outcomes = list(workermod.run_local(tasks, extractor, workermod.Limits(), jobs, while_waiting=parents_work()))
-    assert sorted(key for key, _ in outcomes) == sorted(t.cache_key for t in tasks)
-    assert all(outcome.ok for _, outcome in outcomes)
-    workers = [tuple(map(float, line.split())) for line in log.read_text(encoding="utf-8").splitlines()]
-    return workers, steps
-
-
 def _overlapping(span: tuple[float, float], others: list[tuple[float, float]]) -> int:
     return sum(start < span[1] and span[0] < end for start, end in others)
 
 
-def test_with_one_job_no_worker_runs_while_the_parent_works(tmp_path):
-    workers, steps = _scheduled(tmp_path, jobs=1)
-    assert len(steps) == 3 and len(workers) == 4
-    assert min(start for start, _ in workers) >= max(end for _, end in steps)
-    assert all(_overlapping(w, workers) == 1 for w in workers)  # itself only: one at a time
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_jobs_bound_the_workers_running_at_once(tmp_path, jobs):
+    from extract.model import DocMeta
 
-
-def test_with_two_jobs_one_worker_runs_beside_the_parent_then_two(tmp_path):
-    workers, steps = _scheduled(tmp_path, jobs=2, n_tasks=6)
-    assert len(steps) == 3 and len(workers) == 6
-    assert all(_overlapping(step, workers) <= 1 for step in steps)
-    assert _overlapping(steps[0], workers) == 1  # the parent's work does not hold up the first worker
-    after = [w for w in workers if w[0] >= max(end for _, end in steps)]
-    assert any(_overlapping(w, after) == 2 for w in after), "both slots are used once the parent is done"
-
-
-def test_a_run_from_python_leaves_the_collector_as_it_found_it(tmp_path):
-    import gc
-
-    raw = tmp_path / "raw"
-    small_corpus(raw, years=(2023,))
-    assert gc.isenabled() and gc.get_freeze_count() == 0
-    assert run(options(raw, tmp_path / "out")).read == 1
-    assert gc.isenabled() and gc.get_freeze_count() == 0, "a notebook's objects must stay collectable"
-
-
-@pytest.mark.parametrize("own_process", [True, False])
-def test_preparing_the_tables_skips_hypothesis_only_for_the_cli(own_process):
-    code = ("import sys, extract.corpus.run as r\n"
-            f"steps = list(r._prepare_tables(refuse_hypothesis={own_process}))\n"
-            "print('hypothesis' in sys.modules)\n"
-            "import hypothesis, extract.corpus.tables as t\n"
-            "t.figures_table([])\n"
-            "print(steps[-1], hypothesis.__name__)\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == [str(not own_process), "figures", "schema", "hypothesis"]
+    log = tmp_path / f"workers-{jobs}.log"
+    tasks = [workermod.Task(str(tmp_path / f"{i}.pdf"), DocMeta(doc_id=str(i)), f"key{i}") for i in range(6)]
+    extractor = functools.partial(sleeping_extractor, log=str(log))
+    outcomes = list(workermod.run_local(tasks, extractor, workermod.Limits(), jobs))
+    assert sorted(key for key, _ in outcomes) == sorted(t.cache_key for t in tasks)
+    assert all(outcome.ok for _, outcome in outcomes)
+    workers = [tuple(map(float, line.split())) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert len(workers) == 6
+    assert max(_overlapping(w, workers) for w in workers) == jobs  # never more, and all of them used
 
 
 def _stderr_on_a_terminal(args: list[str]) -> str:

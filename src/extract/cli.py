@@ -165,19 +165,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-# Commands whose process may end without the interpreter's teardown: a run holds pandas, pyarrow and pdfium
-# (~0.15 s to tear down) and has already written, renamed and closed everything it owes before returning.
-FAST_EXIT = ("run",)
-
-
 def console() -> None:
-    """The `reviewfigs` executable: main(), then exit."""
+    """The `reviewfigs` executable. A reader that went away (`reviewfigs extract x.pdf | head`) ends the output
+    quietly, as the Python docs recommend: stdout is pointed at /dev/null before the interpreter flushes it."""
     code = main()
-    if sys.argv[1:2] and sys.argv[1] in FAST_EXIT:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (BrokenPipeError, OSError):  # a reader that went away (| head): nothing left to tell it
-                pass
-        os._exit(code)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = code or 0
     raise SystemExit(code)

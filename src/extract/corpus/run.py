@@ -11,8 +11,6 @@ about).
 from __future__ import annotations
 
 import argparse
-import gc
-import importlib
 import os
 import shutil
 import sys
@@ -58,7 +56,6 @@ class RunOptions:
     allow_outside: bool = False
     cache: Path | None = None  # default: <out>/.cache
     wait: bool = False  # wait for another run on --out instead of refusing
-    own_process: bool = False  # the process ends with the run (the CLI): it may skip what only later uses need
 
     @property
     def cache_dir(self) -> Path:
@@ -87,7 +84,7 @@ def run_command(args: argparse.Namespace) -> int:
     options = RunOptions(raw=args.raw, out=args.out, jobs=args.jobs, scheduler=args.scheduler, quiet=args.quiet,
                          strict=args.strict, timeout=args.timeout, max_pages=args.max_pages,
                          memory_mb=args.memory_mb, allow_outside=args.allow_outside, cache=args.cache,
-                         wait=args.wait, own_process=True)
+                         wait=args.wait)
     result = run(options)
     if result.summary:
         print(result.summary)
@@ -357,33 +354,6 @@ def summary_text(result: RunResult, out: Path) -> str:
     return "\n".join(lines)
 
 
-def _prepare_tables(refuse_hypothesis: bool = False) -> Iterator[str]:
-    """pandas and pandera take ~0.5 s to import and warm: done while the workers extract, not before or after
-    them (the parent reads the catalog with the csv module so that workers start without them), in steps of
-    at most ~0.2 s so that finished workers are replaced promptly.
-
-    pandera imports hypothesis (~0.1 s) on a schema's first validation, only to offer data synthesis. A process
-    that ends with the run never synthesises: with ``refuse_hypothesis`` (and hypothesis not loaded yet) the
-    import is refused meanwhile, which pandera handles, and allowed again afterwards. Not in a notebook's
-    kernel, where pandera's ``schema.example()`` must keep working after a run."""
-    refuse_hypothesis = refuse_hypothesis and "hypothesis" not in sys.modules
-    gc.disable()  # imports allocate much and free little: collecting meanwhile only costs time (~8%)
-    if refuse_hypothesis:
-        sys.modules["hypothesis"] = None  # type: ignore[assignment]  # import hypothesis -> ImportError
-    try:
-        for name in ("numpy", "pyarrow", "pandas", "pandera.pandas", "extract.corpus.tables"):
-            module = importlib.import_module(name)
-            yield name
-        module.warm_up()  # extract.corpus.tables: every schema's first validation
-    finally:
-        gc.enable()
-        if refuse_hypothesis and sys.modules.get("hypothesis", 0) is None:
-            del sys.modules["hypothesis"]
-    # Freeze again: what the imports allocated stays out of every later worker's collections.
-    gc.freeze()
-    yield "figures schema"
-
-
 def _execute(tasks: list[Task], extractor: Extractor, limits: Limits, options: RunOptions,
              lock: OutputLock) -> Iterator[tuple[str, Outcome]]:
     if not tasks:
@@ -395,20 +365,12 @@ def _execute(tasks: list[Task], extractor: Extractor, limits: Limits, options: R
     if options.scheduler:
         source = run_dask(tasks, extractor, limits, options.scheduler)
     else:
-        warm_up()
-        # Move everything allocated so far out of the collector's reach: a worker's collections then do not
-        # touch (and so copy) the parent's pages after fork. (Not in Dask workers: they live long.)
-        gc.freeze()
-        source = run_local(tasks, extractor, limits, jobs, close_fds=[lock.fileno()],
-                           while_waiting=_prepare_tables(options.own_process))
+        warm_up()  # imports and compiled patterns shared with every forked worker (0.5 s less per document)
+        source = run_local(tasks, extractor, limits, jobs, close_fds=[lock.fileno()])
     tqdm.monitor_interval = 0  # no monitor thread in a process that forks workers
     size = shutil.get_terminal_size((80, 20))  # a fresh pty reports 0 x 0, which hides the bar
-    try:
-        with tqdm(total=len(tasks), disable=not show, unit="doc", desc="extracting", file=sys.stderr,
-                  ncols=size.columns or 80, nrows=size.lines or 20) as bar:
-            for item in source:
-                bar.update(1)
-                yield item
-    finally:
-        if not options.scheduler and not options.own_process:
-            gc.unfreeze()  # a notebook's kernel lives on: what it drops later must be collectable again
+    with tqdm(total=len(tasks), disable=not show, unit="doc", desc="extracting", file=sys.stderr,
+              ncols=size.columns or 80, nrows=size.lines or 20) as bar:
+        for item in source:
+            bar.update(1)
+            yield item

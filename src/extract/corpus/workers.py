@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import faulthandler
-import gc
 import os
 import pickle
 import resource
@@ -100,7 +99,6 @@ def _child_run(write_fd: int, task: Task, extractor: Extractor, limits: Limits, 
             os.close(fd)
     _die_with_parent()
     faulthandler.disable()  # a crash is reported by the parent in one line, not as a C-level dump
-    gc.enable()  # the parent may have been forked mid-import, with collection paused
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     code = 0
@@ -204,18 +202,10 @@ def _finish_child(child: _Child, limits: Limits, timed_out: bool) -> Outcome:
                    error=f"the worker reading this file stopped without a result (exit {os.WEXITSTATUS(status)})")
 
 
-_DONE = object()
-
-
 def run_local(tasks: list[Task], extractor: Extractor, limits: Limits, jobs: int,
-              close_fds: list[int] | None = None,
-              while_waiting: Iterator[object] | None = None) -> Iterator[tuple[str, Outcome]]:
-    """Extract ``tasks`` with worker processes, one per document; yield (cache_key, outcome) as they finish.
-    The parent only forks, waits on pipes and enforces deadlines: no threads.
-
-    ``while_waiting`` is the parent's own work, a step per next(). It counts as one of the ``jobs``: while it
-    lasts at most ``jobs - 1`` workers run (none with -j 1), so -j N never asks for more than N cores, and
-    between its steps the parent reaps finished workers and starts new ones."""
+              close_fds: list[int] | None = None) -> Iterator[tuple[str, Outcome]]:
+    """Extract ``tasks`` with at most ``jobs`` worker processes, one per document; yield (cache_key, outcome) as
+    they finish. The parent only forks, waits on pipes and enforces deadlines: no threads."""
     pending = deque(tasks)
     running: dict[int, _Child] = {}
     ended: list[tuple[_Child, bool]] = []  # (worker, timed out): seen to end, not yet reaped
@@ -223,8 +213,7 @@ def run_local(tasks: list[Task], extractor: Extractor, limits: Limits, jobs: int
     close_fds = list(close_fds or [])
     try:
         while pending or running or ended:
-            slots = jobs - (while_waiting is not None)
-            while pending and len(running) < slots:
+            while pending and len(running) < jobs:
                 child = _start_child(pending.popleft(), extractor, limits,
                                      close_fds + [c.fd for c in running.values()] + [c.fd for c, _ in ended])
                 running[child.fd] = child
@@ -234,19 +223,9 @@ def run_local(tasks: list[Task], extractor: Extractor, limits: Limits, jobs: int
             while ended:
                 child, timed_out = ended.pop(0)
                 yield child.key, _finish_child(child, limits, timed_out=timed_out)
-            if while_waiting is not None:
-                try:
-                    if next(while_waiting, _DONE) is _DONE:
-                        while_waiting = None
-                except Exception:  # only an optimisation: whatever failed fails again, reported, where it is needed
-                    while_waiting = None
-                if not running:
-                    continue
-                wait = 0.0  # only look at the pipes: there is more of the parent's own work to do
-            elif running:
-                wait = max(0.0, min(c.deadline for c in running.values()) - time.monotonic())
-            else:
+            if not running:
                 continue
+            wait = max(0.0, min(c.deadline for c in running.values()) - time.monotonic())
             for key, _ in selector.select(timeout=wait):
                 child = running[key.fd]
                 try:
