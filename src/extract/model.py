@@ -85,6 +85,7 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     boxes: list[Box | None] = field(default_factory=list)  # per character of text, as in Block; [] without
+    bbox: tuple[float, float, float, float] | None = None  # the cell's rectangle (x0, top, x1, bottom) on its page
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""`reviewfigs run`: every catalogued document -> processed/figures.parquet, figures.csv, metrics.csv, errors.csv.
+"""`reviewfigs run`: every catalogued document -> processed/figures.parquet, figures.csv, metrics.csv, checks.csv,
+errors.csv.
 
 Flow: validate the catalog and corrections (exit 2, nothing written) -> lock --out -> sha256 of every file ->
 cached documents are reused (extract.corpus.cache), the others are extracted, one process per document
@@ -23,6 +24,7 @@ from typing import Any
 from extract import config
 from extract.corpus.cache import Cache, cache_key, extractor_fingerprint
 from extract.corpus.catalog import CatalogEntry, RowProblemsError, load_catalog
+from extract.corpus.checks import collect_checks
 from extract.corpus.corrections import apply_corrections, load_corrections
 from extract.corpus.workers import (
     Extractor,
@@ -39,7 +41,7 @@ from extract.figures import sha256_of
 from extract.safety import OutputLock, OutputLockedError, atomic_writer, remove_stale_temps, write_csv_safely
 
 # metrics.parquet holds metrics.csv's table with exact dtypes and unneutralised text, for the charts.
-OUTPUT_FILES = ("figures.parquet", "figures.csv", "metrics.parquet", "metrics.csv", "errors.csv")
+OUTPUT_FILES = ("figures.parquet", "figures.csv", "metrics.parquet", "metrics.csv", "checks.csv", "errors.csv")
 
 
 @dataclass
@@ -95,8 +97,9 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def run(options: RunOptions, extractor: Extractor | None = None, stderr: Any = None) -> RunResult:
-    """Run over ``options.raw``. ``extractor(path, meta=, max_pages=) -> list[Figure]`` defaults to
-    extract.figures.extract_document; it must be a module-level function (it runs in worker processes)."""
+    """Run over ``options.raw``. ``extractor(path, meta=, max_pages=) -> list[Figure]`` (or an object with
+    ``figures`` and ``checks``) defaults to extract.corpus.checks.extract_checked; it must be a module-level
+    function (it runs in worker processes)."""
     stderr = stderr or sys.stderr
     started = time.monotonic()
     usage = _check_options(options)
@@ -113,8 +116,8 @@ def run(options: RunOptions, extractor: Extractor | None = None, stderr: Any = N
         print(f"reviewfigs run: nothing done ({len(exc.problems)} problem(s) to fix first)", file=stderr)
         return RunResult(exit_code=2)
     if extractor is None:
-        from extract.figures import (
-            extract_document as extractor,  # imported before forking: workers start warm
+        from extract.corpus.checks import (
+            extract_checked as extractor,  # imported before forking: workers start warm
         )
     try:
         lock = OutputLock(options.out, wait=options.wait)
@@ -202,7 +205,10 @@ def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: l
     if bad:
         figures_df = tables.figures_table(_drop_invalid_documents(records, bad, entries, failed, problems))
     metrics_df = tables.select_metrics(figures_df)
-    write_outputs(out, figures_df, metrics_df, tables.errors_table(problems.rows))
+    kept = set(figures_df["doc_id"])
+    checks_df = tables.checks_table(collect_checks(
+        (e.doc_id, outcomes[e.doc_id].checks) for e in entries if e.doc_id in kept and e.doc_id in outcomes))
+    write_outputs(out, figures_df, metrics_df, tables.errors_table(problems.rows), checks_df)
 
     result.failed = len(failed)
     result.warned = problems.count("warning")
@@ -324,7 +330,7 @@ def catalog_fields(entry: CatalogEntry, sha: str) -> dict:
             "covers": entry.covers}
 
 
-def write_outputs(out: Path, figures, metrics, errors) -> None:
+def write_outputs(out: Path, figures, metrics, errors, checks=None) -> None:
     """The tables, each written to a temp file and renamed: a reader never sees half a file."""
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in (("figures.parquet", figures), ("metrics.parquet", metrics)):
@@ -332,6 +338,8 @@ def write_outputs(out: Path, figures, metrics, errors) -> None:
             frame.to_parquet(tmp, index=False)
     write_csv_safely(figures, out / "figures.csv")
     write_csv_safely(metrics, out / "metrics.csv")
+    if checks is not None:
+        write_csv_safely(checks, out / "checks.csv")
     write_csv_safely(errors, out / "errors.csv")
 
 

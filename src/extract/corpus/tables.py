@@ -36,6 +36,11 @@ METRIC_KEY = ["region", "adcode", "admin_level", "year", "period", "metric", "st
 METRICS_COLUMNS = METRIC_KEY + ["value", "low", "high", "unit", "qualifier", "doc_id", "page", "text", "sentence",
                                 "subject", "doctype", "corrected", "n_candidates", "n_values"]
 ERRORS_COLUMNS = ["doc_id", "file", "stage", "error", "severity"]
+# processed/checks.csv (extract.corpus.checks): one row per printed total or formula checked.
+CHECKS_COLUMNS = ["doc_id", "locator", "page", "kind", "rule", "expected", "found", "difference", "unit", "status",
+                  "figures"]
+CHECK_KINDS = ("total", "level_growth", "restated")
+CHECK_STATUSES = ("ok", "rounding", "mismatch")
 
 DOCTYPE_RANK = {
     "actual": {"stats-bulletin": 0, "gov-report": 1, "npc-review": 2, "npc-report": 2, "other": 3},
@@ -129,6 +134,25 @@ ERRORS_SCHEMA = pa.DataFrameSchema(
 )
 
 
+CHECKS_SCHEMA = pa.DataFrameSchema(
+    {
+        "doc_id": _text(checks=[pa.Check.str_length(1, 200)]),
+        "locator": _text(checks=[pa.Check.str_length(1, None)]),
+        "page": pa.Column("Int64", nullable=True, checks=[pa.Check.ge(1)]),
+        "kind": _text(checks=[pa.Check.isin(CHECK_KINDS)]),
+        "rule": _text(),
+        "expected": pa.Column(float, nullable=True),
+        "found": pa.Column(float, nullable=True),
+        "difference": pa.Column(float, nullable=True),
+        "unit": _text(),
+        "status": _text(checks=[pa.Check.isin(CHECK_STATUSES)]),
+        "figures": _text(),
+    },
+    strict=True,
+    ordered=True,
+)
+
+
 def typed_frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
     """A frame with exactly ``columns`` and the dtypes of the contract: Int64 years and pages, float values,
     text everywhere else ('' for missing text, so adcodes keep their leading digits and never become numbers)."""
@@ -136,7 +160,7 @@ def typed_frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
     for column in columns:
         if column in INT_COLUMNS or column in ("n_candidates", "n_values"):
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
-        elif column in FLOAT_COLUMNS:
+        elif column in FLOAT_COLUMNS or column in ("expected", "found", "difference"):
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
         elif column in BOOL_COLUMNS:  # a row added by hand has none: False
             frame[column] = frame[column].where(frame[column].notna(), False).astype(bool)
@@ -170,7 +194,13 @@ def warm_up() -> None:
     """Validate empty tables once. pandera imports its backends and builds its checks on a schema's first
     validation (~0.15 s): a run does this while its workers extract, instead of after them."""
     errors_table([])
+    checks_table([])
     select_metrics(figures_table([]))
+
+
+def checks_table(records: list[dict]) -> pd.DataFrame:
+    """processed/checks.csv's table (CHECKS_COLUMNS), checked by its schema."""
+    return CHECKS_SCHEMA.validate(typed_frame(records, CHECKS_COLUMNS))
 
 
 def errors_table(records: list[dict]) -> pd.DataFrame:

@@ -57,22 +57,26 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     stage: str = ""
     error: str = ""
+    checks: list[dict] = field(default_factory=list)  # rows of checks.csv (extract.corpus.checks), no doc_id
 
 
 def extract_task(task: Task, extractor: Extractor, max_pages: int) -> Outcome:
     """Extract one document (runs inside the worker process). Document warnings raised with
-    ``warnings.warn`` by the extract package are kept; the figures become plain dicts."""
+    ``warnings.warn`` by the extract package are kept; the figures become plain dicts. An extractor may return
+    its figures, or an object with ``figures`` and ``checks`` (extract.corpus.checks.extract_checked)."""
     import warnings
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        figures = extractor(task.path, meta=task.meta, max_pages=max_pages)
+        result = extractor(task.path, meta=task.meta, max_pages=max_pages)
+    figures = getattr(result, "figures", result)
+    checks = [dict(row) for row in getattr(result, "checks", [])]
     notes: list[str] = []
     for w in caught:
         message = " ".join(str(w.message).split())
         if _is_document_warning(w) and message not in notes:
             notes.append(message)
-    return Outcome(ok=True, figures=[_figure_record(f) for f in figures], warnings=notes)
+    return Outcome(ok=True, figures=[_figure_record(f) for f in figures], warnings=notes, checks=checks)
 
 
 def _is_document_warning(w: Any) -> bool:

@@ -195,7 +195,8 @@ class _Row:
     label: str = ""  # the row label as printed (label columns joined with " / ")
     key_label: str = ""  # the first descriptive label column's text
     level: int = 9  # numbering level (heading_level)
-    indent: float | None = None  # label's left edge in char sizes from the column's leftmost label, if boxes
+    indent: float | None = None  # label's left margin in its cell, in char sizes (when the cells have boxes)
+    right: float | None = None  # label's right margin in its cell (when the cells have rectangles)
     content_indent: float | None = None  # for 其中 rows: where the text after 其中： starts
     of_which: bool = False
     total: bool = False
@@ -401,14 +402,19 @@ def _rows(parts: Sequence[Table], grids: list[list[list[Cell | None]]], heads: l
             item.of_which = bool(OF_WHICH_RE.match(item.key_label)) and len(OF_WHICH_RE.sub("", item.key_label)) > 0
             item.total = bool(TOTAL_ROW_RE.match(item.key_label)) and not item.of_which
             x0, size = _label_x0(key_cell)
-            if x0 is not None:
-                item.indent = x0 / size
-                if item.of_which and key_cell is not None:
+            if x0 is not None and key_cell is not None:
+                # in char sizes from the cell's left border (from the page edge when the format has no cells)
+                left = key_cell.bbox[0] if key_cell.bbox else 0.0
+                item.indent = (x0 - left) / size
+                last = [b for b in key_cell.boxes if b is not None][-1]
+                if key_cell.bbox:
+                    item.right = (key_cell.bbox[2] - last[3]) / size
+                if item.of_which:
                     raw = key_cell.text
                     m = OF_WHICH_RE.match(raw.lstrip())
                     skip = len(raw) - len(raw.lstrip()) + (m.end() if m else 0)
                     cx0, csize = _label_x0(key_cell, skip)
-                    item.content_indent = cx0 / csize if cx0 is not None else None
+                    item.content_indent = (cx0 - left) / csize if cx0 is not None else None
             for t in texts:
                 place, own = _region(t, meta)
                 if place is not None:
@@ -420,13 +426,12 @@ def _rows(parts: Sequence[Table], grids: list[list[list[Cell | None]]], heads: l
 
 
 def _hierarchy(rows: list[_Row]) -> None:
-    """Parent of each row: 其中 rows and the rows level with their text belong to the row above them; then
-    indentation (a row is part of the nearest row above it set further left), then numbering (一、 > （一） >
-    1. > （1） > unnumbered); a region row holds the rows of the regions inside it."""
-    indents = [r.indent for r in rows if r.indent is not None and not r.total]
-    base = min(indents) if indents else None
-    use_indent = base is not None and len({round(i - base) for i in indents}) > 1
-    group: tuple[int | None, float | None] | None = None  # an open 其中 group: (parent, content indent)
+    """Parent of each row: 其中 rows and the rows set level with their text (or, without indentation, numbered
+    like the first of them) belong to the row above them; then indentation (a row is part of the nearest row
+    above it set further left), else numbering (一、 > （一） > 1. > （1） > unnumbered); a region row holds the
+    rows of the regions inside it."""
+    use_indent = _indented(rows)
+    group: tuple[int | None, float | None, int] | None = None  # an open 其中 group: parent, indent, numbering
     for i, row in enumerate(rows):
         if not row.key_label:
             continue
@@ -436,26 +441,55 @@ def _hierarchy(rows: list[_Row]) -> None:
         if row.of_which and i > 0:
             parent = _previous(rows, i)
             row.parent, row.part_of_which = parent, True
-            group = (parent, row.content_indent)
+            group = (parent, row.content_indent, heading_level(OF_WHICH_RE.sub("", row.key_label)))
             continue
-        if group is not None and row.level == 9 and (
-                (row.indent is not None and group[1] is not None and abs(row.indent - group[1]) < 0.6)
-                or (row.indent is None or group[1] is None) and not use_indent):
+        if group is not None and _in_group(row, group, use_indent):
             row.parent, row.part_of_which = group[0], True
             continue
         group = None
-        row.parent = _parent_of(rows, i, use_indent, base)
+        row.parent = _parent_of(rows, i, use_indent)
         if row.parent is None and row.region is not None:
-            for j in range(i - 1, -1, -1):
-                other = rows[j].region
-                if other is not None and not rows[j].own_level and other.adcode != row.region.adcode and (
-                        row.region.parent_adcode == other.adcode or row.region.province_adcode == other.adcode
-                        or (row.own_level and other.adcode == row.region.adcode)):
-                    row.parent = j
-                    break
-                if other is not None and other.adcode == row.region.adcode and row.own_level and not rows[j].own_level:
-                    row.parent = j
-                    break
+            row.parent = _region_parent(rows, i)
+
+
+def _indented(rows: list[_Row]) -> bool:
+    """Does the label column show the hierarchy by indentation? Not when it is centred (labels of different
+    lengths start at different places around one centre) or set flush."""
+    rows = [r for r in rows if r.indent is not None and not r.total and r.key_label]
+    if len(rows) < 2:
+        return False
+    base = min(r.indent for r in rows)
+    if len({round(2 * (r.indent - base)) for r in rows}) < 2:
+        return False
+    margins = [(r.indent, r.right) for r in rows if r.right is not None]
+    centred = sum(abs(left - right) <= 1.0 and left > 1.0 for left, right in margins)
+    return not (margins and centred >= 0.8 * len(margins))
+
+
+def _in_group(row: _Row, group: tuple[int | None, float | None, int], use_indent: bool) -> bool:
+    _, indent, level = group
+    if use_indent and row.indent is not None and indent is not None:
+        return abs(row.indent - indent) < 0.5  # a digit after 其中： sits a little off a full-width one
+    return row.level == level
+
+
+def _region_parent(rows: list[_Row], i: int) -> int | None:
+    """The nearest row above naming a region that holds this row's region (宿州市 over 埇桥区 and 宿州市本级)."""
+    place = rows[i].region
+    for j in range(i - 1, -1, -1):
+        other = rows[j].region
+        if other is None or rows[j].own_level:
+            continue
+        if other.adcode == place.adcode:
+            if rows[i].own_level:
+                return j
+            continue
+        if other.adcode in (place.parent_adcode, place.province_adcode):
+            return j
+    return None
+
+
+INDENT_STEP = 0.25  # of a char: budget tables indent sub-items by half a char (two half-width spaces)
 
 
 def _previous(rows: list[_Row], i: int) -> int | None:
@@ -465,16 +499,16 @@ def _previous(rows: list[_Row], i: int) -> int | None:
     return None
 
 
-def _parent_of(rows: list[_Row], i: int, use_indent: bool, base: float | None) -> int | None:
+def _parent_of(rows: list[_Row], i: int, use_indent: bool) -> int | None:
     row = rows[i]
     for j in range(i - 1, -1, -1):
         other = rows[j]
         if not other.key_label or other.total:
             continue
         if use_indent and row.indent is not None and other.indent is not None:
-            if other.indent < row.indent - 0.6:
+            if other.indent < row.indent - INDENT_STEP:
                 return j
-            if abs(other.indent - row.indent) <= 0.6 and other.level < row.level and other.level != 9 \
+            if abs(other.indent - row.indent) <= INDENT_STEP and other.level < row.level and other.level != 9 \
                     and row.level != 9:
                 return j
             continue
@@ -730,20 +764,65 @@ def _sentence(title: str, row_label: str, column_label: str) -> str:
 # ------------------------------------------------------------------------------------------------ relations
 
 
+RATE_UNITS = frozenset({"%", "‰", "个百分点", "倍"})
+
+
+def printed_number(text: str) -> tuple[Decimal, int] | None:
+    """A figure's text as printed -> (number, decimals): "1,088.20" -> (1088.20, 2), "-683" -> (-683, 0),
+    "（5.3）" -> (-5.3, 1); None when the text is not one number."""
+    m = parse_cell_number(text)
+    if m is None:
+        return None
+    try:
+        number = Decimal(m.group("num").replace(",", "").replace("，", ""))
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid literals
+        return None
+    if m.group("sign") in ("-", "−", "－") or (m.group("open") and m.group("close")):
+        number = -number
+    exponent = number.as_tuple().exponent
+    return number, -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def half_unit(decimals: int) -> Decimal:
+    """Half the last printed digit: the most a printed number can be off from what it rounds."""
+    return Decimal(5).scaleb(-decimals - 1)
+
+
+def sum_status(total: tuple[Decimal, int], parts: list[tuple[Decimal, int, int]]) -> tuple[Decimal, Decimal, str]:
+    """(expected, difference, status) of a printed total against its printed parts (number, decimals, sign):
+    ok when equal, rounding when within the rounding of the last printed digit of each, else mismatch."""
+    expected = sum((sign * number for number, _, sign in parts), Decimal(0))
+    difference = total[0] - expected
+    tolerance = half_unit(total[1]) + sum((half_unit(d) for _, d, _ in parts), Decimal(0))
+    if difference == 0:
+        return expected, difference, "ok"
+    return expected, difference, "rounding" if abs(difference) <= tolerance else "mismatch"
+
+
 def _relations(rows: list[_Row], columns: list[_Columns], parts: list[Table], at: dict[tuple[int, int], int],
                figures: list[CellFigure]) -> list[Relation]:
-    out: list[Relation] = []
     value_cols = sorted({c for cols in columns for c, k in enumerate(cols.kinds) if k == "value"})
 
     def fig(i: int, c: int) -> int | None:
+        """The figure at (row i, column c) if it is an amount that sums (not a rate)."""
+        k = at.get((i, c))
+        if k is None or figures[k].printed is None or figures[k].figure.unit in RATE_UNITS:
+            return None
+        return k
+
+    def any_fig(i: int, c: int) -> int | None:
         k = at.get((i, c))
         return k if k is not None and figures[k].printed is not None else None
 
-    # a row and the rows that are its parts
     children: dict[int, list[int]] = {}
     for i, row in enumerate(rows):
         if row.parent is not None:
             children.setdefault(row.parent, []).append(i)
+    _nest_by_sums(rows, children, value_cols, fig, figures)
+    out = _formula_relations(rows, columns, any_fig)
+    out.extend(_column_relations(rows, columns, fig))
+    out.extend(_rollforward_relations(rows, value_cols, fig))
+    # a row and the rows that are its parts
     for p, kids in children.items():
         partial = all(rows[k].part_of_which for k in kids)
         kids = [k for k in kids if rows[k].part_of_which == partial]
@@ -763,7 +842,8 @@ def _relations(rows: list[_Row], columns: list[_Columns], parts: list[Table], at
     for i, row in enumerate(rows):
         if not row.total:
             continue
-        lead = all(not r.key_label or r.total for r in rows[:i])
+        # a numbered 一、…合计 heads the rows after it; an unnumbered one at the top leads them too
+        lead = row.level != 9 or all(not r.key_label or r.total for r in rows[:i])
         span = range(i + 1, len(rows)) if lead else range(i - 1, -1, -1)
         members = []
         for k in span:
@@ -784,8 +864,138 @@ def _relations(rows: list[_Row], columns: list[_Columns], parts: list[Table], at
                 continue
             out.append(Relation(total, [(m, 1) for m in parts_ if m is not None],
                                 f"{row.key_label} = sum of {len(members)} rows"))
-    out.extend(_column_relations(rows, columns, fig))
-    out.extend(_formula_relations(rows, columns, fig))
+    seen: set[tuple] = set()
+    unique = []
+    for rel in out:  # a formula column and the row hierarchy often state the same sum
+        key = (rel.total, frozenset(rel.parts), rel.kind)
+        if key not in seen:
+            seen.add(key)
+            unique.append(rel)
+    return unique
+
+
+def _printed(figures: list[CellFigure], k: int) -> tuple[Decimal, int]:
+    cf = figures[k]
+    return cf.printed if cf.printed is not None else Decimal(0), cf.decimals
+
+
+def _adds_up(figures: list[CellFigure], total: int, parts: list[int]) -> bool:
+    return sum_status(_printed(figures, total), [(*_printed(figures, k), 1) for k in parts])[2] != "mismatch"
+
+
+def _nest_by_sums(rows: list[_Row], children: dict[int, list[int]], value_cols: list[int], fig,
+                  figures: list[CellFigure]) -> None:
+    """Where the rows under a parent do not add up to it, let the printed totals settle what the layout left
+    unclear, and only where that makes the parent add up: nest the runs of rows that add up to the row just
+    before them (a subtotal printed level with its items, or a format without indentation), or give the rows
+    to the parent's parent (items printed one step too far in)."""
+
+    def score(total: int, members: list[int]) -> tuple[int, int]:
+        """(columns that add up, columns with numbers) of a row against rows named as its parts."""
+        cols = [c for c in value_cols if fig(total, c) is not None and any(fig(k, c) is not None for k in members)]
+        good = sum(_adds_up(figures, fig(total, c), [fig(k, c) for k in members if fig(k, c) is not None])
+                   for c in cols)
+        return good, len(cols)
+
+    def adds(total: int, members: list[int]) -> bool:
+        good, n = score(total, members)
+        return n > 0 and good == n
+
+    def better(total: int, before: list[int], after: list[int]) -> bool:
+        """The new parts add up in more columns, and in most of them (a cell the document left out stays a
+        mismatch without undoing the rest)."""
+        (good0, _), (good1, n1) = score(total, before), score(total, after)
+        return good1 > good0 and 2 * good1 > n1
+
+    for p in sorted(children):
+        kids = children.get(p, [])
+        if len(kids) < 2 or any(rows[k].part_of_which for k in kids) or score(p, kids)[1] == 0 or adds(p, kids):
+            continue
+        nested: dict[int, list[int]] = {}
+        top: list[int] = []
+        a = 0
+        while a < len(kids):
+            k = kids[a]
+            for b in range(a + 2, len(kids) + 1):
+                if adds(k, kids[a + 1:b]):
+                    nested[k] = kids[a + 1:b]
+                    a = b
+                    break
+            else:
+                a += 1
+            top.append(k)
+        if nested and better(p, kids, top):
+            children[p] = top
+            for k, members in nested.items():
+                children[k] = members + children.get(k, [])
+                for m in members:
+                    rows[m].parent = k
+            continue
+        g = rows[p].parent
+        if g is None or rows[p].part_of_which or g not in children:
+            continue
+        siblings = children[g]
+        at = siblings.index(p) + 1
+        flat = siblings[:at] + kids + siblings[at:]
+        if better(g, siblings, flat):
+            children[g] = flat
+            del children[p]
+            for k in kids:
+                rows[k].parent = g
+
+
+ROLLFORWARD_ROLES = (("new_limit", re.compile(r"新增.*限额")), ("limit", re.compile(r"限额")),
+                     ("balance", re.compile(r"余额")), ("deficit", re.compile(r"赤字")),
+                     ("issued", re.compile(r"发行")), ("repaid", re.compile(r"还本")))
+
+
+def _rollforward_relations(rows: list[_Row], value_cols: list[int], fig) -> list[Relation]:
+    """The debt tables' roll-forward (地方政府一般/专项债务余额情况表): a year-end balance is the year before's
+    plus the year's issuance less its repayment; a year's limit is the year before's plus its new limit (for
+    general debt, the deficit). Each row's own year names it; a row printed in one value column only is read
+    there."""
+    roles: dict[tuple[str, int], int] = {}
+    for i, row in enumerate(rows):
+        label = fold(row.key_label)
+        if row.parent is not None or label.startswith("附") or row.total:
+            continue
+        years = [int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", label)]
+        if len(years) != 1:
+            continue
+        role = next((name for name, pattern in ROLLFORWARD_ROLES if pattern.search(label)), None)
+        if role is not None:
+            roles.setdefault((role, years[0]), i)
+    if len({role for role, _ in roles} & {"balance", "issued", "repaid", "limit", "new_limit", "deficit"}) < 3:
+        return []
+
+    def value_at(i: int, c: int | None) -> int | None:
+        if c is not None:
+            return fig(i, c)
+        found = [fig(i, col) for col in value_cols if fig(i, col) is not None]
+        return found[0] if len(found) == 1 else None
+
+    out = []
+    for (role, year), i in roles.items():
+        if role == "balance":
+            terms = [(roles.get(("balance", year - 1)), 1), (roles.get(("issued", year)), 1),
+                     (roles.get(("repaid", year)), -1)]
+            rule = f"{rows[i].key_label} = 上年末余额 + 发行额 - 还本额"
+        elif role == "limit":
+            new = roles.get(("new_limit", year), roles.get(("deficit", year)))
+            terms = [(roles.get(("limit", year - 1)), 1), (new, 1)]
+            rule = f"{rows[i].key_label} = 上年限额 + 新增限额"
+        else:
+            continue
+        if any(k is None for k, _ in terms):
+            continue
+        columns = [c for c in value_cols if fig(i, c) is not None]
+        single = len(columns) == 1 and all(value_at(k, None) is not None for k, _ in terms)
+        for c in ([None] if single else columns):
+            total = value_at(i, c)
+            members = [(value_at(k, c), sign) for k, sign in terms]
+            if total is None or any(m is None for m, _ in members):
+                continue
+            out.append(Relation(total, members, rule))
     return out
 
 

@@ -552,10 +552,10 @@ def _page_blocks(lines: list[Line], tables: list[table_finder.FoundTable] = ()) 
     return blocks
 
 
-def _take_tables(lines: list[Line], rules, page: int) -> tuple[list[table_finder.FoundTable], list[Line]]:
-    """The page's tables (extract.read.tables) and its lines without their chars: a line wholly inside a table
-    goes; one that reaches out of it keeps the chars outside, one line per run."""
-    found = table_finder.find_tables(lines, rules, page)
+def _take_tables(lines: list[Line], rules, page: int, ruled: bool) -> tuple[list[table_finder.FoundTable], list[Line]]:
+    """The page's ruled (or unruled) tables (extract.read.tables) and its lines without their chars: a line
+    wholly inside a table goes; one that reaches out of it keeps the chars outside, one line per run."""
+    found = table_finder.find_tables(lines, rules, page, ruled=ruled, unruled=not ruled, describe=False)
     if not found:
         return [], lines
     used: dict[int, set[int]] = {}
@@ -1203,15 +1203,20 @@ def document_from_pages(pages: Iterable, path: str = "") -> Document:
         )
 
     style = _body_style(page_lines)  # before margins go: they are a few chars and rarely in body style
+    # Ruled tables before the margins: a table's last row of numbers is not a column of page numbers.
+    page_tables: list[list[table_finder.FoundTable]] = []
+    for k, rules in enumerate(page_rules):
+        found, page_lines[k] = _take_tables(page_lines[k], rules, page_lines[k][0].page if page_lines[k] else 0, True)
+        page_tables.append(found)
     page_lines = _drop_margins(page_lines, heights, style.size)
     ordered: list[tuple[Line | table_finder.FoundTable, _Edges]] = []
-    page_tables: list[list[table_finder.FoundTable]] = []
-    for lines, rules in zip(page_lines, page_rules, strict=True):
+    for lines, rules, found in zip(page_lines, page_rules, page_tables, strict=True):
         for ln in lines:
             _mark_body_chars(ln, style)
         _mark_asides(lines, style)
-        found, lines = _take_tables(lines, rules, lines[0].page if lines else 0)
-        page_tables.append(found)
+        unruled, lines = _take_tables(lines, rules, lines[0].page if lines else 0, False)
+        found.extend(unruled)
+        table_finder.describe_tables(found, lines)
         for block in _ordered_blocks(_page_blocks(lines, found), style):
             if block.table is not None:
                 ordered.append((block.table, block.edges))

@@ -139,7 +139,8 @@ def _row_text(row: list[_Char]) -> str:
     return "".join(out)
 
 
-def _cell_from_chars(chars: list[_Char], page: int, row: int, col: int, rowspan: int, colspan: int) -> Cell:
+def _cell_from_chars(chars: list[_Char], page: int, row: int, col: int, rowspan: int, colspan: int,
+                     bbox: tuple[float, float, float, float] | None = None) -> Cell:
     """A cell's text row by row ("\\n" between text rows, without a box) and the box of every char."""
     text: list[str] = []
     boxes: list[Box | None] = []
@@ -157,7 +158,7 @@ def _cell_from_chars(chars: list[_Char], page: int, row: int, col: int, rowspan:
             text.append(c.text)
             boxes.append((page, c.x0, c.top, c.x1, c.bottom))
             prev = c
-    return Cell(text="".join(text), row=row, col=col, rowspan=rowspan, colspan=colspan, boxes=boxes)
+    return Cell(text="".join(text), row=row, col=col, rowspan=rowspan, colspan=colspan, boxes=boxes, bbox=bbox)
 
 
 # ------------------------------------------------------------------------------------------------- edges
@@ -326,7 +327,14 @@ def _grid_cells(chars: list[_Char], xs: list[float], ys: list[float], hs: list, 
         left, right_ = grid[r][j], grid[r][j + 1]
         if any(c.x0 < x - 0.5 and c.x1 > x + 0.5 for c in left + right_):
             return True
-        return not band.numeric and not (left and right_)
+        if band.numeric:
+            return False
+        if not (left and right_):
+            return True
+        # text on both sides: one heading if it runs on over the boundary (202|5年 centred over four columns)
+        last = max(left, key=lambda c: c.x1)
+        first = min(right_, key=lambda c: c.x0)
+        return abs(first.cy - last.cy) < 0.5 * first.size and first.x0 - last.x1 < 0.5 * first.size
 
     def joins_down(r: int, j: int) -> bool:
         """Elementary cells (r, j) and (r+1, j) are one cell: no rule between them and one of them is empty
@@ -362,7 +370,8 @@ def _grid_cells(chars: list[_Char], xs: list[float], ys: list[float], hs: list, 
             for rr in range(r, r1 + 1):
                 for jj in range(j, j1 + 1):
                     taken[rr][jj] = True
-            cells.append(_cell_from_chars(members, page, r, j, r1 - r + 1, j1 - j + 1))
+            cells.append(_cell_from_chars(members, page, r, j, r1 - r + 1, j1 - j + 1,
+                                          (xs[j], rows[r].top, xs[j1 + 1], rows[r1].bottom)))
     return cells
 
 
@@ -540,8 +549,9 @@ def _build_unruled(rows: list[list[_Piece]], start: int, end: int, data: list[in
             key = (cols[0], cols[-1]) if r < header else (cols[0], cols[0])
             slots.setdefault(key, []).extend(p.chars)
             used.extend(p.chars)
+        top, bottom = min(p.top for p in row), max(p.bottom for p in row)
         for (j0, j1), cs in sorted(slots.items()):
-            cells.append(_cell_from_chars(cs, page, r, j0, 1, j1 - j0 + 1))
+            cells.append(_cell_from_chars(cs, page, r, j0, 1, j1 - j0 + 1, (bounds[j0][0], top, bounds[j1][1], bottom)))
     xs = [bounds[0][0]] + [(bounds[j][1] + bounds[j + 1][0]) / 2 for j in range(len(bounds) - 1)] + [bounds[-1][1]]
     return cells, xs, used
 
@@ -580,15 +590,18 @@ def _header_rows(rows: list[list[_Piece]], start: int, bounds: list[tuple[float,
 # ------------------------------------------------------------------------------------------------- page
 
 
-def find_tables(lines: Sequence[Any], rules: Sequence[Rule], page: int) -> list[FoundTable]:
-    """The tables of one page, top to bottom (their ``number`` is set by link_continuations)."""
+def find_tables(lines: Sequence[Any], rules: Sequence[Rule], page: int, *, ruled: bool = True,
+                unruled: bool = True, describe: bool = True) -> list[FoundTable]:
+    """The tables of one page, top to bottom (their ``number`` is set by link_continuations). ``ruled`` /
+    ``unruled`` choose the finders; ``describe`` fills title, notes and what stands around each table from
+    ``lines`` (a reader that takes the tables' chars out of its lines first calls describe_tables itself)."""
     chars = _chars_of(lines)
     if not chars:
         return []
     h, v = page_edges(rules)
     found: list[FoundTable] = []
     taken: set[tuple[int, int]] = set()
-    for cells, xs, ys, inside in _ruled_tables(chars, h, v, page):
+    for cells, xs, ys, inside in _ruled_tables(chars, h, v, page) if ruled else ():
         table = _accept(cells)
         if table is None:
             continue
@@ -596,7 +609,7 @@ def find_tables(lines: Sequence[Any], rules: Sequence[Rule], page: int) -> list[
         found.append(_found(table, box, inside, page, True, xs))
         taken.update((c.line, c.index) for c in inside)
     rest = [c for c in chars if (c.line, c.index) not in taken]
-    for cells, xs, used in _unruled_tables(rest, h, page):
+    for cells, xs, used in _unruled_tables(rest, h, page) if unruled else ():
         table = _accept(cells)
         if table is None:
             continue
@@ -604,9 +617,16 @@ def find_tables(lines: Sequence[Any], rules: Sequence[Rule], page: int) -> list[
                max(c.bottom for c in used))
         found.append(_found(table, box, used, page, False, xs))
     found.sort(key=lambda f: f.box[1])
+    if describe:
+        describe_tables(found, lines)
+    return found
+
+
+def describe_tables(found: list[FoundTable], lines: Sequence[Any]) -> None:
+    """Title, notes and the text around each table of a page, from the page's lines outside its tables."""
+    found.sort(key=lambda f: f.box[1])
     for f in found:
         _title_and_notes(f, lines, found)
-    return found
 
 
 def _found(table: Table, box: tuple, chars: list[_Char], page: int, ruled: bool, xs: list[float]) -> FoundTable:
@@ -642,7 +662,7 @@ def _accept(cells: list[Cell]) -> Table | None:
         rowspan = max(1, end_index[c.row + c.rowspan] - end_index[c.row])
         col = col_index[c.col]
         colspan = max(1, col_index[c.col + c.colspan] - col)
-        out.append(Cell(c.text, r, col, rowspan, colspan, c.boxes))
+        out.append(Cell(c.text, r, col, rowspan, colspan, c.boxes, c.bbox))
     n_rows = max(c.row + c.rowspan for c in out)
     n_cols = max(c.col + c.colspan for c in out)
     return Table(cells=out, n_rows=n_rows, n_cols=n_cols)
@@ -652,11 +672,12 @@ def _title_and_notes(f: FoundTable, lines: Sequence[Any], tables: list[FoundTabl
     """Copy the title and unit lines just above the table, and a note line just below it, into the Table;
     note whether other text stands above or below it on the page."""
     x0, top, x1, bottom = f.box
-    used = f.used
-    others = [t.box for t in tables if t is not f]
+    boxes = [t.box for t in tables]
 
     def free(k: int, ln: Any) -> bool:
-        return k not in used and not any(b[1] - 1 <= ln.top and ln.bottom <= b[3] + 1 for b in others)
+        """Not a line of a table (a line ``lines`` still holds inside a table's box is one of its chars')."""
+        return not any(b[0] - 1 <= ln.x0 and ln.x1 <= b[2] + 1 and b[1] - 1 <= ln.top and ln.bottom <= b[3] + 1
+                       for b in boxes)
 
     above = sorted(((k, ln) for k, ln in enumerate(lines) if ln.bottom <= top + 1 and free(k, ln)),
                    key=lambda kl: (-round(kl[1].bottom), -kl[1].x0))
