@@ -41,6 +41,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from extract.grammar import gazetteer
 from extract.grammar.labels import TimeRef, last_covered_year, time_refs
@@ -84,6 +85,7 @@ REGION_SUFFIXES = ("省", "市", "县", "区", "旗", "州", "盟", "自治区",
 OWN_LEVEL_RE = re.compile(r"^(?P<name>.*?)本级$")
 
 
+@lru_cache(maxsize=8192)
 def clean_label(text: str) -> str:
     """A label as printed, on one line: line breaks and spaces dropped except between two latin letters or
     digits (项 目 -> 项目, 三、2024 年 -> 三、2024年, Model X1 stays)."""
@@ -133,6 +135,7 @@ class TableReading:
 # ------------------------------------------------------------------------------------------------ units
 
 
+@lru_cache(maxsize=4096)
 def parse_unit(text: str, strict: bool = True) -> tuple[str, float] | None:
     """A printed unit -> (base unit, scale): 万元 -> (元, 1e4), % -> (%, 1), 亿只 -> (只, 1e8). ``strict``: the base
     must be a unit of the grammar (a 单位 column may print others: 万芯千米 -> (芯千米, 1e4))."""
@@ -169,6 +172,7 @@ def table_unit(table: Table) -> tuple[str, float] | None:
     return parse_unit(m.group(1)) if m else None
 
 
+@lru_cache(maxsize=4096)
 def label_unit(label: str) -> tuple[str, float] | None:
     """The unit a heading or row label names at its end: 比上年增长（%）, 金额（亿元）, 完成年初预算%."""
     label = label.strip()
@@ -524,6 +528,7 @@ def _strip_comparisons(text: str) -> str:
     return COMPARISON_RE.sub("", text)
 
 
+@lru_cache(maxsize=8192)
 def _stance_of(text: str) -> str:
     text = _strip_comparisons(fold(text))
     if ACTUAL_CUE_RE.search(text):
@@ -534,8 +539,19 @@ def _stance_of(text: str) -> str:
 
 
 def _year_of(text: str, meta: DocMeta) -> TimeRef | None:
+    return _year_cached(text, meta.published, meta.covers, meta.doctype)
+
+
+@lru_cache(maxsize=8192)
+def _year_cached(text: str, published: int | None, covers: str, doctype: str) -> TimeRef | None:
+    meta = DocMeta(published=published, covers=covers, doctype=doctype)
     refs = [ref for _, ref in time_refs(_strip_comparisons(text), meta)]
     return refs[0] if refs else None
+
+
+@lru_cache(maxsize=8192)
+def _classify(subject: str, unit: str, is_change: bool, region: str, doctype: str) -> str:
+    return classify_metric(subject, unit, is_change, region, doctype)
 
 
 def _path_parts(cols: _Columns, c: int) -> list[str]:
@@ -598,12 +614,12 @@ def _figure_labels(row: _Row, rows: list[_Row], cols: _Columns, c: int, ctx: _Co
 def _metric(labels: dict, unit: str, is_change: bool, meta: DocMeta, row: _Row, rows: list[_Row]) -> str:
     column = " ".join(labels["parts"])
     own = labels["own"] if row.region is None else ""
-    metric = classify_metric(f"{own} {column}".strip(), unit, is_change, meta.region, meta.doctype)
+    metric = _classify(f"{own} {column}".strip(), unit, is_change, meta.region, meta.doctype)
     if metric or row.parent is None:
         return metric
     if row.of_which or row.part_of_which or COMPONENT_RE.match(labels["own"]):
         parent = _strip_numbering(rows[row.parent].key_label)
-        return classify_metric(f"{parent} {own} {column}".strip(), unit, is_change, meta.region, meta.doctype)
+        return _classify(f"{parent} {own} {column}".strip(), unit, is_change, meta.region, meta.doctype)
     return ""
 
 
@@ -965,7 +981,7 @@ def _rollforward_relations(rows: list[_Row], value_cols: list[int], fig) -> list
         role = next((name for name, pattern in ROLLFORWARD_ROLES if pattern.search(label)), None)
         if role is not None:
             roles.setdefault((role, years[0]), i)
-    if len({role for role, _ in roles} & {"balance", "issued", "repaid", "limit", "new_limit", "deficit"}) < 3:
+    if len({role for role, _ in roles}) < 2:
         return []
 
     def value_at(i: int, c: int | None) -> int | None:

@@ -644,44 +644,39 @@ def _font_descent_per_point(font: int) -> float:
 class _PageProbe:
     has_image: bool = False
     undecodable_font: bool = False  # pdfium drops this font's chars: read the page with pdfplumber
+    counts: dict = field(default_factory=dict)  # font -> [text objects without text, with text]
 
 
-def _probe_objects(count: int, get: Callable[[int], int], textpage: int, probe: _PageProbe, seen: set,
-                   depth: int) -> None:
+# pdfium gives no text (and no glyph boxes) for codes of fonts whose CMap it lacks (predefined CJK CMaps such as
+# GBK-EUC-H, common in OCR layers). Office exports also make text objects that hold nothing pdfium reports (runs
+# of spaces, empty table cells), so one empty object proves nothing: a font is undecodable on a page when most of
+# its text objects there are empty (an OCR layer's: hundreds empty, a handful with text; a WPS table's: a few
+# hundred empty among more with text).
+_UNDECODABLE_MIN_EMPTY = 5
+
+
+def _probe_objects(count: int, get: Callable[[int], int], textpage: int, probe: _PageProbe, depth: int) -> None:
     for i in range(count):
         obj = get(i)
         kind = _pageobj_get_type(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             probe.has_image = True
         elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            font = _textobj_get_font(obj)
-            if font in seen:
-                continue
-            seen.add(font)
-            # pdfium gives NULs for codes of fonts whose CMap it lacks (predefined CJK CMaps like GBK-EUC-H).
-            # pdfium gives no text (and no glyph boxes) for codes of fonts whose CMap it lacks (predefined CJK
-            # CMaps such as GBK-EUC-H). pdfium makes no text object for an empty string, so no text = lost text.
-            size = _textobj_get_text(obj, textpage, None, 0)  # bytes of UTF-16, with the final NUL
-            text = ""
-            if size > 2:
-                buf = ctypes.create_string_buffer(size)
-                _textobj_get_text(obj, textpage, buf, size)
-                text = buf.raw[: size - 2].decode("utf-16-le", "replace").strip("\x00")
-            if not text:
-                probe.undecodable_font = True
+            counts = probe.counts.setdefault(_textobj_get_font(obj), [0, 0])
+            # bytes of UTF-16 with the final NUL: 2 = no text (what the object holds is not needed)
+            counts[_textobj_get_text(obj, textpage, None, 0) > 2] += 1
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _FORM_DEPTH_LIMIT:
             _probe_objects(_form_count_objects(obj), lambda j, o=obj: _form_get_object(o, j), textpage, probe,
-                           seen, depth + 1)
-        if probe.has_image and probe.undecodable_font:
-            return
+                           depth + 1)
 
 
 def _probe_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> _PageProbe:
     probe = _PageProbe()
     page_addr = ctypes.cast(page.raw, ctypes.c_void_p).value
     tp_addr = ctypes.cast(textpage.raw, ctypes.c_void_p).value
-    _probe_objects(_page_count_objects(page_addr), lambda i: _page_get_object(page_addr, i), tp_addr, probe,
-                   set(), 0)
+    _probe_objects(_page_count_objects(page_addr), lambda i: _page_get_object(page_addr, i), tp_addr, probe, 0)
+    probe.undecodable_font = any(empty >= _UNDECODABLE_MIN_EMPTY and empty > 2 * full
+                                 for empty, full in probe.counts.values())
     return probe
 
 

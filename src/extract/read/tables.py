@@ -263,10 +263,10 @@ class _Band:
     numeric: bool = False  # holds numbers in two or more columns
 
 
-def _ruled_tables(chars: list[_Char], h: list, v: list, page: int) -> list[tuple[list[Cell], list[float], list[float],
-                                                                                  list[_Char]]]:
+def _ruled_tables(chars: list[_Char], groups: list[tuple[list, list]],
+                  page: int) -> list[tuple[list[Cell], list[float], list[float], list[_Char]]]:
     out = []
-    for hs, vs in _edge_groups(h, v):
+    for hs, vs in groups:
         x_lo = min(min(e[1] for e in hs), min(e[0] for e in vs))
         x_hi = max(max(e[2] for e in hs), max(e[0] for e in vs))
         y_lo = min(min(e[0] for e in hs), min(e[1] for e in vs))
@@ -450,15 +450,18 @@ def _pieces(row: list[_Char]) -> list[_Piece]:
 
 
 def _is_data_row(pieces: list[_Piece]) -> bool:
-    """A row of a table body: short pieces, at least one a bare number that follows a gap (not the row's only
-    piece unless another number stands beside it)."""
+    """A row of a table body: a label, then short pieces set apart, at least one of them a bare number. (Rows
+    of numbers without a label are digits that fell out of their lines, not a table.)"""
     if len(pieces) < 2 or any(len(p.chars) > 30 for p in pieces):
         return False
     text = "".join(p.text for p in pieces)
-    if "。" in text:
+    if "。" in text or is_number_text(pieces[0].text) or not any(_is_cjk(c.text) for c in pieces[0].chars):
         return False
-    numbers = [p for p in pieces[1:] if is_number_text(p.text)]
-    return bool(numbers) and (len(numbers) >= 2 or not is_number_text(pieces[0].text) or len(pieces) == 2)
+    return any(is_number_text(p.text) and NUMBER_RE.match(p.text) for p in pieces[1:])
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
 
 
 def _unruled_tables(chars: list[_Char], h: list, page: int) -> list[tuple[list[Cell], list[float], list[_Char]]]:
@@ -478,7 +481,7 @@ def _unruled_tables(chars: list[_Char], h: list, page: int) -> list[tuple[list[C
             height = max(p.bottom - p.top for p in row)
             if gap > 1.6 * height:
                 break
-            if _is_data_row(row):
+            if _is_data_row(row) and abs(row[0].x0 - rows[k][0].x0) <= 6 * row[0].size:
                 data.append(end)
             elif not _is_label_row(row, rows[k]):
                 break
@@ -595,13 +598,17 @@ def find_tables(lines: Sequence[Any], rules: Sequence[Rule], page: int, *, ruled
     """The tables of one page, top to bottom (their ``number`` is set by link_continuations). ``ruled`` /
     ``unruled`` choose the finders; ``describe`` fills title, notes and what stands around each table from
     ``lines`` (a reader that takes the tables' chars out of its lines first calls describe_tables itself)."""
+    h, v = page_edges(rules)
+    groups = _edge_groups(h, v) if ruled else []
+    # an unruled table needs numbers printed apart: a line that is one number (cheap to rule out first)
+    if not groups and not (unruled and any(NUMBER_RE.match("".join(ln.text)) for ln in lines)):
+        return []
     chars = _chars_of(lines)
     if not chars:
         return []
-    h, v = page_edges(rules)
     found: list[FoundTable] = []
     taken: set[tuple[int, int]] = set()
-    for cells, xs, ys, inside in _ruled_tables(chars, h, v, page) if ruled else ():
+    for cells, xs, ys, inside in _ruled_tables(chars, groups, page):
         table = _accept(cells)
         if table is None:
             continue
@@ -708,7 +715,7 @@ def _title_and_notes(f: FoundTable, lines: Sequence[Any], tables: list[FoundTabl
     f.text_below = False
     for _k, ln in below:
         text = "".join(ln.text).strip()
-        if NOTE_LINE_RE.match(text) and ln.top - bottom < 3 * max(ln.bottom - ln.top, 1.0):
+        if NOTE_LINE_RE.match(text) and ln.top - bottom < 4 * max(ln.bottom - ln.top, 1.0):
             notes.append(text)
             continue
         if ln.top - bottom < 3 * max(ln.bottom - ln.top, 1.0) and notes and not _starts_new(text):
