@@ -197,3 +197,37 @@ def test_rounding_counts_the_last_printed_digit_of_every_number_and_formulas_are
     (row,) = check_rows(reading.figures, reading.relations)
     assert (row["rule"], row["status"]) == ("3=2/1*100", "ok")
     assert evaluate("p0/p1*100", [Decimal(2), Decimal(4)]) == 50 and evaluate("(p0-p1)*2", [Decimal(5), Decimal(3)]) == 4
+
+
+def test_the_regions_of_one_table_are_ranked_with_its_page_cited(tmp_path):
+    """charts.processed.region_table and plots.table_regions_chart on the figures of DEBT and of a project list
+    that repeats its regions (the ranking takes the table of one row per region)."""
+    import pandas as pd
+
+    from extract.charts import plots, processed
+    from extract.figures import figures_frame
+
+    projects = table([["地区", "项目", "债券规模"], ["新邵县", "学校", "10"], ["新邵县", "医院", "20"],
+                      ["隆回县", "道路", "30"]], notes=["单位：万元"], number=2)
+    doc = Document(path="x", n_pages=0, blocks=[table_block(DEBT), table_block(projects)])
+    frame = figures_frame(read_figures(doc, CITY).figures)
+    frame["page"] = 4
+    found = processed.region_table(frame, column="余额（决算数） / 一般债务")
+    assert (found.doc_id, found.table, found.pages) == ("shaoyang", 1, [4])
+    assert list(found.rows["row_label"]) == ["邵阳市本级", "新邵县", "隆回县"]
+    assert found.total["value"].tolist() == [4_800_000.0]
+    chart = plots.table_regions_chart(found, {"shaoyang": "2025年邵阳市决算报告"})
+    try:
+        assert chart.title == "2024年债务余额（决算数）一般债务：隆回县最高（195万元）"
+        assert list(chart.rows["row_label"]) == ["隆回县", "邵阳市本级", "新邵县"]
+        paths = plots.save_chart(chart, tmp_path, "t")
+        assert pd.read_csv(paths["csv"], encoding="utf-8-sig")["locator"].str.startswith("para 1 table 1").all()
+    finally:
+        plots.close(chart)
+    with_no_table = frame[frame["origin"] != "table"]
+    try:
+        processed.region_table(with_no_table)
+    except ValueError as exc:
+        assert "no table" in str(exc)
+    else:
+        raise AssertionError("a corpus without tables of regions has nothing to rank")
