@@ -277,3 +277,20 @@ def test_pdf_rules_from_both_backends_agree(tmp_path):
     (ref,) = read_pages(path, backend="pdfplumber")
     rounded = lambda rules: sorted(tuple(round(v, 1) for v in r) for r in rules)  # noqa: E731
     assert rounded(fast.rules) == rounded(ref.rules) and len(fast.rules) > 10
+
+
+def test_show_boxes_table_cells_like_text_figures(tmp_path):
+    from extract.charts.show import draw_page
+    from extract.figures import extract_document, figures_frame
+
+    def page(c, h):
+        _text(c, h, 650, 70, "单位：万元", 10)
+        draw_table(c, h, 60, 90, [120, 100, 100, 100], DEBT_ROWS)
+
+    path = _pdf(tmp_path / "t.pdf", [page])
+    figs = figures_frame(extract_document(path, DocMeta(region="邵阳市", published=2025, covers="2024")))
+    cells = figs[figs["origin"] == "table"]
+    assert len(cells) == 12 and cells[["x0", "top", "x1", "bottom"]].notna().all().all()
+    first = cells.iloc[0]
+    assert 60 < first["x0"] < first["x1"] < 560 and 90 < first["top"] < first["bottom"] < 225
+    assert draw_page(path, figs, 1, tmp_path / "p1.png", resolution=50) == len(figs)
