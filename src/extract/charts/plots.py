@@ -452,19 +452,23 @@ def regions_chart(metrics: pd.DataFrame, metric: str, year: int | str = "latest"
             ax.annotate(label, (value, i + shift), xytext=(4 if value >= 0 else -4, 0),
                         textcoords="offset points", va="center", ha="left" if value >= 0 else "right",
                         fontsize=9, color=TARGET_INK if target else INK)
-    ax.set_yticks(range(len(order)))
-    ax.set_yticklabels(order, fontsize=10)
-    ax.tick_params(axis="y", length=0)
-    ax.spines["left"].set_visible(False)
-    values = rows["value"] / factor
-    lo, hi = min(0.0, values.min()), max(0.0, values.max())
-    pad = (hi - lo) * 0.25 or 1  # room for the value labels at the bar ends
-    ax.set_xlim(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
+    _bar_axis(ax, order, rows["value"] / factor)
     ax.axvline(0, color=MUTED, linewidth=0.8)
-    ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
-    ax.set_axisbelow(True)
     plotted = rows.set_index("region").loc[order].reset_index()
     return Chart(fig, plotted[[c for c in PLOTTED_COLUMNS if c in plotted]], title)
+
+
+def _bar_axis(ax, labels: list[str], values: pd.Series) -> None:
+    """Horizontal bars' axis: a label per bar, no left spine, room for the value labels at the bar ends."""
+    ax.set_yticks(range(len(labels)))
+    ax.set_yticklabels(labels, fontsize=10)
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    lo, hi = min(0.0, values.min()), max(0.0, values.max())
+    pad = (hi - lo) * 0.25 or 1
+    ax.set_xlim(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
+    ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
+    ax.set_axisbelow(True)
 
 
 def _regions_finding(rows: pd.DataFrame, metric: str, year, factor: float, unit: str, mixed: bool) -> str:
@@ -704,16 +708,7 @@ def table_regions_chart(found: processed.RegionTable, doc_names: dict[str, str] 
         ax.barh(i, value, height=0.62, color=ACCENT)
         ax.annotate(value_label(row._asdict(), factor, shown_unit), (value, i), xytext=(4 if value >= 0 else -4, 0),
                     textcoords="offset points", va="center", ha="left" if value >= 0 else "right", fontsize=9)
-    ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels(names, fontsize=10)
-    ax.tick_params(axis="y", length=0)
-    ax.spines["left"].set_visible(False)
-    values = rows["value"] / factor
-    lo, hi = min(0.0, values.min()), max(0.0, values.max())
-    pad = (hi - lo) * 0.25 or 1
-    ax.set_xlim(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
-    ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
-    ax.set_axisbelow(True)
+    _bar_axis(ax, names, rows["value"] / factor)
     plotted = rows.iloc[::-1].reset_index(drop=True)
     keep = [c for c in PLOTTED_COLUMNS + ["row_label", "column_label", "locator"] if c in plotted]
     return Chart(fig, plotted[keep], title)

@@ -141,26 +141,19 @@ def evaluate(expression: str, values: list[Decimal]) -> Decimal:
     if "".join(tokens) != expression.replace(" ", ""):
         raise ValueError(f"cannot read formula {expression!r}")
     pos = 0
+    operations = {"+": Decimal.__add__, "-": Decimal.__sub__, "*": Decimal.__mul__, "/": Decimal.__truediv__}
 
-    def term() -> Decimal:
-        nonlocal pos
-        value = factor()
-        while pos < len(tokens) and tokens[pos] in "*/":
-            op = tokens[pos]
-            pos += 1
-            right = factor()
-            value = value * right if op == "*" else value / right
-        return value
-
-    def expr() -> Decimal:
-        nonlocal pos
-        value = term()
-        while pos < len(tokens) and tokens[pos] in "+-":
-            op = tokens[pos]
-            pos += 1
-            right = term()
-            value = value + right if op == "+" else value - right
-        return value
+    def level(operand, ops: str):
+        """Left-associative operators ``ops`` over ``operand`` (products bind tighter than sums)."""
+        def parse() -> Decimal:
+            nonlocal pos
+            value = operand()
+            while pos < len(tokens) and tokens[pos] in ops:
+                op = tokens[pos]
+                pos += 1
+                value = operations[op](value, operand())
+            return value
+        return parse
 
     def factor() -> Decimal:
         nonlocal pos
@@ -182,6 +175,8 @@ def evaluate(expression: str, values: list[Decimal]) -> Decimal:
             return Decimal(token)
         raise ValueError(f"unexpected {token!r}")
 
+    term = level(factor, "*/")
+    expr = level(term, "+-")
     value = expr()
     if pos != len(tokens):
         raise ValueError(f"cannot read formula {expression!r}")

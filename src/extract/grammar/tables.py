@@ -872,14 +872,9 @@ def _relations(rows: list[_Row], columns: list[_Columns], parts: list[Table], at
         if len(members) < 2:
             continue
         for c in value_cols:
-            total = fig(i, c)
-            if total is None:
-                continue
-            parts_ = [fig(k, c) for k in members]
-            if all(m is None for m in parts_):
-                continue
-            out.append(Relation(total, [(m, 1) for m in parts_ if m is not None],
-                                f"{row.key_label} = sum of {len(members)} rows"))
+            rel = _sum(fig(i, c), [fig(k, c) for k in members], f"{row.key_label} = sum of {len(members)} rows")
+            if rel is not None:
+                out.append(rel)
     seen: set[tuple] = set()
     unique = []
     for rel in out:  # a formula column and the row hierarchy often state the same sum
@@ -1067,17 +1062,18 @@ def _column_relations(rows: list[_Row], columns: list[_Columns], fig) -> list[Re
                 continue
             names = " + ".join(cols.labels[c].split(" / ")[-1] for c in parts_cols)
             for i, row in enumerate(rows):
-                if row.part != p_index:
-                    continue
-                total = fig(i, t)
-                if total is None:
-                    continue
-                members_ = [fig(i, c) for c in parts_cols]
-                if all(m is None for m in members_):
-                    continue
-                out.append(Relation(total, [(m, 1) for m in members_ if m is not None],
-                                    f"{cols.labels[t].split(' / ')[-1]} = {names}", partial=partial))
+                rel = _sum(fig(i, t), [fig(i, c) for c in parts_cols], f"{cols.labels[t].split(' / ')[-1]} = {names}",
+                           partial) if row.part == p_index else None
+                if rel is not None:
+                    out.append(rel)
     return out
+
+
+def _sum(total: int | None, members: list[int | None], rule: str, partial: bool = False) -> Relation | None:
+    """A printed total and the parts printed (an empty part counts as nothing), or None with nothing to check."""
+    if total is None or all(m is None for m in members):
+        return None
+    return Relation(total, [(m, 1) for m in members if m is not None], rule, partial=partial)
 
 
 _TERM_RE = re.compile(r"[A-Z]|\d+(?:\.\d+)?|[+\-−*/×÷()（）]")
