@@ -13,6 +13,7 @@ become figures with origin "table", located by the cell's boxes and ``pN table T
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import warnings
@@ -106,9 +107,10 @@ def block_figures(block: Block, state: _State) -> list[Figure]:
     spans = split_sentences(text)
     figures: list[Figure] = []
     by_sentence: dict[int, list] = {}
+    starts = [a for a, _ in spans]
     for q in quantities:
-        k = next((i for i, (a, b) in enumerate(spans) if a <= q.start < b), None)
-        if k is not None:
+        k = bisect.bisect_right(starts, q.start) - 1  # the sentence holding it (spans are in text order)
+        if k >= 0 and q.start < spans[k][1]:
             by_sentence.setdefault(k, []).append(q)
     for k, (a, b) in enumerate(spans):
         sentence = text[a:b]

@@ -3,6 +3,11 @@
     reading = read_table([table, continuation, ...], meta)
     reading.figures      # CellFigure: a Figure with its labels, the Cell it came from and its span in cell.text
     reading.relations    # printed totals and formulas: which figures a total or a formula says add up
+    table_figures(table, meta)   # the figures alone
+
+A reader need not call this: a Document whose blocks include ``model.table_block(table)`` gets its tables read
+here by extract.figures (continuations found through ``Table.continues``), each cell's figure located by its
+boxes (PDF) or its offset in Document.text (formats without pages).
 
 Contract (what a reader hands over): ``model.Table`` objects whose ``cells`` hold the grid as printed, header
 rows included: ``row``/``col`` 0-based, merged cells once with ``rowspan``/``colspan``, ``text`` as printed (a
@@ -770,6 +775,11 @@ def read_table(parts: Table | Sequence[Table], meta: DocMeta) -> TableReading:
                 reading.figures.append(CellFigure(fig, cell, v.start, v.end, row.part, v.printed, v.decimals))
     reading.relations = _relations(rows, columns, parts, at, reading.figures)
     return reading
+
+
+def table_figures(parts: Table | Sequence[Table], meta: DocMeta) -> list[CellFigure]:
+    """The figures of a table's cells (read_table without the relations)."""
+    return read_table(parts, meta).figures
 
 
 def _sentence(title: str, row_label: str, column_label: str) -> str:

@@ -4,9 +4,10 @@ format has pages).
     document = read_document("report.pdf")
 
 Owns: ``pdf`` (characters and their boxes from a PDF, with the guards against broken and hostile files, and
-the one verdict on whether a page has a text layer) and ``layout`` (characters -> lines, columns, blocks,
-paragraphs and headings). Readers for other formats live here too, each turning its format into the same
-``Document``.
+the one verdict on whether a page has a text layer; the page's drawn rules), ``layout`` (characters -> lines,
+columns, blocks, paragraphs and headings) and ``tables`` (ruled and unruled tables on a PDF page, tables
+continued over pages). Readers for other formats live here too, each turning its format into the same
+``Document``; a table is one Block of kind "table" built with ``model.table_block``.
 
 Imports: extract.model, extract.normalize, extract.config (and nothing else of the package).
 """
