@@ -118,6 +118,8 @@ def test_units_from_a_unit_column_a_heading_a_cell_and_none_at_all():
     assert figs[("汽车", "比上年增长（%）")].value == -2.8
     assert figs[("3D打印设备", "比上年增长（%）")].value == -1.2  # （1.2） in a change column
     assert figs[("城镇新增就业", "产量")].value == 52000.0 and figs[("城镇新增就业", "产量")].unit == "人"
+    corner = table([["项目（亿元）", "2024年", "2025年"], ["税收收入", "280.1", "290.3"]])
+    assert by_cell(read_table(corner, meta))[("税收收入", "2025年")].value == 290.3e8
     no_unit = table([["序号", "项目", "数量"], ["1", "学校", "12"], ["2", "医院", "3"]])
     assert read_table(no_unit, meta).figures == []  # a count nobody says the unit of is not a figure
 

@@ -165,7 +165,7 @@ def parse_unit(text: str, strict: bool = True) -> tuple[str, float] | None:
 
 def table_unit(table: Table) -> tuple[str, float] | None:
     """The unit printed for a whole table: 单位：万元 in its notes, title or heading cells; a title ending in
-    （亿元）."""
+    （亿元）, or the top-left heading (项目（万元）) that heads the row labels."""
     texts = [*table.notes, table.title] + [c.text for c in table.cells if c.row == 0]
     for text in texts:
         m = TABLE_UNIT_RE.search(text or "")
@@ -173,8 +173,13 @@ def table_unit(table: Table) -> tuple[str, float] | None:
             unit = parse_unit(re.split(r"[、，,及和]", m.group(1))[0])
             if unit:
                 return unit
-    m = PAREN_UNIT_RE.search(table.title or "")
-    return parse_unit(m.group(1)) if m else None
+    corner = next((c.text for c in table.cells if c.row == 0 and c.col == 0), "")
+    for text in (table.title or "", clean_label(corner)):
+        m = PAREN_UNIT_RE.search(text)
+        unit = parse_unit(m.group(1)) if m else None
+        if unit:
+            return unit
+    return None
 
 
 @lru_cache(maxsize=4096)
