@@ -42,7 +42,7 @@ CASES = [
     ("全省地区生产总值5.3万亿元、增长5.5%，规上工业增加值增长9.4%。", PROVINCE_2026, {
         "5.3万亿元": ("全省地区生产总值", "gdp", "actual", 2025, "2025"),
         "5.5%": ("全省地区生产总值", "gdp_growth", "actual", 2025, "2025"),
-        "9.4%": ("规上工业增加值", "", "actual", 2025, "2025"),
+        "9.4%": ("规上工业增加值", "industry_value_added_above_scale_growth", "actual", 2025, "2025"),
     }),
     # distributive lists: one subject per figure
     ("城镇、农村常住居民人均可支配收入分别增长4.4%、5.9%。", PROVINCE_2026, {
@@ -104,7 +104,7 @@ CASES = [
         "5.4%": ("全县地区生产总值（GDP）", "gdp_growth", "actual", 2024, "2024"),
     }),
     ("货物进出口总额820亿元，其中出口620亿元，增长12%。", BULLETIN, {
-        "820亿元": ("货物进出口总额", "", "actual", 2024, "2024"),
+        "820亿元": ("货物进出口总额", "imports_exports", "actual", 2024, "2024"),
         "620亿元": ("出口", "exports", "actual", 2024, "2024"),
         "12%": ("出口", "exports_growth", "actual", 2024, "2024"),
     }),
@@ -129,11 +129,11 @@ CASES = [
     }),
     # a difference is not the level
     ("城镇新增就业预期目标比去年多100万人，突出了更加重视就业的导向。", NATION_2016, {
-        "100万人": ("城镇新增就业预期目标", "", "target", 2015, "2015"),
+        "100万人": ("城镇新增就业", "", "target", 2015, "2015"),
     }),
-    # unknown measures stay unclassified: never a guess
+    # per-head output is its own measure; a named subset of exports stays unclassified: never a guess
     ("人均地区生产总值达16.7万元，机电产品出口增长12%。", PROVINCE_2026, {
-        "16.7万元": ("人均地区生产总值", "", "actual", 2025, "2025"),
+        "16.7万元": ("人均地区生产总值", "gdp_per_capita", "actual", 2025, "2025"),
         "12%": ("机电产品出口", "", "actual", 2025, "2025"),
     }),
     # averages run over the span; 从X提高到Y: X is the year before the period
@@ -277,8 +277,8 @@ def test_split_list_subject(subject, n, expected):
     ("化解各类矛盾纠纷", "件", False, "gov-report", ""),  # npc metrics only in npc documents
     ("交办问题", "个", False, "npc-review", ""),
     ("物价涨幅", "%", False, "gov-report", "cpi_growth"),
-    ("全口径财政收入", "元", False, "gov-report", ""),  # includes the centre's share
-    ("财政总收入", "%", True, "stats-bulletin", ""),
+    ("全口径财政收入", "元", False, "gov-report", "total_fiscal_revenue"),  # includes the centre's share
+    ("财政总收入", "%", True, "stats-bulletin", "total_fiscal_revenue_growth"),
     ("地方财政收入", "元", False, "gov-report", "budget_revenue"),
 ])
 def test_classify_metric(subject, unit, change, doctype, expected):

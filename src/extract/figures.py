@@ -150,6 +150,7 @@ def _figure(q, label: lab.Labels, block: Block, sentence: str, state: _State) ->
         text=_figure_text(q.text), sentence=_figure_text(sentence), page=page,
         x0=box[0] if box else None, top=box[1] if box else None, x1=box[2] if box else None,
         bottom=box[3] if box else None, locator=f"p{page}" if page else f"para {state.para}", origin="text",
+        subject_key=label.subject_key,
         ocr=page in state.ocr_pages, char_start=state.offset + q.start, char_end=state.offset + q.end,
         file=meta.file, sha256=meta.sha256,
     )
