@@ -283,3 +283,126 @@ def test_split_list_subject(subject, n, expected):
 ])
 def test_classify_metric(subject, unit, change, doctype, expected):
     assert classify_metric(subject, unit, change, region="浙江省", doctype=doctype) == expected
+
+
+# --- issue 15: labelling rules, one table row per rule (sentences written for the rule) -----------------------
+BUDGET_2024 = DocMeta(region="临安县", published=2024, covers="2023", doctype="budget-report")
+ACCOUNTS_2023 = DocMeta(region="临安县", published=2024, covers="2023", doctype="final-accounts")
+CITY_2026 = DocMeta(region="衢州市", published=2026, covers="2025", doctype="gov-report")
+
+RULE_CASES = [
+    # 收入总计 (revenue plus transfers) and 支出合计 are account totals, not the budget revenue/expenditure
+    ("全县一般公共预算收入总计52.6亿元，其中：一般公共预算收入20.1亿元、上级补助收入25.3亿元。", ACCOUNTS_2023, {
+        "52.6亿元": ("全县一般公共预算收入总计", "", "actual", 2023, "2023"),
+        "20.1亿元": ("一般公共预算收入", "budget_revenue", "actual", 2023, "2023"),
+        "25.3亿元": ("上级补助收入", "transfer_revenue", "actual", 2023, "2023"),
+    }),
+    ("全县一般公共预算支出合计48.2亿元。", ACCOUNTS_2023, {
+        "48.2亿元": ("全县一般公共预算支出合计", "", "actual", 2023, "2023"),
+    }),
+    # a clause relating the figure to a base is a ratio of the measure before it; the growth after it is
+    # that measure's growth
+    ("税收收入8.2亿元，完成年度预算的104.3%，增长6.5%。", ACCOUNTS_2023, {
+        "8.2亿元": ("税收收入", "tax_revenue", "actual", 2023, "2023"),
+        "104.3%": ("税收收入完成年度预算", "", "actual", 2023, "2023"),
+        "6.5%": ("税收收入", "tax_revenue_growth", "actual", 2023, "2023"),
+    }),
+    ("非税收入3.1亿元，为调整预算的97.2%，下降2.4%，占一般公共预算收入的比重为27.4%。", ACCOUNTS_2023, {
+        "2.4%": ("非税收入", "non_tax_revenue_growth", "actual", 2023, "2023"),
+        "27.4%": ("非税收入占一般公共预算收入的比重", "", "actual", 2023, "2023"),
+    }),
+    # a level listed after its growth rate is a level of the same measure
+    ("全县生产总值增长6.8%、约320亿元。", BULLETIN, {
+        "6.8%": ("全县生产总值", "gdp_growth", "actual", 2024, "2024"),
+        "约320亿元": ("全县生产总值", "gdp", "actual", 2024, "2024"),
+    }),
+    # budget facets: the budgeted amount is a target of its year, what was done is the result
+    ("2023年全县一般公共预算收入年初预算为30亿元，实际完成31.2亿元，为年初预算的104%，增长8%。", BUDGET_2024, {
+        "30亿元": ("全县一般公共预算收入年初预算", "budget_revenue", "target", 2023, "2023"),
+        "31.2亿元": ("全县一般公共预算收入", "budget_revenue", "actual", 2023, "2023"),
+        "104%": ("全县一般公共预算收入为年初预算", "", "actual", 2023, "2023"),
+        "8%": ("全县一般公共预算收入", "budget_revenue_growth", "actual", 2023, "2023"),
+    }),
+    ("一般公共收入预算1234万元，调整预算数为1200万元，实际完成1250万元，增长3%。", BUDGET_2024, {
+        "1234万元": ("一般公共收入预算", "budget_revenue", "target", 2023, "2023"),
+        "1200万元": ("一般公共收入调整预算数", "budget_revenue", "target", 2023, "2023"),
+        "1250万元": ("一般公共收入", "budget_revenue", "actual", 2023, "2023"),
+        "3%": ("一般公共收入", "budget_revenue_growth", "actual", 2023, "2023"),
+    }),
+    # final accounts quote the budget beside the accounts: the budgeted amount is no metric of theirs
+    ("2023年全县一般公共预算收入年初预算为30亿元，实际完成31.2亿元。", ACCOUNTS_2023, {
+        "30亿元": ("全县一般公共预算收入年初预算", "", "actual", 2023, "2023"),
+        "31.2亿元": ("全县一般公共预算收入", "budget_revenue", "actual", 2023, "2023"),
+    }),
+    # a growth target worded 预期增长目标为 is a growth rate
+    ("2024年全县一般公共预算收入预期增长目标为6%左右。", BUDGET_2024, {
+        "6%左右": ("全县一般公共预算收入", "budget_revenue_growth", "target", 2024, "2024"),
+    }),
+    # footnote marks are not part of the subject
+    ("全年地区生产总值[3]1234.5亿元，比上年增长5.1%[4]。", BULLETIN, {
+        "1234.5亿元": ("地区生产总值", "gdp", "actual", 2024, "2024"),
+        "5.1%": ("地区生产总值", "gdp_growth", "actual", 2024, "2024"),
+    }),
+    # a clause of predicate and time words has no subject of its own: 增长到2025年的, 稳居全省第二
+    ("地区生产总值从2020年的800亿元增长到2025年的1100亿元。", CITY_2026, {
+        "800亿元": ("地区生产总值", "gdp", "actual", 2020, "2020"),
+        "1100亿元": ("地区生产总值", "gdp", "actual", 2025, "2025"),
+    }),
+    ("全市地区生产总值稳居全省第二，比上年增长6.1%。", CITY_2026, {
+        "6.1%": ("全市地区生产总值", "gdp_growth", "actual", 2025, "2025"),
+    }),
+    ("地区生产总值连跨两个台阶，年均增长6.2%。", CITY_2026, {
+        "6.2%": ("地区生产总值", "gdp_growth", "actual", 2025, "2025"),
+    }),
+    # a change from the year-end before is the measure's change
+    ("年末常住人口512.3万人，比上年末增加1.2万人，城镇化率为68.5%。", BULLETIN, {
+        "512.3万人": ("常住人口", "population", "actual", 2024, "2024"),
+        "1.2万人": ("常住人口", "", "actual", 2024, "2024"),
+        "68.5%": ("城镇化率", "urbanisation_rate", "actual", 2024, "2024"),
+    }),
+    # measures that count what the clause before named (学校 -> 在校学生)
+    ("普通高中45所，在校学生6.2万人，毕业生2.1万人。", BULLETIN, {
+        "6.2万人": ("普通高中在校学生", "senior_high_students", "actual", 2024, "2024"),
+        "2.1万人": ("普通高中毕业生", "", "actual", 2024, "2024"),
+    }),
+    # an abbreviated list of three industries
+    ("三次产业结构比重分别为4.1%、40.2%和55.7%。", BULLETIN, {
+        "4.1%": ("第一产业结构比重", "primary_industry_share", "actual", 2024, "2024"),
+        "55.7%": ("第三产业结构比重", "tertiary_industry_share", "actual", 2024, "2024"),
+    }),
+    # 全国 in a city's report is the nation, not the city
+    ("全国居民人均可支配收入增长5.0%，全市居民人均可支配收入增长5.6%。", CITY_2026, {
+        "5.0%": ("全国居民人均可支配收入", "", "actual", 2025, "2025"),
+        "5.6%": ("全市居民人均可支配收入", "resident_income_growth", "actual", 2025, "2025"),
+    }),
+    # a note in brackets does not start a clause
+    ("广义货币M2（注：按年末余额计）增长8.1%。", CITY_2026, {
+        "8.1%": ("广义货币M2（注：按年末余额计）", "m2_growth", "actual", 2025, "2025"),
+    }),
+]
+
+
+@pytest.mark.parametrize(("sentence", "meta", "expected"), RULE_CASES, ids=[c[0][:16] for c in RULE_CASES])
+def test_labelling_rules(sentence, meta, expected):
+    got = labelled(sentence, meta)
+    for text, labels in expected.items():
+        assert got.get(text) == labels, f"{text}: {got.get(text)}"
+
+
+def test_budget_sections_without_a_year():
+    """预算草案 is the coming year's budget (targets); 预算执行 the reviewed year's execution."""
+    got = labelled("一般公共预算收入安排32亿元，增长4%左右。", BUDGET_2024, headings=[(1, "二、预算草案")])
+    assert got["32亿元"][1:] == ("budget_revenue", "target", 2024, "2024")
+    assert got["4%左右"][1:] == ("budget_revenue_growth", "target", 2024, "2024")
+    got = labelled("一般公共预算收入完成31亿元。", BUDGET_2024, headings=[(1, "一、预算执行情况")])
+    assert got["31亿元"][1:] == ("budget_revenue", "actual", 2023, "2023")
+    # a heading without year in another doctype sets nothing
+    assert heading_time("二、预算草案", PROVINCE_2026) is None
+
+
+def test_the_next_years_set_a_future_period():
+    meta = NPC_REVIEW  # covers 2017-2021
+    assert [r for _, r in time_refs("今后五年，要坚持", meta)] == [TimeRef(2022, 2026)]
+    assert heading_time("三、今后五年工作建议", meta) == TimeRef(2022, 2026)
+    got = labelled("建成代表联络站20个以上。", meta, headings=[(1, "三、今后五年工作建议")])
+    assert got["20个以上"][2:] == ("target", 2026, "2022-2026")

@@ -253,7 +253,8 @@ GROWTH_WORD_RE = re.compile(
     r"(?:增长|增速|增幅|涨幅|上涨|上升|提高|提升|下降|回落|降低|减少|下滑|增加)(?!到|至)|(?:比|较)[^，。；]{0,6}(?:多|少)"
 )
 LEADING_RE = re.compile(
-    r"^(?:——|—|(?:19|20)\d{2}年(?:末|底|全年|上半年|前三季度)?|其中|同时|此外|另外|全年|今年|去年|年内|年末|年底|目前|"
+    r"^(?:——|—|(?:19|20)\d{2}年(?:末|底|全年|上半年|前三季度)?|其中|同时|此外|另外|全年|今年|去年末|去年底|上年末|去年|年内|"
+    r"年末|年底|目前|把|"
     r"(?:共|现|已|拥)?有(?!效|关|序|力|机|色|线|望|限|利|所|的|些)|现|"
     r"共(?!同|享|建|产|识|赢|性)|累计|先后|总计|并|且|但|而|也|还|又|和|及|与|、|力争|确保|争取|计划|拟|预计|预期|将|要|"
     r"努力|继续|进一步|初步统计|据初步核算|初步核算|按常住地分)+"
@@ -262,8 +263,8 @@ LEADING_RE = re.compile(
 AGENT_BOUNDARY_RE = re.compile(r"(?:(?<!公)共(?!同|享|建|产|识|赢|性|计)|累计|先后|已经|(?<!而|业|早)已|成功|共计|总计)")
 SCOPE_VERB_RE = re.compile(r"^((?:全|我|本)[省市县区州国]|全年|全社会)?(?:累计)?(?:实现|完成)(?=.)")
 # Where a predicate starts inside a phrase (地区生产总值|连续迈上…): the topic ends there.
-TOPIC_END_RE = re.compile(r"连续|首次|分别|同比|比上年|较上年|年均|累计|达到|突破|迈上|跃上|站上|增长|下降|提高|预期(?=增长|目标|达到|为)|预计(?=增长|完成|达到|为|实现)"
-                          r"|从(?=(?:19|20)\d{2}年|\d|上年|去年|人均|每)|连跨|跨越|跨上|迈过")
+TOPIC_END_RE = re.compile(r"连续|首次|分别|同比|比上年|较上年|年均(?!浓度|值)|累计|达到|突破|迈上|跃上|站上|增长(?!的|率)|下降|提高|预期(?=增长|目标|达到|为)|预计(?=增长|完成|达到|为|实现)"
+                          r"|从(?=(?:19|20)\d{2}年|\d|上年|去年|人均|每)|连跨|跨越|跨上|迈过|稳居|位居|居全")
 # Verbs that begin a counted activity; text of 3+ characters before one is its agent (“协助上级人大|开展立法调研”).
 ACTION_VERB_RE = re.compile(
     r"开展|组织|召开|举办|举行|听取|审议|作出|办理|接访|接待|化解|督办|交办|视察|刊发|编发|报送|受理|"
@@ -299,6 +300,8 @@ def strip_predicate(text: str) -> tuple[str, str]:
         m = PREDICATE_TAIL_RE.search(subject)
         if not m or m.start() == m.end() or ACCOUNT_TOTAL_RE.search(subject[: m.end()]) and m.group(0) in ("总计", "合计"):
             break
+        if m.group(0) == "比" and subject[: m.start()].endswith("之"):
+            break  # 与国内生产总值之比: a ratio's name
         subject = subject[: m.start()]
     subject = subject.rstrip("、，,的 ")
     return subject, text[len(subject):]
@@ -507,7 +510,7 @@ class ClauseSubject:
 RELATION_RE = re.compile(r"^(?:为|占|相当于|完成|达到)[^，。；]{0,24}?(?:预算|计划|目标|任务|比重|比例|的)(?:数)?[）)]?(?:的|为|是)?$")
 # Budget facets at the end of a measure's name: the planned amount (target) or the executed one (actual).
 BUDGET_FACET_RE = re.compile(
-    r"(?:年初预算|调整后预算|调整预算|预算调整|预算安排|预算草案|预算建议|预算(?:收入|支出)?计划|预算|计划)数?$"
+    r"(?:年初预算|调整后预算|调整预算|预算调整|预算安排|预算草案|预算建议|预算(?:收入|支出)?计划|预算|计划|(?<=收入|支出)安排)数?$"
     r"|(?:预计执行|预计完成|预计)数?$"
 )
 ACTUAL_FACET_RE = re.compile(r"(?:实际完成|实际执行|执行|决算|完成|实际)数?$")
@@ -554,6 +557,21 @@ def facet_of(topic: str) -> tuple[str, str]:
     return topic, ""
 
 
+def clause_start_before(sentence: str, start: int) -> int:
+    """Where the clause holding sentence[start] begins: after the last strong break outside brackets
+    (广义货币M2（注：M2为…）预期增长12%左右: the colon inside the note does not start a clause)."""
+    depth = 0
+    for i in range(start - 1, -1, -1):
+        ch = sentence[i]
+        if ch in "）)】":
+            depth += 1
+        elif ch in "（(【":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in STRONG_BREAK:
+            return i + 1
+    return 0
+
+
 def opening_topic(sentence: str, before: int) -> str:
     """The measure the sentence's first clause names (before ``before``), if it names one."""
     first = re.split(r"[，,；;：:]", sentence[:before], maxsplit=1)[0]
@@ -582,7 +600,7 @@ def sentence_subjects(sentence: str, spans: list[tuple[int, int]], quantities: l
     while k < len(quantities):
         members = [j for j in range(k, len(quantities)) if group_ids[j] == group_ids[k]]
         start = spans[k][0]
-        clause_start = max(sentence.rfind(c, 0, start) for c in STRONG_BREAK) + 1
+        clause_start = clause_start_before(sentence, start)
         if k > 0:
             clause_start = max(clause_start, skip_to)
         raw = sentence[clause_start:start].replace("\n", "")
@@ -666,11 +684,14 @@ def label_sentence(sentence: str, quantities: list[Any], context: Context, offse
         time = figure_time(sentence, start, end, clause.predicate, sentence_refs, context)
         cued = (context.passage or is_target_clause(sentence[:start])
                 or bool(TARGET_AFTER_RE.match(sentence[end:end + 8])) or is_future(time, meta))
-        target = clause.facet == "target" or (cued and clause.facet != "actual")
+        # final accounts quote the budget beside the accounts: the budgeted amount is neither the result nor a
+        # target of the document (no metric; the accounts are what metrics.csv takes)
+        quoted_budget = clause.facet == "target" and meta.doctype == "final-accounts"
+        target = (clause.facet == "target" and not quoted_budget) or (cued and clause.facet != "actual")
         is_change = (bool(_qattr(q, "change")) or bool(GROWTH_WORD_RE.search(clause.predicate))
                      or bool(GROWTH_WORD_RE.search(clause.tail)))
         unit = _qattr(q, "unit", "") or ""
-        metric = "" if clause.relation else classify_metric(clause.base or clause.subject, unit, is_change,
+        metric = "" if clause.relation or quoted_budget else classify_metric(clause.base or clause.subject, unit, is_change,
                                                              meta.region, meta.doctype)
         out.append(Labels(subject=clause.subject, metric=metric, stance="target" if target else "actual",
                           year=time.year if time else None, period=time.period if time else "",

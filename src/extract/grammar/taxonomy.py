@@ -62,7 +62,7 @@ def load_taxonomy(path: str | Path = TAXONOMY_FILE) -> tuple[Metric, ...]:
 
 SCOPE_WORDS = ("全省", "全市", "全县", "全区", "全州", "全盟", "全旗", "我省", "我市", "我县", "我区",
                "本市", "本省", "本县", "本区", "全年", "今年", "去年", "当年", "年末", "年底", "年内", "其中", "全社会",
-               "地方", "外贸", "货物", "市区", "城区", "全市区", "全地区", "全体", "共")
+               "地方", "外贸", "货物", "市区", "城区", "全市区", "全地区", "全体")
 # Numbering and lead words before a measure's name (table row labels, list items): 一、税收收入, （1）, 1., 其中：
 NUMBERING_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,3}[、.．](?!\d)|其中[：:，,]?|——|—)+")
 
@@ -124,7 +124,7 @@ def classify_metric(subject: str, unit: str, is_change: bool, region: str = "", 
 
 BRACKETS_RE = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]|〔[^〔〕]*〕|［[^［］]*］")
 FOOTNOTE_MARKS_RE = re.compile(r"[①-⑳]|[¹²³⁰⁴-⁹]+")
-KEY_LEADING_RE = re.compile(r"^(?:(?:19|20)\d{2}年(?:末|底)?|年末|年底|全年|当年|其中|累计|共|新增(?=.{4}))+")
+KEY_LEADING_RE = re.compile(r"^(?:(?:19|20)\d{2}年(?:末|底)?|年末|年底|全年|当年|其中|累计|共计)+")
 
 
 @lru_cache(maxsize=1)
