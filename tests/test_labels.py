@@ -406,3 +406,15 @@ def test_the_next_years_set_a_future_period():
     assert heading_time("三、今后五年工作建议", meta) == TimeRef(2022, 2026)
     got = labelled("建成代表联络站20个以上。", meta, headings=[(1, "三、今后五年工作建议")])
     assert got["20个以上"][2:] == ("target", 2026, "2022-2026")
+
+
+def test_own_level_sections_are_not_the_regions_figures():
+    """二、市本级…决算情况: the city government's own level; its figures carry no region metric."""
+    own = [(1, "二、市本级一般公共预算收支决算情况"), (2, "（二）收入决算情况")]
+    got = labelled("税收收入40亿元，增长3%。", ACCOUNTS_2023, headings=own)
+    assert got["40亿元"][1] == "" and got["3%"][1] == ""
+    whole = [(1, "一、全市及市本级预算执行情况"), (2, "（一）全市一般公共预算")]
+    assert labelled("税收收入40亿元。", ACCOUNTS_2023, headings=whole)["40亿元"][1] == "tax_revenue"
+    quantities = find_quantities("税收收入40亿元。")
+    (label,) = label_sentence("税收收入40亿元。", quantities, Context(meta=ACCOUNTS_2023, headings=own))
+    assert label.subject_key == "本级税收收入"

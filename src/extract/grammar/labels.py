@@ -670,6 +670,21 @@ def figure_time(sentence: str, start: int, end: int, predicate: str, sentence_re
     return time
 
 
+# Budget documents report the whole region (全市) and the government's own level (市本级) in separate sections.
+LEVEL_WORDS_RE = re.compile(r"(?P<own>[省市县区州旗]?本级)|(?P<whole>全[省市县区州旗]|全地区)")
+
+
+def section_level(headings: list[tuple[int, str]]) -> str:
+    """"own" when the innermost heading naming a level names the government's own level (二、市本级…决算情况),
+    "whole" when it names the region (全市…), "" when none does. Figures of an own-level section are not the
+    region's: they get no metric (metrics.csv is about regions) and a subject key starting with 本级."""
+    for _level, heading in reversed(headings):
+        found = [m for m in LEVEL_WORDS_RE.finditer(fold(heading))]
+        if found:
+            return "own" if all(m.group("own") for m in found) else "whole"
+    return ""
+
+
 def label_sentence(sentence: str, quantities: list[Any], context: Context, offset: int = 0) -> list[Labels]:
     """Labels for every quantity of ``sentence`` (quantity offsets minus ``offset`` index the sentence)."""
     meta = context.meta
@@ -677,6 +692,7 @@ def label_sentence(sentence: str, quantities: list[Any], context: Context, offse
     spans = [(_qattr(q, "start") - offset, _qattr(q, "end") - offset) for q in quantities]
     clauses = sentence_subjects(sentence, spans, quantities)
     sentence_refs = time_refs(sentence, meta)
+    own_level = section_level(context.headings) == "own"
     out = []
     for j, q in enumerate(quantities):
         start, end = spans[j]
@@ -691,11 +707,13 @@ def label_sentence(sentence: str, quantities: list[Any], context: Context, offse
         is_change = (bool(_qattr(q, "change")) or bool(GROWTH_WORD_RE.search(clause.predicate))
                      or bool(GROWTH_WORD_RE.search(clause.tail)))
         unit = _qattr(q, "unit", "") or ""
-        metric = "" if clause.relation or quoted_budget else classify_metric(clause.base or clause.subject, unit, is_change,
+        metric = "" if clause.relation or quoted_budget or own_level else classify_metric(clause.base or clause.subject, unit, is_change,
                                                              meta.region, meta.doctype)
+        key = subject_key(clause.subject, meta.region, metric)
+        if own_level and key and not key.startswith("本级"):
+            key = "本级" + key
         out.append(Labels(subject=clause.subject, metric=metric, stance="target" if target else "actual",
-                          year=time.year if time else None, period=time.period if time else "",
-                          subject_key=subject_key(clause.subject, meta.region, metric)))
+                          year=time.year if time else None, period=time.period if time else "", subject_key=key))
     return out
 
 

@@ -32,6 +32,7 @@ class Metric:
     display: str = ""  # how charts name it (default: the first of names)
     key: str = ""  # its subject key (default: metric_key's rule)
     reported_in: frozenset[str] = frozenset()  # the doctypes that report it (documentation, not a filter)
+    better: str = "higher"  # which way a result beats its target (targets.csv): higher | lower
 
     @property
     def display_name(self) -> str:
@@ -56,6 +57,7 @@ def load_taxonomy(path: str | Path = TAXONOMY_FILE) -> tuple[Metric, ...]:
             notes=str(entry.get("notes") or "").strip(), display=str(entry.get("display") or ""),
             key=str(entry.get("key") or ""),
             reported_in=frozenset(entry.get("reported_in") or entry.get("doctypes") or []),
+            better=str(entry.get("better") or "higher"),
         ))
     return tuple(metrics)
 
@@ -166,6 +168,14 @@ def subject_key(subject: str, region: str = "", metric: str = "") -> str:
     for pattern, canonical in _synonyms():
         text = pattern.sub(canonical, text)
     return text.strip("、，,的：: ")
+
+
+def metric_direction(metric: str) -> str:
+    """"higher" or "lower": which way a result of ``metric`` beats its target (unknown ids: higher)."""
+    for entry in load_taxonomy():
+        if entry.id == metric:
+            return entry.better
+    return "higher"
 
 
 def display_name(metric: str) -> str:
