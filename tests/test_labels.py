@@ -418,3 +418,62 @@ def test_own_level_sections_are_not_the_regions_figures():
     quantities = find_quantities("税收收入40亿元。")
     (label,) = label_sentence("税收收入40亿元。", quantities, Context(meta=ACCOUNTS_2023, headings=own))
     assert label.subject_key == "本级税收收入"
+
+
+COUNTY_2014 = DocMeta(region="伊宁市", published=2014, covers="2013", doctype="gov-report")
+
+MORE_RULE_CASES = [
+    # a method clause (按可比口径) and 递增 are predicates; the growth is the measure's
+    ("一般公共财政预算收入完成9亿元，按可比口径增长6%；", COUNTY_2014, {
+        "6%": ("一般公共财政预算收入", "budget_revenue_growth", "actual", 2013, "2013"),
+    }),
+    ("2013年城镇居民人均可支配收入完成2.1万元，比2008年增加9000元，年均递增11.2%；", COUNTY_2014, {
+        "11.2%": ("城镇居民人均可支配收入", "urban_income_growth", "actual", 2013, "2013"),
+    }),
+    # 区本级 in a government report is the district's statistic
+    ("区本级固定资产投资完成80亿元，同比增长9.5%。", COUNTY_2014, {
+        "9.5%": ("区本级固定资产投资", "fixed_investment_growth", "actual", 2013, "2013"),
+    }),
+    # a period that counts what follows it (五年新增就业) is no part of the subject
+    ("五年新增就业2.4万人。", COUNTY_2014, {"2.4万人": ("新增就业", "urban_jobs_new", "actual", 2013, "2013")}),
+    # per-head income written without 居民 or 人均, and a pastoral county's 农村牧区
+    ("城镇人均可支配收入达到2.3万元，农村牧区常住居民人均可支配收入1.6万元。", COUNTY_2014, {
+        "2.3万元": ("城镇人均可支配收入", "urban_income", "actual", 2013, "2013"),
+        "1.6万元": ("农村牧区常住居民人均可支配收入", "rural_income", "actual", 2013, "2013"),
+    }),
+]
+
+
+@pytest.mark.parametrize(("sentence", "meta", "expected"), MORE_RULE_CASES, ids=[c[0][:16] for c in MORE_RULE_CASES])
+def test_more_labelling_rules(sentence, meta, expected):
+    got = labelled(sentence, meta)
+    for text, labels in expected.items():
+        assert got.get(text) == labels, f"{text}: {got.get(text)}"
+
+
+def _all_rows(sentence: str, meta: DocMeta) -> list[tuple]:
+    quantities = find_quantities(sentence)
+    rows = []
+    for q, label in zip(quantities, label_sentence(sentence, quantities, Context(meta=meta)), strict=True):
+        rows += [(q.text, each.subject, each.metric, each.stance) for each in [label, *label.also]]
+    return rows
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # one figure stated for each measure of a list: one row per measure
+    ("城乡居民可支配收入增长9%。", [("9%", "城镇居民可支配收入", "urban_income_growth", "actual"),
+                                   ("9%", "农村居民可支配收入", "rural_income_growth", "actual")]),
+    ("城镇居民人均可支配收入、农村居民人均可支配收入均增长7%。", [
+        ("7%", "城镇居民人均可支配收入", "urban_income_growth", "actual"),
+        ("7%", "农村居民人均可支配收入", "rural_income_growth", "actual")]),
+    ("城镇和农村居民人均可支配收入分别达3.1万元、1.8万元，分别增长6.5%。", [
+        ("3.1万元", "城镇居民人均可支配收入", "urban_income", "actual"),
+        ("1.8万元", "农村居民人均可支配收入", "rural_income", "actual"),
+        ("6.5%", "城镇居民人均可支配收入", "urban_income_growth", "actual"),
+        ("6.5%", "农村居民人均可支配收入", "rural_income_growth", "actual")]),
+    # an abbreviated pair that names one measure stays one row
+    ("城乡建设用地减量约8平方公里。", [("约8平方公里", "城乡建设用地减量", "", "actual")]),
+    ("进出口总额增长5%。", [("5%", "进出口总额", "imports_exports_growth", "actual")]),
+])
+def test_one_figure_for_several_measures(sentence, expected):
+    assert _all_rows(sentence, COUNTY_2014) == expected

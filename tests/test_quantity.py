@@ -174,6 +174,9 @@ POSITIVE = [
     ("工业增加值增长6.1%、约2.3万亿元。",
      [("6.1%", 6.1, "%", "exact"), ("约2.3万亿元", 2_300_000_000_000, "元", "about")]),
     ("税收收入下降3.5%、约120亿元。", [("3.5%", -3.5, "%", "exact"), ("约120亿元", 12_000_000_000, "元", "about")]),
+    # a 左右 after the last figure of a list holds for the whole list
+    ("城乡居民收入分别增长6%和7%左右。", [("6%", 6, "%", "about"), ("7%左右", 7, "%", "about")]),
+    ("两项指标分别增长3%、4%以上。", [("3%", 3, "%", "at_least"), ("4%以上", 4, "%", "at_least")]),
     # a count of meetings has its counting verb; without one a Chinese numeral before 次会议 names a session
     ("先后召开五次会议专题研究。", [("五次", 5, "次", "exact")]),
     ("开展执法检查15次，协助上级人大开展立法调研36次。",

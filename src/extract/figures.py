@@ -128,7 +128,8 @@ def block_figures(block: Block, state: _State) -> list[Figure]:
         if qs:
             labels = lab.label_sentence(joined, qs, ctx, offset=a - (len(joined) - len(sentence)))
             for q, label in zip(qs, labels, strict=True):
-                figures.append(_figure(q, label, block, joined, state))
+                # a figure stated for several measures (城乡居民收入均增长8%) gives one row per measure
+                figures.extend(_figure(q, each, block, joined, state) for each in [label, *label.also])
         _advance_passage(state, sentence, ctx)
     state.carry = _unfinished(text, spans) if block.kind == "body" else ""
     return figures

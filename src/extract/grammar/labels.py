@@ -14,7 +14,7 @@ docs/labels.md; the metric taxonomy is taxonomy.yaml.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from extract.grammar.taxonomy import classify_metric, subject_key
@@ -241,7 +241,7 @@ STRONG_BREAK = "，,；;：:。！？!?\n"
 # Predicate words between a subject and its number (全省生产总值|比上年增长|5.5%); stripped from the end.
 PREDICATE_TAIL_RE = re.compile(
     r"(?:分别|同比|环比|年均|平均|实际|名义|累计|共计|总计|合计|共|均|达到|达|为|是|有|"
-    r"增长到|增长|增加到|增加|增至|提高到|提高|提升到|提升|上升到|上升|下降到|下降|下滑|回落到|回落|减少到|减少|"
+    r"增长到|增长|递增|递减|增加到|增加|增至|提高到|提高|提升到|提升|上升到|上升|下降到|下降|下滑|回落到|回落|减少到|减少|"
     r"降低到|降低|降至|降|突破|超过|超|约|近|逾|控制在|保持在|稳定在|预计|预期|上涨|实现|完成|再|又|净|仅|"
     r"已|就|首次|连续|稳居|位居|居|到|至|在|按|从|由|拟|要|将|也要|一直|"
     r"(?:比|较)(?:上年末|上年底|去年末|去年底|上年|去年|上年同期|同期|(?:19|20)\d{2}年(?:末|底)?)?|"
@@ -250,14 +250,15 @@ PREDICATE_TAIL_RE = re.compile(
 )
 # A change: a growth word (not 增加到, which states a new level) or a difference (比去年多100万人).
 GROWTH_WORD_RE = re.compile(
-    r"(?:增长|增速|增幅|涨幅|上涨|上升|提高|提升|下降|回落|降低|减少|下滑|增加)(?!到|至)|(?:比|较)[^，。；]{0,6}(?:多|少)"
+    r"(?:增长|增速|增幅|涨幅|上涨|上升|提高|提升|下降|回落|降低|减少|下滑|增加|递增|递减)(?!到|至)|(?:比|较)[^，。；]{0,6}(?:多|少)"
 )
 LEADING_RE = re.compile(
     r"^(?:——|—|(?:19|20)\d{2}年(?:末|底|全年|上半年|前三季度)?|其中|同时|此外|另外|全年|今年|去年末|去年底|上年末|去年|年内|"
     r"年末|年底|目前|把|"
     r"(?:共|现|已|拥)?有(?!效|关|序|力|机|色|线|望|限|利|所|的|些)|现|"
     r"共(?!同|享|建|产|识|赢|性)|累计|先后|总计|并|且|但|而|也|还|又|和|及|与|、|力争|确保|争取|计划|拟|预计|预期|将|要|"
-    r"努力|继续|进一步|初步统计|据初步核算|初步核算|按常住地分)+"
+    r"努力|继续|进一步|初步统计|据初步核算|初步核算|按常住地分|"
+    r"(?:[一二两三四五六七八九十]|\d{1,2})年(?=新增|累计|共计|共|完成|实现|建成))+"
 )
 # Adverbs after which the counted thing starts (“各级人大代表…共|进站接访群众”).
 AGENT_BOUNDARY_RE = re.compile(r"(?:(?<!公)共(?!同|享|建|产|识|赢|性|计)|累计|先后|已经|(?<!而|业|早)已|成功|共计|总计)")
@@ -430,6 +431,7 @@ class Labels:
     year: int | None = None
     period: str = ""
     subject_key: str = ""
+    also: list[Labels] = field(default_factory=list)  # the same figure stated for further measures
 
 
 def context_time(context: Context) -> TimeRef | None:
@@ -503,6 +505,8 @@ class ClauseSubject:
     tail: str = ""
     relation: bool = False  # a ratio to a base (为预算的102.9%)
     carried: str = ""  # the measure a later predicate-only clause takes (the base, not a noun after the number)
+    others: list[str] = field(default_factory=list)  # further measures the one figure is stated for (城乡…均增长8%)
+    unsure: str = ""  # the phrase an abbreviated list came from, when no 均/分别 says the figure holds for each
 
 
 # A clause relating the figure to a base (为调整预算的102.9%, 完成预算101.1%, 占一般公共预算收入的比重为72.9%):
@@ -518,7 +522,7 @@ ACTUAL_FACET_RE = re.compile(r"(?:实际完成|实际执行|执行|决算|完成
 ACTUAL_PREDICATE_RE = re.compile(r"实际完成|实际执行|完成|执行|决算")
 # A phrase that opens with a predicate has no subject of its own (稳居全国前十强, 增长到2025年的).
 PREDICATE_OPENING_RE = re.compile(
-    r"^(?:稳居|位居|跃居|居于|居全|保持在|迈上|跃上|站上|跨上|连续|首次|继续|分别|同比|环比|比上年|较上年|比去年|"
+    r"^(?:稳居|位居|跃居|居于|居全|保持在|迈上|跃上|站上|跨上|连续|首次|继续|分别|同比|环比|比上年|较上年|比去年|按|"
     r"较去年|比(?:19|20)\d\d|增长|增加(?!值)|增至|提高|提升|上升|下降|减少|降低|降至|回落|突破|超过|达到)"
 )
 TIME_WORDS_RE = re.compile(r"(?:19|20)\d{2}年(?:末|底|度)?|年末|年底|全年|上年|去年|今年|当年|同期|年均|每年")
@@ -531,6 +535,26 @@ DEPENDENT_MEASURE_RE = re.compile(
     r"^(?:在校(?:学)?生|在校学生|在学(?:学)?生|毕业生|招生|专任教师|教职工|床位(?:数)?|死亡(?:人数)?|受伤(?:人数)?|"
     r"收养人数|从业人员|参保人数|直接经济损失)$"
 )
+
+
+# Words saying one figure holds for each measure of a list (均增长8%, 分别增长7.5%).
+EACH_RE = re.compile(r"均|分别|都|同时")
+# Abbreviated lists that name two measures even without a word like 均 (城乡居民可支配收入增长18%): 进出口 and
+# 中小 name one measure of their own (进出口总额, 中小企业).
+SHARED_PAIRS = ("城乡",)
+
+
+def shared_measures(phrase: str, predicate: str) -> list[str]:
+    """The measures one figure is stated for, when its subject lists several (城乡居民…增长18%; 城镇…、农村…均增长8%);
+    [] when it names one."""
+    if phrase.startswith(SHARED_PAIRS):
+        items = split_list_subject(phrase, 2)
+    elif EACH_RE.search(predicate) and LIST_SEPARATOR_RE.search(phrase):
+        parts = len(LIST_SEPARATOR_RE.split(phrase))
+        items = split_list_subject(phrase, parts) if parts in (2, 3) else None
+    else:
+        items = None
+    return items if items and all(len(item) >= 4 for item in items) else []
 
 
 def strip_footnotes(text: str) -> str:
@@ -632,6 +656,9 @@ def sentence_subjects(sentence: str, spans: list[tuple[int, int]], quantities: l
             for idx, j in enumerate(members):
                 out[j].subject = out[j].base = out[j].carried = before[idx].carried
                 out[j].facet = own or before[idx].facet
+            if len(members) == 1 and len(prev) > 1 and EACH_RE.search(predicate):
+                # 收入分别达3.5万元、2.5万元，分别增长7.8%: one rate for each measure of the list before
+                out[members[0]].others = [p.carried for p in prev[1:]]
         elif prev and DEPENDENT_MEASURE_RE.match(phrase):
             # 普通中学536所，在校学生68.31万人: the students of the schools counted before
             for idx, j in enumerate(members):
@@ -639,6 +666,11 @@ def sentence_subjects(sentence: str, spans: list[tuple[int, int]], quantities: l
                 out[j].carried = before[idx].carried
         elif phrase:
             items = split_list_subject(phrase, len(members)) if len(members) > 1 else None
+            shared = shared_measures(phrase, predicate) if len(members) == 1 else []
+            if shared:
+                out[members[0]].others = shared[1:]
+                out[members[0]].unsure = "" if EACH_RE.search(predicate) else phrase
+                items = shared[:1]
             for idx, j in enumerate(members):
                 topic = items[idx] if items else phrase
                 base, facet = facet_of(topic)
@@ -709,15 +741,26 @@ def label_sentence(sentence: str, quantities: list[Any], context: Context, offse
         unit = _qattr(q, "unit", "") or ""
         metric = "" if clause.relation or quoted_budget or own_level else classify_metric(clause.base or clause.subject, unit, is_change,
                                                              meta.region, meta.doctype)
-        key = subject_key(clause.subject, meta.region, metric)
+        key = subject_key(clause.subject, meta.region, metric, meta.doctype)
         if own_level and key and not key.startswith("本级"):
             key = "本级" + key
-        out.append(Labels(subject=clause.subject, metric=metric, stance="target" if target else "actual",
-                          year=time.year if time else None, period=time.period if time else "", subject_key=key))
+        label = Labels(subject=clause.subject, metric=metric, stance="target" if target else "actual",
+                       year=time.year if time else None, period=time.period if time else "", subject_key=key)
+        others = [(other, "" if own_level else classify_metric(other, unit, is_change, meta.region, meta.doctype))
+                  for other in clause.others]
+        if clause.unsure and not (metric and all(m for _, m in others)):
+            # 城乡建设用地: an abbreviated pair is read as two measures only when both are known ones
+            others = []
+            label.subject, label.metric = clause.unsure, ""
+            label.subject_key = subject_key(clause.unsure, meta.region, "", meta.doctype)
+        for other, other_metric in others:
+            other_key = subject_key(other, meta.region, other_metric, meta.doctype)
+            label.also.append(replace(label, subject=other, metric=other_metric, subject_key=other_key, also=[]))
+        out.append(label)
     return out
 
 
-AVERAGE_RE = re.compile(r"年均|平均每年|年平均")
+AVERAGE_RE = re.compile(r"年均|平均每年|年平均|每年平均")
 START_VALUE_RE = re.compile(r"^[^，。；]{0,8}?(?:增加|提高|提升|上升|增长|扩大|下降|减少|降低|缩小|缩减|跃升|降)(?:到|至)")
 
 

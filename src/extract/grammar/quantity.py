@@ -26,7 +26,8 @@ How it works (one regex, then rules on plain data, so it stays fast on thousands
    period of what follows (五年来, 过去五年, 今后五年, 近3年, 3年内) are not figures.
 5. The verb right before a figure gives its change (增长 → increase; 下降/减少 → decrease and a negative
    value; 增加到/下降至 → a new level, no change), and figures joined by 、/和 after one verb ("分别增长
-   4.3%、5.5%") share the verb and a group id; a level listed after a rate keeps none ("增长5.2%、约4.4万亿元").
+   4.3%、5.5%") share the verb and a group id; a level listed after a rate keeps none ("增长5.2%、约4.4万亿元");
+   a 左右 or 以上 after the list's last figure holds for all of it ("分别增长7%和8%左右").
 """
 
 from __future__ import annotations
@@ -608,4 +609,20 @@ def find_quantities(text: str) -> list[Quantity]:
                      qualifier=qualifier, change=change, verb_start=verb_start, group=group)
         out.append(q)
         prev = q
-    return out
+    return _share_trailing_qualifier(out)
+
+
+def _share_trailing_qualifier(quantities: list[Quantity]) -> list[Quantity]:
+    """"分别增长7%和8%左右": a 左右 or 以上 after the last figure of a list holds for every figure of it."""
+    for i in range(len(quantities) - 1, 0, -1):
+        last = quantities[i]
+        if last.group is None or last.qualifier not in ("about", "at_least"):
+            continue
+        j = i - 1
+        while j >= 0 and quantities[j].group == last.group and quantities[j].unit == last.unit \
+                and quantities[j].qualifier == "exact":
+            value = quantities[j].value
+            low, high = (value, value) if last.qualifier == "about" else (value, None)
+            quantities[j] = replace(quantities[j], qualifier=last.qualifier, low=low, high=high)
+            j -= 1
+    return quantities

@@ -72,10 +72,17 @@ NUMBERING_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(
 NATION_NAMES = ("中华人民共和国", "中国", "全国")
 
 
+BUDGET_DOCTYPES = frozenset({"budget-report", "final-accounts"})
+
+
 @lru_cache(maxsize=256)
-def _scope_prefix_re(region: str) -> re.Pattern:
+def _scope_prefix_re(region: str, doctype: str = "") -> re.Pattern:
     # 全国/我国 scope a national report; in a province's report 全国居民人均可支配收入 is the nation's, not its own
     names = list(SCOPE_WORDS) + (["全国", "我国", "国内"] if not region or region in NATION_NAMES else [])
+    if doctype not in BUDGET_DOCTYPES:
+        # 区本级固定资产投资 in a 政府工作报告 is the district's statistic; in a budget document 本级 is an account
+        # level of its own (市本级一般公共预算收入 is not the city's revenue)
+        names.append("[省市县区旗州]?本级")
     if region:
         names.append(re.escape(region))
         short = re.sub(r"(?:省|市|县|区|自治区|自治州|自治县|特别行政区)$", "", region)
@@ -96,10 +103,10 @@ def classify_metric(subject: str, unit: str, is_change: bool, region: str = "", 
     if not subject:
         return ""
     taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
-    scoped = _scope_prefix_re(region).sub("", subject, count=1)
+    scoped = _scope_prefix_re(region, doctype).sub("", subject, count=1)
     # a participle before 的 says how the measure was compiled (全市汇总的一般公共收入): it may open after it
     head, _, after = subject.rpartition("的")
-    modified = _scope_prefix_re(region).sub("", after, count=1) if PARTICIPLE_RE.search(head) else ""
+    modified = _scope_prefix_re(region, doctype).sub("", after, count=1) if PARTICIPLE_RE.search(head) else ""
     best: tuple[int, int, str] | None = None
     for order, metric in enumerate(taxonomy):
         if unit not in metric.units:
@@ -151,7 +158,7 @@ def metric_key(metric: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def subject_key(subject: str, region: str = "", metric: str = "") -> str:
+def subject_key(subject: str, region: str = "", metric: str = "", doctype: str = "") -> str:
     """A subject normalised for comparing figures across documents (contract.md ``subject_key``).
 
     A classified figure takes its metric's key; any other subject is folded, stripped of footnote marks,
@@ -163,7 +170,7 @@ def subject_key(subject: str, region: str = "", metric: str = "") -> str:
     text = FOOTNOTE_MARKS_RE.sub("", BRACKETS_RE.sub("", text))
     text = re.sub(r"[“”‘’\"'「」《》\s]", "", text)
     for _ in range(2):
-        text = _scope_prefix_re(region).sub("", text, count=1)
+        text = _scope_prefix_re(region, doctype).sub("", text, count=1)
         text = KEY_LEADING_RE.sub("", text)
     for pattern, canonical in _synonyms():
         text = pattern.sub(canonical, text)
