@@ -5,6 +5,7 @@ plain data), ``plots`` (every chart, drawn from frames it is given), ``show`` (a
 extracts a file on the spot when the tables lack it), ``report`` (`reviewfigs report`: the notebooks with
 papermill).
 
-Imports: extract.corpus.catalog (show finds a document's file), extract.figures, extract.grammar,
+Imports: extract.corpus.catalog (show finds a document's file), extract.corpus.tables (subject-key tables use
+metrics.csv's selection rule), extract.figures, extract.grammar,
 extract.model, extract.fingerprint, extract.safety, extract.config. Nothing imports extract.charts.
 """
