@@ -477,3 +477,51 @@ def _all_rows(sentence: str, meta: DocMeta) -> list[tuple]:
 ])
 def test_one_figure_for_several_measures(sentence, expected):
     assert _all_rows(sentence, COUNTY_2014) == expected
+
+
+BULLETIN_RULES = [
+    # a dependent measure replaces the measure of the clause before, not adds to it
+    ("普通高中招生1.2万人，在校生3.5万人，毕业生1.1万人。", BULLETIN, {
+        "1.2万人": ("普通高中招生", "senior_high_enrolment", "actual", 2024, "2024"),
+        "3.5万人": ("普通高中在校生", "senior_high_students", "actual", 2024, "2024"),
+        "1.1万人": ("普通高中毕业生", "", "actual", 2024, "2024"),
+    }),
+    ("规模以上工业企业实现营业收入820亿元，增长4.5%；利润总额41亿元，下降2.1%。", BULLETIN, {
+        "41亿元": ("规模以上工业企业利润总额", "industrial_profit_above_scale", "actual", 2024, "2024"),
+        "2.1%": ("规模以上工业企业利润总额", "industrial_profit_above_scale_growth", "actual", 2024, "2024"),
+    }),
+    # a figure in brackets restating the one before in other units
+    ("全年完成造林面积2.1万公顷(31.5万亩)。", BULLETIN, {
+        "31.5万亩": ("造林面积", "", "actual", 2024, "2024"),
+    }),
+    # 增产/减产 and 比年初 are predicates of the measure before
+    ("粮食总产量52.4万吨，增产1.8%；年末住户存款余额900亿元，比年初增加60亿元。", BULLETIN, {
+        "1.8%": ("粮食总产量", "grain_output_growth", "actual", 2024, "2024"),
+        "60亿元": ("住户存款余额", "", "actual", 2024, "2024"),
+    }),
+    # 占比 relates the figure to the measure before
+    ("环境空气质量优良天数320天，占比87.7%。", BULLETIN, {
+        "320天": ("环境空气质量优良天数", "good_air_days", "actual", 2024, "2024"),
+        "87.7%": ("环境空气质量优良天数占比", "", "actual", 2024, "2024"),
+    }),
+    # a sub-group of a measure is not the measure (headline: the name opens the subject)
+    ("年末共有医疗卫生机构1200个，其中基层医疗卫生机构1100个；医院卫生技术人员1.1万人。", BULLETIN, {
+        "1200个": ("医疗卫生机构", "health_institutions", "actual", 2024, "2024"),
+        "1100个": ("基层医疗卫生机构", "", "actual", 2024, "2024"),
+        "1.1万人": ("医院卫生技术人员", "", "actual", 2024, "2024"),
+    }),
+    # classes of retail goods and of the consumer price index, industries of 规模以上工业
+    ("限额以上单位中，汽车类零售额增长3.1%，石油及制品类下降2.2%；食品烟酒类价格上涨0.8%；医药制造业增长9%。", BULLETIN, {
+        "3.1%": ("汽车类零售额", "retail_automobiles_growth", "actual", 2024, "2024"),
+        "2.2%": ("石油及制品类", "retail_petroleum_growth", "actual", 2024, "2024"),
+        "0.8%": ("食品烟酒类价格", "cpi_food_growth", "actual", 2024, "2024"),
+        "9%": ("医药制造业", "pharmaceuticals_value_added_growth", "actual", 2024, "2024"),
+    }),
+]
+
+
+@pytest.mark.parametrize(("sentence", "meta", "expected"), BULLETIN_RULES, ids=[c[0][:16] for c in BULLETIN_RULES])
+def test_bulletin_rules(sentence, meta, expected):
+    got = labelled(sentence, meta)
+    for text, labels in expected.items():
+        assert got.get(text) == labels, f"{text}: {got.get(text)}"

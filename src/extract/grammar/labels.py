@@ -241,16 +241,18 @@ STRONG_BREAK = "，,；;：:。！？!?\n"
 # Predicate words between a subject and its number (全省生产总值|比上年增长|5.5%); stripped from the end.
 PREDICATE_TAIL_RE = re.compile(
     r"(?:分别|同比|环比|年均|平均|实际|名义|累计|共计|总计|合计|共|均|达到|达|为|是|有|"
-    r"增长到|增长|递增|递减|增加到|增加|增至|提高到|提高|提升到|提升|上升到|上升|下降到|下降|下滑|回落到|回落|减少到|减少|"
+    r"增长到|增长|递增|递减|增产|减产|增收|减收|增加到|增加|增至|提高到|提高|提升到|提升|上升到|上升|下降到|下降|下滑|回落到|"
+    r"回落|减少到|减少|"
     r"降低到|降低|降至|降|突破|超过|超|约|近|逾|控制在|保持在|稳定在|预计|预期|上涨|实现|完成|再|又|净|仅|"
     r"已|就|首次|连续|稳居|位居|居|到|至|在|按|从|由|拟|要|将|也要|一直|"
-    r"(?:比|较)(?:上年末|上年底|去年末|去年底|上年|去年|上年同期|同期|(?:19|20)\d{2}年(?:末|底)?)?|"
+    r"(?:比|较)(?:上年末|上年底|去年末|去年底|年初|上年|去年|上年同期|同期|(?:19|20)\d{2}年(?:末|底)?)?|"
     r"(?:比|较)[^，。；比较]{0,6}?(?:多|少)|多增|少增|多|少|"
     r"增速|增幅|涨幅|幅度)$"
 )
 # A change: a growth word (not 增加到, which states a new level) or a difference (比去年多100万人).
 GROWTH_WORD_RE = re.compile(
-    r"(?:增长|增速|增幅|涨幅|上涨|上升|提高|提升|下降|回落|降低|减少|下滑|增加|递增|递减)(?!到|至)|(?:比|较)[^，。；]{0,6}(?:多|少)"
+    r"(?:增长|增速|增幅|涨幅|上涨|上升|提高|提升|下降|回落|降低|减少|下滑|增加|递增|递减|增产|减产|增收|减收)(?!到|至)"
+    r"|(?:比|较)[^，。；]{0,6}(?:多|少)"
 )
 LEADING_RE = re.compile(
     r"^(?:——|—|(?:19|20)\d{2}年(?:末|底|全年|上半年|前三季度)?|其中|同时|此外|另外|全年|今年|去年末|去年底|上年末|去年|年内|"
@@ -330,7 +332,8 @@ def trim_subject(text: str) -> str:
     m = ACTION_VERB_RE.search(text)
     if m and m.start() >= 3:
         text = text[m.start():]
-    return balance_quotes(text.strip("\"' "))
+    # an adverb cut (共|有医疗卫生机构) can leave a lead word at the front
+    return balance_quotes(LEADING_RE.sub("", text).strip("\"' ") or text.strip("\"' "))
 
 
 def balance_quotes(text: str) -> str:
@@ -511,7 +514,9 @@ class ClauseSubject:
 
 # A clause relating the figure to a base (为调整预算的102.9%, 完成预算101.1%, 占一般公共预算收入的比重为72.9%):
 # a ratio of the topic before it. The topic stays the one of the clause before.
-RELATION_RE = re.compile(r"^(?:为|占|相当于|完成|达到)[^，。；]{0,24}?(?:预算|计划|目标|任务|比重|比例|的)(?:数)?[）)]?(?:的|为|是)?$")
+RELATION_RE = re.compile(
+    r"^(?:(?:为|占|相当于|完成|达到)[^，。；]{0,24}?(?:预算|计划|目标|任务|比重|比例|的)(?:数)?[）)]?(?:的|为|是)?|占比(?:为|达|达到)?)$"
+)
 # Budget facets at the end of a measure's name: the planned amount (target) or the executed one (actual).
 BUDGET_FACET_RE = re.compile(
     r"(?:年初预算|调整后预算|调整预算|预算调整|预算安排|预算草案|预算建议|预算(?:收入|支出)?计划|预算|计划|(?<=收入|支出)安排)数?$"
@@ -533,8 +538,14 @@ FOOTNOTE_RE = re.compile(r"\[\d{1,2}\]|［\d{1,2}］|【\d{1,2}】|〔\d{1,2}〕
 # Measures that only make sense of what the clause before counted (学校 -> 在校学生, 事故 -> 死亡).
 DEPENDENT_MEASURE_RE = re.compile(
     r"^(?:在校(?:学)?生|在校学生|在学(?:学)?生|毕业生|招生|专任教师|教职工|床位(?:数)?|死亡(?:人数)?|受伤(?:人数)?|"
-    r"收养人数|从业人员|参保人数|直接经济损失)$"
+    r"收养人数|从业人员|参保人数|直接经济损失|国家级|省级|自治区级|市级|县级|"
+    r"(?:实现)?(?:营业收入|主营业务收入|利润总额|利润|营业成本|税金总额))$"
 )
+# Measures of an enterprise group that replace each other (规模以上工业企业营业收入…，利润总额…).
+ENTITY_MEASURE_RE = re.compile(r"(?:实现)?(?:营业收入|主营业务收入|营收|利润总额|利润|营业成本|税金总额|增加值|总产值)$")
+# Measures of a group of schools, hospitals or accidents that a later dependent measure replaces (普通高中招生…，
+# 在校生…: the students of 普通高中, not of its enrolment).
+COUNTED_MEASURE_RE = re.compile(r"(?:招生|在校(?:学)?生|在校学生|在学(?:学)?生|毕业生|专任教师|教职工|床位(?:数)?|死亡(?:人数)?)$")
 
 
 # Words saying one figure holds for each measure of a list (均增长8%, 分别增长7.5%).
@@ -562,7 +573,9 @@ def strip_footnotes(text: str) -> str:
 
 
 def _predicate_only(phrase: str) -> bool:
-    """A phrase of predicate and time words alone (增长到2025年, 稳居全国前十强): no subject of its own."""
+    """A phrase of predicate and time words alone (增长到2025年, 稳居全国前十强), or only the bracket of a figure
+    restated in other units (6.37万公顷(95.53万亩)): no subject of its own."""
+    phrase = phrase.strip("（(【[〔 ")
     if not phrase or PREDICATE_OPENING_RE.match(phrase):
         return True
     return not TIME_WORDS_RE.sub("", phrase).strip("的、，, ")
@@ -660,10 +673,13 @@ def sentence_subjects(sentence: str, spans: list[tuple[int, int]], quantities: l
                 # 收入分别达3.5万元、2.5万元，分别增长7.8%: one rate for each measure of the list before
                 out[members[0]].others = [p.carried for p in prev[1:]]
         elif prev and DEPENDENT_MEASURE_RE.match(phrase):
-            # 普通中学536所，在校学生68.31万人: the students of the schools counted before
+            # 普通中学536所，在校学生68.31万人: the students of the schools counted before; 营业收入…，利润总额…:
+            # another measure of the same enterprises
             for idx, j in enumerate(members):
-                out[j].subject = out[j].base = before[idx].carried + phrase
-                out[j].carried = before[idx].carried
+                entity = COUNTED_MEASURE_RE.sub("", before[idx].carried) or before[idx].carried
+                if ENTITY_MEASURE_RE.match(phrase):
+                    entity = ENTITY_MEASURE_RE.sub("", entity) or entity
+                out[j].subject = out[j].base = out[j].carried = entity + phrase
         elif phrase:
             items = split_list_subject(phrase, len(members)) if len(members) > 1 else None
             shared = shared_measures(phrase, predicate) if len(members) == 1 else []
