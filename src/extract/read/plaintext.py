@@ -32,7 +32,8 @@ def read_text(path: str | Path) -> Document:
 def document_from_text_bytes(raw: bytes, path: str = "") -> Document:
     decoded = decode_bytes(raw)
     text = decoded.text.replace("\x00", "")
-    lines = [tb.Para(tb.clean_inline(line), indent=bool(_INDENT.match(line))) for line in text.splitlines()]
+    lines = [tb.Para(tb.clean_inline(piece), "heading" if head else "", bool(_INDENT.match(line)) or head)
+             for line in text.splitlines() for piece, head in tb.split_run_in_heads(line)]
     paragraphs = tb.drop_repeated(tb.lines_to_paragraphs(lines))
     blocks = tb.to_blocks(paragraphs)
     if not blocks:

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from extract.model import UNNUMBERED_LEVEL, Block, heading_level
+from extract.model import UNNUMBERED_LEVEL, Block, Cell, Table, heading_level
 from extract.normalize import normalize_text
 
 SENTENCE_END = "。：:；;！？!?"
@@ -46,9 +46,12 @@ _META_LABEL = re.compile(
 _SITE_LINE = re.compile(
     r"ICP\s*备|ICP证|公网安备|网站标识码|版权所有|Copyright|©|建议使用.{0,20}浏览器|分辨率|^(?:首页|主页)\s*[>＞»/]"
     r"|^(?:上一篇|下一篇|相关链接|相关文章|相关新闻|推荐阅读|阅读全文|展开全文|点击查看全文|点击展开|查看更多|更多>*|"
-    r"【?打印】?|【?关闭】?)$|点击关注|扫描二维码|扫码关注|关注微信公众号"
+    r"【?打印】?|【?关闭】?)$|点击关注|扫描二维码|扫码关注|关注微信公众号|了解更多.{0,12}请浏览|请浏览.{0,12}库"
 )
 _BREADCRUMB = re.compile(r"(?:[>＞»]|-->>)")
+# A date or time alone (2026-01-26 17:23:05, 2026年5月8日), a jump mark of a newspaper page ((下转08版)).
+_DATE_LINE = re.compile(r"^[(（]?\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?[)）]?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$")
+_JUMP_MARK = re.compile(r"^[（(]\s*(?:上接|下转|紧接|接|转)(?:第?\s*[\d一二三四五六七八九十]+\s*[版页]|[^）)]{0,12}[版页])\s*[）)]$")
 
 
 def clean_inline(text: str) -> str:
@@ -71,6 +74,29 @@ def _keep_space(match: re.Match) -> str:
     before = s[start - 1] if start else ""
     after = s[end] if end < len(s) else ""
     return " " if before and after and _ASCII_WORD.match(before) and _ASCII_WORD.match(after) else ""
+
+
+# Text dumped from a PDF into a web page or text file: section heads run into the text, set off by a space
+# ("。 八、财政金融 全年一般公共预算收入…"), and page numbers left between sentences (" —10— ").
+_RUN_IN_HEAD = re.compile(r"(?:^|(?<=[。；！？!?]))[\s\u3000\xa0]*([一二三四五六七八九十]{1,3}、[^\s\u3000\xa0。，；：:,]{2,16})"
+                          r"[\s\u3000\xa0]+(?=\S)")
+_INLINE_PAGE_NUMBER = re.compile(r"(?<=\s)[—－-]{1,2}\s?\d{1,3}\s?[—－-]{1,2}(?=\s|$)")
+
+
+def split_run_in_heads(raw: str) -> list[tuple[str, bool]]:
+    """A raw line cut before and after each section head that runs into the text with a space after it (a PDF
+    dumped to text); (piece, is_head) in order. Inline page numbers ("—3—" between spaces) are dropped."""
+    raw = _INLINE_PAGE_NUMBER.sub(" ", raw)
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for match in _RUN_IN_HEAD.finditer(raw):
+        if raw[at:match.start()].strip():
+            pieces.append((raw[at:match.start()], False))
+        pieces.append((match.group(1), True))
+        at = match.end()
+    if raw[at:].strip() or not pieces:
+        pieces.append((raw[at:], False))
+    return pieces
 
 
 def join_pieces(pieces: Iterable[str]) -> str:
@@ -103,7 +129,8 @@ def is_furniture(text: str) -> bool:
         return True
     if len(s) > MAX_FURNITURE_CHARS:
         return False
-    if PAGE_NUMBER.match(s) or _TOOLS_ONLY.match(s) or _META_LABEL.match(s) or _SITE_LINE.search(s):
+    if (PAGE_NUMBER.match(s) or _TOOLS_ONLY.match(s) or _META_LABEL.match(s) or _SITE_LINE.search(s)
+            or _DATE_LINE.match(s) or _JUMP_MARK.match(s)):
         return True
     # 首页 > 政务公开 > 统计数据: a breadcrumb has two or more separators and no sentence
     return len(_BREADCRUMB.findall(s)) >= 2 and not ends_sentence(s) and "。" not in s
@@ -205,3 +232,115 @@ def paragraph_kind(para: Para) -> str:
 def _is_front_matter(text: str) -> bool:
     """Title page lines: short, unnumbered, no sentence (政 府 工 作 报 告; ——2016年2月19日在…会议上; 区长 杜联合)."""
     return len(text) <= 60 and "。" not in text and not text.endswith(("：", ":"))
+
+
+# ------------------------------------------------------------------------------------------ tables
+
+UNIT_NOTE = re.compile(r"^(?:[(（]?\s*(?:金额|计量|货币)?单位\s*[：:]|注\s*[0-9①-⑩]?\s*[：:]|说明\s*[：:]|资料来源\s*[：:]|数据来源\s*[：:])")
+
+
+def take_table_captions(blocks: list[Block], table: Table) -> None:
+    """The unit line and the title printed just above a table become its notes and title."""
+    while blocks and blocks[-1].kind != "table":
+        text = blocks[-1].text
+        if UNIT_NOTE.match(text) and len(text) <= 60:
+            table.notes.insert(0, text)
+        elif (not table.title and len(text) <= 80 and "。" not in text and not ends_sentence(text)
+              and not is_heading_line(text)):
+            table.title = text  # the line right above a table, not a sentence nor a section head
+        else:
+            break
+        blocks.pop()
+    # a title line that carries the unit at its end: "2025年各县（区）生产总值 单位：亿元"
+    match = re.search(r"[(（]?\s*(?:金额|计量)?单位\s*[：:]\s*[^）)\s]+[）)]?$", table.title)
+    if match and match.start() > 0:
+        table.notes.insert(0, table.title[match.start():].strip())
+        table.title = table.title[: match.start()].strip()
+
+
+def table_text(table: Table) -> str:
+    """A table as lines of text (title, notes, then each row's cells), for search, display and the text path."""
+    lines = [table.title] if table.title else []
+    lines += table.notes
+    for row in range(table.n_rows):
+        cells = sorted((c for c in table.cells if c.row == row and c.text), key=lambda c: c.col)
+        if cells:
+            lines.append(" ".join(c.text for c in cells))
+    return "\n".join(lines)
+
+
+def finish_table(cells: list[Cell], n_rows: int, number: int, title: str = "") -> Table:
+    """A Table from cells placed on their grid: spacer rows dropped, a row of one cell spanning the grid at the
+    top (title, 单位：万元) or bottom (注：…) moved to the title and notes."""
+    cells = _drop_empty_rows(cells, n_rows)
+    table = Table(cells=cells, n_rows=max((c.row + c.rowspan for c in cells), default=0),
+                  n_cols=max((c.col + c.colspan for c in cells), default=0), number=number, title=title)
+    _lift_spanning_rows(table)
+    return table
+
+
+def _drop_empty_rows(cells: list[Cell], n_rows: int) -> list[Cell]:
+    """Rows where no cell starts with text and no cell with text spans into them (spacer rows) are removed."""
+    used = set()
+    for cell in cells:
+        if cell.text:
+            used.update(range(cell.row, cell.row + cell.rowspan))
+    keep = [r for r in range(n_rows) if r in used]
+    new_row = {r: i for i, r in enumerate(keep)}
+    out = []
+    for cell in cells:
+        rows = [new_row[r] for r in range(cell.row, cell.row + cell.rowspan) if r in new_row]
+        if rows:
+            out.append(Cell(text=cell.text, row=rows[0], col=cell.col, rowspan=len(rows), colspan=cell.colspan))
+    return out
+
+
+def _lift_spanning_rows(table: Table) -> None:
+    """Move rows of one cell spanning every column off the top (title, 单位 line) and bottom (注 line)."""
+    def spanning(row: int) -> Cell | None:
+        in_row = [c for c in table.cells if c.row == row]
+        if len(in_row) == 1 and in_row[0].colspan >= table.n_cols and in_row[0].rowspan == 1 and table.n_cols > 1:
+            return in_row[0]
+        return None
+
+    while table.n_rows > 1 and (cell := spanning(0)) is not None:
+        _attach(table, cell.text, before=True)
+        _remove_row(table, 0)
+    while table.n_rows > 1 and (cell := spanning(table.n_rows - 1)) is not None and UNIT_NOTE.match(cell.text):
+        _attach(table, cell.text, before=False)
+        _remove_row(table, table.n_rows - 1)
+
+
+def _attach(table: Table, text: str, before: bool) -> None:
+    if not text:
+        return
+    if UNIT_NOTE.match(text) or not before or table.title:
+        table.notes.append(text)
+    else:
+        table.title = text
+
+
+def _remove_row(table: Table, row: int) -> None:
+    cells = []
+    for cell in table.cells:
+        if cell.row == row and cell.rowspan == 1:
+            continue
+        if cell.row > row:
+            cell.row -= 1
+        elif cell.row <= row < cell.row + cell.rowspan:
+            cell.rowspan -= 1
+        cells.append(cell)
+    table.cells = cells
+    table.n_rows -= 1
+
+
+def take_following_notes(blocks: list[Block]) -> None:
+    """注：/ 说明： / 资料来源： lines right after a table are its notes."""
+    k = 0
+    while k < len(blocks):
+        if blocks[k].kind == "table":
+            while k + 1 < len(blocks) and blocks[k + 1].kind != "table" and re.match(
+                    r"^(?:注\s*[0-9①-⑩]?\s*[：:]|说明\s*[：:]|资料来源\s*[：:]|数据来源\s*[：:])", blocks[k + 1].text) \
+                    and len(blocks[k + 1].text) <= 300:
+                blocks[k].table.notes.append(blocks.pop(k + 1).text)
+        k += 1

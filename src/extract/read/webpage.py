@@ -56,7 +56,6 @@ MIN_ARTICLE_CHARS = 200
 MIN_ARTICLE_SENTENCES = 3
 # A table cell longer than this (or with two sentences) makes the table a layout grid, not a data table.
 MAX_CELL_CHARS = 150
-_UNIT_NOTE = re.compile(r"^(?:[(（]?\s*(?:金额|计量|货币)?单位\s*[：:]|注\s*[0-9①-⑩]?\s*[：:]|说明\s*[：:]|资料来源\s*[：:]|数据来源\s*[：:])")
 
 _ERROR_PAGE = re.compile(r"404|not\s*found|页面不存在|页面未找到|找不到(?:该|您)?(?:页面|网页)|页面已(?:被)?删除|访问的页面|"
                          r"网页不存在|无法找到|内容不存在|信息不存在|已下线|已过期|error|出错", re.I)
@@ -250,11 +249,13 @@ class _Walker:
 
     def end_line(self, hint: str) -> None:
         raw = "".join(self.pieces)
-        text = tb.clean_inline(raw)
-        if text:
-            bold = self.bold_chars >= 0.8 * self.chars
-            indent = raw.lstrip(" \t\r\n")[:1] in ("\u3000", "\xa0")
-            self.items.append(tb.Para(text, hint or ("bold" if bold else ""), indent))
+        bold = self.bold_chars >= 0.8 * self.chars
+        indent = raw.lstrip(" \t\r\n")[:1] in ("\u3000", "\xa0")
+        for piece, is_head in tb.split_run_in_heads(raw):
+            text = tb.clean_inline(piece)
+            if text:
+                kind = "heading" if is_head else hint or ("bold" if bold else "")
+                self.items.append(tb.Para(text, kind, indent or is_head))
         self.pieces, self.bold_chars, self.chars = [], 0, 0
 
 
@@ -313,15 +314,9 @@ def table_from_element(table, number: int) -> Table:
             cells.append(Cell(text=_cell_text(td), row=r, col=c, rowspan=rowspan, colspan=colspan))
             taken.update((r + dr, c + dc) for dr in range(rowspan) for dc in range(colspan))
             c += colspan
-    cells = _drop_empty_rows(cells, len(rows))
-    n_cols = max((cell.col + cell.colspan for cell in cells), default=0)
-    result = Table(cells=cells, n_rows=max((c.row + c.rowspan for c in cells), default=0), n_cols=n_cols,
-                   number=number)
     caption = table.find("caption")
-    if caption is not None:
-        result.title = tb.clean_inline(caption.text_content())
-    _lift_spanning_rows(result)
-    return result
+    title = tb.clean_inline(caption.text_content()) if caption is not None else ""
+    return tb.finish_table(cells, len(rows), number, title)
 
 
 def _span(value: str | None, limit: int) -> int:
@@ -337,72 +332,6 @@ def _cell_text(td) -> str:
     walker.children(td, "", bold=False)
     walker.end_line("")
     return tb.join_pieces(item.text for item in walker.items if isinstance(item, tb.Para))
-
-
-def _drop_empty_rows(cells: list[Cell], n_rows: int) -> list[Cell]:
-    """Rows where no cell starts with text and no cell with text spans into them (spacer rows) are removed."""
-    used = set()
-    for cell in cells:
-        if cell.text:
-            used.update(range(cell.row, cell.row + cell.rowspan))
-    keep = [r for r in range(n_rows) if r in used]
-    new_row = {r: i for i, r in enumerate(keep)}
-    out = []
-    for cell in cells:
-        rows = [new_row[r] for r in range(cell.row, cell.row + cell.rowspan) if r in new_row]
-        if rows:
-            out.append(Cell(text=cell.text, row=rows[0], col=cell.col, rowspan=len(rows), colspan=cell.colspan))
-    return out
-
-
-def _lift_spanning_rows(table: Table) -> None:
-    """Move rows of one cell spanning every column off the top (title, 单位 line) and bottom (注 line)."""
-    def spanning(row: int) -> Cell | None:
-        in_row = [c for c in table.cells if c.row == row]
-        if len(in_row) == 1 and in_row[0].colspan >= table.n_cols and in_row[0].rowspan == 1 and table.n_cols > 1:
-            return in_row[0]
-        return None
-
-    while table.n_rows > 1 and (cell := spanning(0)) is not None:
-        _attach(table, cell.text, before=True)
-        _remove_row(table, 0)
-    while table.n_rows > 1 and (cell := spanning(table.n_rows - 1)) is not None and _UNIT_NOTE.match(cell.text):
-        _attach(table, cell.text, before=False)
-        _remove_row(table, table.n_rows - 1)
-
-
-def _attach(table: Table, text: str, before: bool) -> None:
-    if not text:
-        return
-    if _UNIT_NOTE.match(text) or not before or table.title:
-        table.notes.append(text)
-    else:
-        table.title = text
-
-
-def _remove_row(table: Table, row: int) -> None:
-    cells = []
-    for cell in table.cells:
-        if cell.row == row and cell.rowspan == 1:
-            continue
-        if cell.row > row:
-            cell.row -= 1
-        elif cell.row <= row < cell.row + cell.rowspan:
-            cell.rowspan -= 1
-        cells.append(cell)
-    table.cells = cells
-    table.n_rows -= 1
-
-
-def table_text(table: Table) -> str:
-    """A table as lines of text (title, notes, then each row's cells), for search, display and the text path."""
-    lines = [table.title] if table.title else []
-    lines += table.notes
-    for row in range(table.n_rows):
-        cells = sorted((c for c in table.cells if c.row == row and c.text), key=lambda c: c.col)
-        if cells:
-            lines.append(" ".join(c.text for c in cells))
-    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------------------ blocks
@@ -431,48 +360,17 @@ def _blocks(items: list) -> list[Block]:
             if not table.cells or not any(c.text for c in table.cells):
                 tables -= 1
                 continue
-            _take_neighbours(out, table)
-            out.append(Block(text=table_text(table), boxes=[], kind="table", table=table))
+            tb.take_table_captions(out, table)
+            out.append(Block(text=tb.table_text(table), boxes=[], kind="table", table=table))
         else:
             run.append(item)
     flush()
-    _take_following_notes(out)
+    tb.take_following_notes(out)
     for block in out:
         if block.kind == "table":
-            block.text = table_text(block.table)
+            block.text = tb.table_text(block.table)
             block.boxes = [None] * len(block.text)
     return out
-
-
-def _take_neighbours(blocks: list[Block], table: Table) -> None:
-    """The unit line and the title printed just above a table become its notes and title."""
-    while blocks and blocks[-1].kind != "table":
-        text = blocks[-1].text
-        if _UNIT_NOTE.match(text) and len(text) <= 60:
-            table.notes.insert(0, text)
-        elif (not table.title and len(text) <= 80 and "。" not in text and not tb.ends_sentence(text)
-              and not tb.is_heading_line(text)):
-            table.title = text  # the line right above a table, not a sentence nor a section head
-        else:
-            break
-        blocks.pop()
-    # a title line that carries the unit at its end: "2025年各县（区）生产总值 单位：亿元"
-    match = re.search(r"[(（]?\s*(?:金额|计量)?单位\s*[：:]\s*[^）)\s]+[）)]?$", table.title)
-    if match and match.start() > 0:
-        table.notes.insert(0, table.title[match.start():].strip())
-        table.title = table.title[: match.start()].strip()
-
-
-def _take_following_notes(blocks: list[Block]) -> None:
-    """注：/ 说明： / 资料来源： lines right after a table are its notes."""
-    k = 0
-    while k < len(blocks):
-        if blocks[k].kind == "table":
-            while k + 1 < len(blocks) and blocks[k + 1].kind != "table" and re.match(
-                    r"^(?:注\s*[0-9①-⑩]?\s*[：:]|说明\s*[：:]|资料来源\s*[：:]|数据来源\s*[：:])", blocks[k + 1].text) \
-                    and len(blocks[k + 1].text) <= 300:
-                blocks[k].table.notes.append(blocks.pop(k + 1).text)
-        k += 1
 
 
 # ------------------------------------------------------------------------------------------ no article
