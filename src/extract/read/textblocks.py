@@ -260,13 +260,24 @@ def take_table_captions(blocks: list[Block], table: Table) -> None:
 
 def table_text(table: Table) -> str:
     """A table as lines of text (title, notes, then each row's cells), for search, display and the text path."""
-    lines = [table.title] if table.title else []
-    lines += table.notes
+    return table_layout(table)[0]
+
+
+def table_layout(table: Table) -> tuple[str, dict[int, int]]:
+    """table_text and where each cell with text starts in it (by ``id(cell)``): lines are the title, the notes,
+    then one per row with the row's cells left to right, one space apart."""
+    lines = ([table.title] if table.title else []) + list(table.notes)
+    at = sum(len(line) + 1 for line in lines)
+    starts: dict[int, int] = {}
     for row in range(table.n_rows):
         cells = sorted((c for c in table.cells if c.row == row and c.text), key=lambda c: c.col)
-        if cells:
-            lines.append(" ".join(c.text for c in cells))
-    return "\n".join(lines)
+        if not cells:
+            continue
+        for cell in cells:
+            starts[id(cell)] = at
+            at += len(cell.text) + 1
+        lines.append(" ".join(c.text for c in cells))
+    return "\n".join(lines), starts
 
 
 def finish_table(cells: list[Cell], n_rows: int, number: int, title: str = "") -> Table:
