@@ -52,8 +52,8 @@ _SMALL_TEXT = 200  # characters: an element with more text than this is never dr
 # The article must hold most of the page's sentences (。 outside links), else its parent is taken.
 ARTICLE_SHARE = 0.6
 # A page with fewer characters of text than this, or fewer sentences, holds no article.
-MIN_ARTICLE_CHARS = 200
-MIN_ARTICLE_SENTENCES = 3
+MIN_ARTICLE_CHARS = 100
+MIN_ARTICLE_SENTENCES = 2
 # A table cell longer than this (or with two sentences) makes the table a layout grid, not a data table.
 MAX_CELL_CHARS = 150
 
