@@ -365,7 +365,7 @@ def test_a_run_reads_every_format_and_lists_each_in_documents_csv(tmp_path):
     html = page.read_text(encoding="utf-8")
     n_report = int(documents.loc["report", "figures"])
     assert html.count("<mark ") == n_report and f"{n_report} figure(s) highlighted" in shown.stdout
-    assert 'title="287900000' in html.replace("2.879e+10", "287900000") or "metric: gdp" in html
+    assert 'title="28,790,000,000 元 · metric: gdp · stance: actual · year: 2015' in html
     assert "para 1" in html and "<script" not in html
 
 
@@ -380,3 +380,14 @@ def test_corrections_name_a_figure_of_a_document_without_pages_by_locator():
                       locator="para 9")
     _out, stale = apply_corrections(figures, [gone], {"r": {"doc_id": "r"}})
     assert stale and "at para 9" in stale[0][1]
+
+
+def test_notebook_01_shows_a_document_without_pages_inline(tmp_path):
+    from extract.charts import params, show
+
+    path = _write(tmp_path, "report.txt", REPORT.encode("gb18030"))
+    p = params.document_params(figures=str(tmp_path / "figs"), pdf=str(path))
+    result = show.document_report(p)
+    assert not result["pages"] and result["document_html"].count("<mark ") == len(result["figures"]) > 0
+    assert (result["folder"] / "document.html").is_file()
+    assert "locator" in show.TABLE_COLUMNS and result["figures"]["locator"].str.startswith("para ").all()

@@ -98,7 +98,7 @@ def _int(value) -> int | None:
 
 def _hover(row) -> str:
     value = getattr(row, "value", None)
-    shown = "" if value is None or pd.isna(value) else f"{value:g}"
+    shown = "" if value is None or pd.isna(value) else f"{value:,.6f}".rstrip("0").rstrip(".")  # 16,240,000,000
     parts = [f"{shown} {getattr(row, 'unit', '') or ''}".strip(), f"metric: {getattr(row, 'metric', '') or '—'}",
              f"stance: {getattr(row, 'stance', '')}", f"year: {_int(getattr(row, 'year', None)) or '—'}"]
     period = getattr(row, "period", "") or ""
