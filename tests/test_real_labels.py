@@ -21,11 +21,8 @@ MIN_CORPUS_SHARE = 0.30  # of the figures of ../shared/corpus
 
 
 @pytest.fixture(scope="module")
-def real(corpus):
-    folder = corpus / "real"
-    if not (folder / "catalog.csv").is_file():
-        pytest.skip(f"no real corpus in {folder}")
-    return folder
+def real(real_corpus):
+    return real_corpus
 
 
 def _extract_all(catalog) -> tuple[dict, dict]:
