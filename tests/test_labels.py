@@ -519,3 +519,9 @@ ISSUE15_RULES = RULE_CASES + MORE_RULE_CASES + BULLETIN_RULES
 @pytest.mark.parametrize(("sentence", "meta", "expected"), ISSUE15_RULES, ids=[c[0][:16] for c in ISSUE15_RULES])
 def test_labelling_rules(sentence, meta, expected):
     assert_labels(sentence, meta, expected)
+
+
+def test_plans_issued_in_a_review_are_results():
+    """下达投资计划 is what was done (a plan handed down), not a budgeted amount: only budget words make a facet."""
+    got = labelled("下达中央投资计划30亿元，实施项目120个。", PROVINCE_2026, headings=[(1, "一、2025年工作回顾")])
+    assert got["30亿元"][2:4] == ("actual", 2025)

@@ -519,7 +519,7 @@ RELATION_RE = re.compile(
 )
 # Budget facets at the end of a measure's name: the planned amount (target) or the executed one (actual).
 BUDGET_FACET_RE = re.compile(
-    r"(?:年初预算|调整后预算|调整预算|预算调整|预算安排|预算草案|预算建议|预算(?:收入|支出)?计划|预算|计划|(?<=收入|支出)安排)数?$"
+    r"(?:年初预算|调整后预算|调整预算|预算调整|预算安排|预算草案|预算建议|预算(?:收入|支出)?计划|预算|(?<=收入|支出)安排)数?$"
     r"|(?:预计执行|预计完成|预计)数?$"
 )
 ACTUAL_FACET_RE = re.compile(r"(?:实际完成|实际执行|执行|决算|完成|实际)数?$")
