@@ -525,3 +525,15 @@ def test_plans_issued_in_a_review_are_results():
     """下达投资计划 is what was done (a plan handed down), not a budgeted amount: only budget words make a facet."""
     got = labelled("下达中央投资计划30亿元，实施项目120个。", PROVINCE_2026, headings=[(1, "一、2025年工作回顾")])
     assert got["30亿元"][2:4] == ("actual", 2025)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("全市贫困发生率下降至0.32%。", {"0.32%": ("全市贫困发生率", "poverty_incidence")}),
+    ("森林覆盖率由2010年的28.5%提高到2015年的30.1%。", {"28.5%": ("森林覆盖率", "forest_coverage")}),
+    ("城镇登记失业率控制到3.9%。", {"3.9%": ("城镇登记失业率", "registered_unemployment_rate")}),
+    ("全年出入境人数12万人次。", {"12万人次": ("出入境人数", "")}),  # exits too: not 入境游客
+    ("改造老旧小区供热管网30公里。", {"30公里": ("改造老旧小区供热管网", "")}),
+])
+def test_predicates_are_not_part_of_the_measure(sentence, expected):
+    got = labelled(sentence, CITY_2026)
+    assert {text: got[text][:2] for text in expected} == expected
