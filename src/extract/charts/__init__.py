@@ -6,7 +6,8 @@ extracts a file on the spot when the tables lack it), ``docpage`` (a document wi
 with every figure highlighted), ``report`` (`reviewfigs report`: the notebooks with
 papermill).
 
-Imports: extract.corpus.catalog (show finds a document's file), extract.read (show and docpage read a web page,
-text or Word document again to lay out its paragraphs), extract.figures, extract.grammar,
+Imports: extract.corpus.catalog (show finds a document's file), extract.corpus.tables (subject-key tables use
+metrics.csv's selection rule), extract.read (show and docpage read a web page, text or Word document again to lay
+out its paragraphs), extract.figures, extract.grammar,
 extract.model, extract.fingerprint, extract.safety, extract.config. Nothing imports extract.charts.
 """
