@@ -111,7 +111,7 @@ def test_a_run_over_the_real_folder_gives_figures_for_every_pdf_with_a_text_laye
         assert (figures["doc_id"] == entry.doc_id).sum() > 0, (entry.doc_id, refused)
     checks = pd.read_csv(out / "checks.csv", dtype=str, keep_default_na=False)
     assert list(checks.columns) == ["doc_id", "locator", "page", "kind", "rule", "expected", "found", "difference",
-                                    "unit", "status", "figures"]
+                                    "unit", "status", "parts"]
     assert set(checks["status"]) <= {"ok", "rounding", "mismatch"}
     ok = checks[checks["doc_id"] == "suzhou-anhui_2024_debt-tables"]["status"]
     assert len(ok) > 50 and set(ok) <= {"ok", "rounding"}

@@ -34,6 +34,8 @@ LIST_ITEM_RE = re.compile(r"^(?:——|[-•·●▪]|[一二三四五六七八�
 # A "heading" block longer than this is a paragraph with a run-in head (（一）强化创新…。提升…): its text
 # does not set the time of the section.
 MAX_HEADING_CHARS = 60
+# A paragraph that announces what the rest of its section reports: 一年来，主要做了以下工作。 / …工作如下：
+ANNOUNCING_RE = re.compile(r"(?:以下|如下|下列)(?:几个方面的?)?(?:工作|方面|情况)?[。：:]?$|[：:]$")
 
 
 def sha256_of(path: str | Path) -> str:
@@ -71,6 +73,10 @@ class _State:
         self.passage_items = False
         self.lead: lab.TimeRef | None = None
         self.after_heading = False
+        # the unfinished last sentence of the previous body block (a paragraph broken by a page or column):
+        # the next block's first sentence is labelled as its continuation (not as "发地区生产总值…")
+        self.carry = ""
+        self.section_entry: tuple[int, str] | None = None  # the time entry a paragraph added for its section
 
     def enter_heading(self, block: Block) -> None:
         level = block.level
@@ -90,9 +96,15 @@ class _State:
         spans = split_sentences(block.text)
         opening = block.text[spans[0][0]:spans[0][1]] if spans else ""
         self.lead = lab.opening_time(opening, self.meta) if opening else None
-        if first_of_section and self.lead and self.headings:
-            # an entry at the heading's level: read before the heading, dropped with it
-            self.headings.append((self.headings[-1][0], opening))
+        announcing = first_of_section or bool(ANNOUNCING_RE.search(block.text.strip()))
+        if self.lead and announcing and self.headings:
+            # an entry at the heading's level: read before the heading, dropped with it. A later paragraph
+            # that announces the rest of the section (一年来，主要做了以下工作。) replaces the earlier entry:
+            # the year under review does not inherit the five years of the section's opening.
+            if self.section_entry in self.headings:
+                self.headings.remove(self.section_entry)
+            self.section_entry = (self.headings[-1][0], opening)
+            self.headings.append(self.section_entry)
 
 
 def _figure_text(text: str) -> str:
@@ -112,17 +124,33 @@ def block_figures(block: Block, state: _State) -> list[Figure]:
         k = bisect.bisect_right(starts, q.start) - 1  # the sentence holding it (spans are in text order)
         if k >= 0 and q.start < spans[k][1]:
             by_sentence.setdefault(k, []).append(q)
+    carry = state.carry if block.kind == "body" and not LIST_ITEM_RE.match(text) else ""
     for k, (a, b) in enumerate(spans):
         sentence = text[a:b]
+        joined = carry + sentence if k == 0 and carry else sentence
         ctx = lab.Context(meta=meta, headings=list(state.headings), before=text[spans[0][0]:a] if k else "",
                           passage=state.passage, passage_time=state.passage_time,
                           lead=state.lead if LIST_ITEM_RE.match(text) else None)
         qs = by_sentence.get(k, [])
         if qs:
-            for q, label in zip(qs, lab.label_sentence(sentence, qs, ctx, offset=a), strict=True):
-                figures.append(_figure(q, label, block, sentence, state))
+            labels = lab.label_sentence(joined, qs, ctx, offset=a - (len(joined) - len(sentence)))
+            for q, label in zip(qs, labels, strict=True):
+                # a figure stated for several measures (城乡居民收入均增长8%) gives one row per measure
+                figures.extend(_figure(q, each, block, joined, state) for each in [label, *label.also])
         _advance_passage(state, sentence, ctx)
+    state.carry = _unfinished(text, spans) if block.kind == "body" else ""
     return figures
+
+
+SENTENCE_ENDS = frozenset("。！？；!?;：:”’）)")
+
+
+def _unfinished(text: str, spans: list[tuple[int, int]]) -> str:
+    """The block's last sentence when the block stops inside it (no terminator), else ''."""
+    if not spans or text.rstrip()[-1:] in SENTENCE_ENDS:
+        return ""
+    a, b = spans[-1]
+    return text[a:b] if b - a <= 200 else ""
 
 
 def _advance_passage(state: _State, sentence: str, ctx: lab.Context) -> None:
@@ -157,6 +185,7 @@ def _figure(q, label: lab.Labels, block: Block, sentence: str, state: _State) ->
         text=_figure_text(q.text), sentence=_figure_text(sentence), page=page,
         x0=box[0] if box else None, top=box[1] if box else None, x1=box[2] if box else None,
         bottom=box[3] if box else None, locator=f"p{page}" if page else f"para {state.para}", origin="text",
+        subject_key=label.subject_key,
         ocr=page in state.ocr_pages, char_start=state.offset + q.start, char_end=state.offset + q.end,
         file=meta.file, sha256=meta.sha256,
     )
@@ -231,13 +260,13 @@ class _TableChains:
         reading = self._reading(root)
         parts = [t for n, t in sorted(self.by_number.items()) if self.root.get(n) == root]
         part = next(k for k, t in enumerate(parts) if t is table)
-        _, _, starts = table_text(table)
+        starts = _cell_offsets(block)
         figures = []
         for k, cf in enumerate(reading.figures):
             if cf.part != part:
                 continue
             fig = cf.figure
-            offset = starts.get((cf.cell.row, cf.cell.col), 0)
+            offset = starts.get((cf.cell.row, cf.cell.col))
             boxes = [b for b in cf.cell.boxes[cf.start:cf.end] if b is not None] if cf.cell.boxes else []
             page = boxes[0][0] if boxes else None
             same = [b for b in boxes if b[0] == page]
@@ -247,8 +276,9 @@ class _TableChains:
             fig.page = page
             fig.locator = f"p{page} {fig.locator}" if page else f"para {state.para} {fig.locator}"
             fig.ocr = page in state.ocr_pages
-            fig.char_start = state.offset + offset + cf.start
-            fig.char_end = state.offset + offset + cf.end
+            if offset is not None:
+                fig.char_start = state.offset + offset + cf.start
+                fig.char_end = state.offset + offset + cf.end
             fig.file, fig.sha256 = self.meta.file, self.meta.sha256
             self.placed[(root, k)] = first_index + len(figures)
             figures.append(fig)
@@ -266,15 +296,38 @@ class _TableChains:
         return out
 
 
+def _cell_offsets(block: Block) -> dict[tuple[int, int], int]:
+    """Where each cell's text starts in the table block's text, by (row, col): model.table_text lays the cells out
+    row by row, and so does every reader's own layout (a title and notes may come first), so each cell is
+    looked for after the one before it."""
+    table = block.table
+    text, _, starts = table_text(table)
+    if text == block.text:
+        return starts
+    out: dict[tuple[int, int], int] = {}
+    at = 0
+    for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
+        if not cell.text:
+            continue
+        found = block.text.find(cell.text, at)
+        if found < 0:
+            found = block.text.find(cell.text.replace("\n", " "), at)
+        if found >= 0:
+            out[(cell.row, cell.col)] = found
+            at = found + len(cell.text)
+    return out
+
+
 def extract_document(path: str | Path, meta: DocMeta | None = None, backend: str | None = None,
-                     max_pages: int | None = None) -> list[Figure]:
+                     max_pages: int | None = None, document_info: dict | None = None) -> list[Figure]:
     """Read ``path`` (extract.read.read_document) and return its figures with file, page, box and sha256.
-    The document's warnings are raised with ``warnings.warn`` (a run records them per document)."""
-    return extract(path, meta, backend=backend, max_pages=max_pages).figures
+    The document's warnings are raised with ``warnings.warn`` (a run records them per document); a dict
+    given as ``document_info`` receives describe_document's facts (format, pages, characters, …)."""
+    return extract(path, meta, backend=backend, max_pages=max_pages, document_info=document_info).figures
 
 
 def extract(path: str | Path, meta: DocMeta | None = None, backend: str | None = None,
-            max_pages: int | None = None) -> Extraction:
+            max_pages: int | None = None, document_info: dict | None = None) -> Extraction:
     """extract_document with what the document's tables say adds up (Extraction.relations)."""
     from extract.read import read_document
 
@@ -291,7 +344,16 @@ def extract(path: str | Path, meta: DocMeta | None = None, backend: str | None =
     # `reviewfigs run` records warnings raised from the package (repaired PDF, pages without text)
     for message in document.warnings:
         warnings.warn(message, stacklevel=3)
+    if document_info is not None:
+        document_info.update(describe_document(document))
     return read_figures(document, meta)
+
+
+def describe_document(document: Document) -> dict:
+    """What processed/documents.csv says about a read document: format, pages (0 without pages), characters of
+    text, ocr_pages (how many pages came from OCR) and tables."""
+    return {"format": document.format, "pages": document.n_pages, "characters": len(document.text),
+            "ocr_pages": len(document.ocr_pages), "tables": sum(1 for b in document.blocks if b.kind == "table")}
 
 
 FRAME_DTYPES = {

@@ -39,11 +39,12 @@ class CheckedExtraction:
 
 
 def extract_checked(path: str | Path, meta: DocMeta | None = None, backend: str | None = None,
-                    max_pages: int | None = None) -> CheckedExtraction:
-    """extract.figures.extract, then the checks of its tables; the figures of a mismatch are flagged."""
+                    max_pages: int | None = None, document_info: dict | None = None) -> CheckedExtraction:
+    """extract.figures.extract, then the checks of its tables; the figures of a mismatch are flagged. A dict
+    given as ``document_info`` receives what documents.csv says of the document."""
     from extract.figures import extract
 
-    extraction = extract(path, meta, backend=backend, max_pages=max_pages)
+    extraction = extract(path, meta, backend=backend, max_pages=max_pages, document_info=document_info)
     rows = check_rows(extraction.figures, extraction.relations, flag=True)
     return CheckedExtraction(extraction.figures, rows)
 
@@ -98,7 +99,7 @@ def _check(figures: list[Figure], rel: Relation) -> dict | None:
         "locator": total.locator, "page": total.page, "kind": "total", "rule": rel.rule,
         "expected": float(expected) * scale, "found": total.value, "difference": float(difference) * scale,
         "unit": total.unit, "status": status,
-        "figures": "; ".join(f.locator for f, _, _ in parts),
+        "parts": "; ".join(f.locator for f, _, _ in parts),
     }
 
 

@@ -618,18 +618,50 @@ def _figure_labels(row: _Row, rows: list[_Row], cols: _Columns, c: int, ctx: _Co
         subject_row = f"{_strip_numbering(chain[0].key_label)} {own}"
     if row.region is not None and not row.own_level:
         subject_row = ""  # the region is in the region column
-    return {"time": time, "stance": stance, "own": own, "subject_row": subject_row, "parts": parts}
+    return {"time": time, "stance": stance, "own": own, "subject_row": subject_row, "parts": parts, "title": ctx.title}
+
+
+# Words of a column heading that say when, which stance or in what unit, not what is counted: left out of the
+# subject the taxonomy reads (发电量 under 比上年增长（%） is 发电量's growth; 2024年债务限额 / 合计 the limit).
+COLUMN_NOISE_RE = re.compile(
+    r"[（(][^（）()]*[）)]|(?:19|20)\d{2}\s*年(?:末|底|初|度)?|(?:比|较)(?:上年|去年|\d{4}年)?\S*?(?:增减|增长|下降)"
+    r"|同比|增长率?|增速|增幅|增减|绝对数|合计|总计|小计|数值|金额|本年|年末数|年初数|年初|年末|"
+    r"(?:调整|年初)?预算数?|执行数|决算数|实际数|完成数?|建议数|预计(?:执行)?数?|[%％‰]|^\d+$|=.*$")
+
+
+def _column_subject(parts: list[str]) -> str:
+    return "".join(COLUMN_NOISE_RE.sub("", clean_label(p)) for p in parts)
+
+
+# What a table's title says besides what it counts: its number, years, the regions it is broken down by, and
+# the words for growth and layout (表1 2025年分区县地区生产总值及其增长速度 -> 地区生产总值).
+TITLE_NOISE_RE = re.compile(
+    r"^(?:附)?[表图]\s*[0-9一二三四五六七八九十]+[-.]?\d*|[（(][^（）()]*[）)]|(?:19|20)\d{2}\s*(?:[-—～至]\s*(?:19|20)\d{2})?年(?:末|底|度)?"
+    r"|[分各](?:区县|县区|县市区|县（市、区）|县\(市、区\)|地区|地|市|区|县)|及其?|增长速度|增速|情况表?|统计表|主要指标|表$")
+
+
+def _title_subject(title: str, meta: DocMeta) -> str:
+    text = clean_label(title)
+    for name in {meta.region, re.sub(r"(?:省|市|县|区|自治区|自治州|自治县|地区)$", "", meta.region)} - {""}:
+        text = text.replace(name, "")
+    return TITLE_NOISE_RE.sub("", text).strip()
 
 
 def _metric(labels: dict, unit: str, is_change: bool, meta: DocMeta, row: _Row, rows: list[_Row]) -> str:
-    column = " ".join(labels["parts"])
+    """The taxonomy on what the cell counts: the row label (none for a region row) and the column's headings
+    without their years, stance and unit words; a 其中 or component row also reads its parent's label."""
+    column = _column_subject(labels["parts"])
     own = labels["own"] if row.region is None else ""
-    metric = _classify(f"{own} {column}".strip(), unit, is_change, meta.region, meta.doctype)
+    metric = _classify(f"{own}{column}", unit, is_change, meta.region, meta.doctype)
+    if not metric and row.region is not None and labels["title"]:
+        # a region row counts what the table's title names (表1 分区县地区生产总值: each county's GDP)
+        metric = _classify(f"{_title_subject(labels['title'], meta)}{column}", unit, is_change, meta.region,
+                           meta.doctype)
     if metric or row.parent is None:
         return metric
     if row.of_which or row.part_of_which or COMPONENT_RE.match(labels["own"]):
         parent = _strip_numbering(rows[row.parent].key_label)
-        return _classify(f"{parent} {own} {column}".strip(), unit, is_change, meta.region, meta.doctype)
+        return _classify(f"{parent}{own}{column}", unit, is_change, meta.region, meta.doctype)
     return ""
 
 
