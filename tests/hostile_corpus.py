@@ -126,9 +126,11 @@ def _with_contents(data: bytes, page: int, contents: int) -> bytes:
 
 def xref_flip(data: bytes, entry: int, digit: int = 6) -> bytes:
     """One digit of one offset in the last cross-reference table changed (5 added, mod 10)."""
-    at = data.rfind(b"\nxref")
+    at = int(_STARTXREF.findall(data)[-1])
     end = data.find(b"trailer", at)
     entries = [m.start() + at for m in re.finditer(rb"\d{10} \d{5} n", data[at:end])]
+    if not entries:
+        raise ValueError("no classic cross-reference table (a cross-reference stream?)")
     pos = entries[entry % len(entries)] + digit
     out = bytearray(data)
     out[pos] = ord("0") + (out[pos] - ord("0") + 5) % 10

@@ -6,7 +6,8 @@ format has pages).
 Owns: ``pdf`` (characters and their boxes from a PDF, with the guards against broken and hostile files, and
 the one verdict on whether a page has a text layer) and ``layout`` (characters -> lines, columns, blocks,
 paragraphs and headings). Readers for other formats live here too, each turning its format into the same
-``Document``.
+``Document``. ``garbled`` is the one rule for text no Chinese document is written in (broken fonts, wrong
+encodings), applied to every document ``read_document`` returns, whatever its format.
 
 Imports: extract.model, extract.normalize, extract.config (and nothing else of the package).
 """
@@ -21,7 +22,7 @@ from extract.model import Document
 def read_document(path: str | Path, backend: str | None = None, max_pages: int | None = None) -> Document:
     """Read ``path`` into a Document. DocumentError says why a file cannot be read (one line); the reader's
     notes (a repaired file, scanned pages, unreadable fonts, doubled glyphs) are in ``Document.warnings``."""
-    from extract.read import layout, pdf
+    from extract.read import garbled, layout, pdf
 
     reader_warnings: list[str] = []
     kwargs: dict = {"max_pages": max_pages, "warnings": reader_warnings}
@@ -29,4 +30,4 @@ def read_document(path: str | Path, backend: str | None = None, max_pages: int |
         kwargs["backend"] = backend
     document = layout.document_from_pages(pdf.iter_pages(path, **kwargs), path=str(path))
     document.warnings = reader_warnings + document.warnings
-    return document
+    return garbled.apply(document)  # every format: no figure from text no Chinese document is written in
