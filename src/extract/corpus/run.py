@@ -36,7 +36,7 @@ from extract.corpus.workers import (
     warm_up,
 )
 from extract.figures import sha256_of
-from extract.safety import OutputLock, OutputLockedError, atomic_writer, remove_stale_temps, write_csv_safely
+from extract.safety import OutputLock, OutputLockedError, OutputSet, remove_stale_temps
 
 # metrics.parquet holds metrics.csv's table with exact dtypes and unneutralised text, for the charts.
 OUTPUT_FILES = ("figures.parquet", "figures.csv", "metrics.parquet", "metrics.csv", "errors.csv")
@@ -325,14 +325,14 @@ def catalog_fields(entry: CatalogEntry, sha: str) -> dict:
 
 
 def write_outputs(out: Path, figures, metrics, errors) -> None:
-    """The tables, each written to a temp file and renamed: a reader never sees half a file."""
-    out.mkdir(parents=True, exist_ok=True)
-    for name, frame in (("figures.parquet", figures), ("metrics.parquet", metrics)):
-        with atomic_writer(out / name) as tmp:
-            frame.to_parquet(tmp, index=False)
-    write_csv_safely(figures, out / "figures.csv")
-    write_csv_safely(metrics, out / "metrics.csv")
-    write_csv_safely(errors, out / "errors.csv")
+    """The tables, published as one set (extract.safety.OutputSet): a reader, or a run killed halfway, sees all
+    of the previous run's tables or all of this one's. One line per output file (OUTPUT_FILES lists them)."""
+    with OutputSet(out) as outputs:
+        outputs.write("figures.parquet", lambda path: figures.to_parquet(path, index=False))
+        outputs.csv("figures.csv", figures)
+        outputs.write("metrics.parquet", lambda path: metrics.to_parquet(path, index=False))
+        outputs.csv("metrics.csv", metrics)
+        outputs.csv("errors.csv", errors)
 
 
 def summary_text(result: RunResult, out: Path) -> str:
