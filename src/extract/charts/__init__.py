@@ -5,6 +5,9 @@ plain data), ``plots`` (every chart, drawn from frames it is given), ``show`` (a
 extracts a file on the spot when the tables lack it), ``report`` (`reviewfigs report`: the notebooks with
 papermill).
 
-Imports: extract.corpus.catalog (show finds a document's file), extract.figures, extract.grammar,
-extract.model, extract.fingerprint, extract.safety, extract.config. Nothing imports extract.charts.
+Imports: extract.corpus.catalog (show finds a document's file), extract.corpus.workers (show reads and draws
+a document under the limits of `reviewfigs run`, report runs each notebook under them), extract.read (show
+checks a page with the reader's guard before drawing it, and names fonts as the reader does),
+extract.figures, extract.grammar, extract.model, extract.fingerprint, extract.safety, extract.config.
+Nothing imports extract.charts.
 """
