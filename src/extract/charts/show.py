@@ -29,7 +29,7 @@ from PIL import Image, ImageDraw, ImageFont
 from extract import config
 from extract.corpus.workers import Limits, Task, run_isolated, run_limited
 from extract.model import DocMeta, DocumentError
-from extract.read.guard import ContentGuard, open_plumber
+from extract.read.guard import ContentGuard, library_log, open_plumber
 from extract.read.pdf import DEFAULT_MAX_CHARS_PER_PAGE, clean_fontname, sniff_pdf
 from extract.safety import atomic_writer, confine_path
 
@@ -231,7 +231,11 @@ def draw_page(pdf_path: Path, figs: pd.DataFrame, page_number: int, out: Path,
     """Write ``out`` (PNG): the page with every figure on it boxed, drawn in a worker under ``limits``."""
     limits = limits or Limits.current()
     sniff_pdf(pdf_path, limits.max_pages)  # the page count limit, before any page is built
-    outcome = run_limited(lambda: _draw_page(pdf_path, figs, page_number, out, resolution), limits)
+    def draw() -> Drawn | str:
+        with library_log():  # the reader has reported the file's problems: the drawing adds no log lines
+            return _draw_page(pdf_path, figs, page_number, out, resolution)
+
+    outcome = run_limited(draw, limits)
     if not outcome.ok:
         raise DocumentError(outcome.error, outcome.stage)
     if isinstance(outcome.value, str):  # a ShowError's message

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import mmap
 import re
 import zlib
@@ -225,6 +226,40 @@ def _bounded_pdfminer() -> Iterator[None]:
         yield
     finally:
         plumber_pdf.PDFParser, plumber_pdf.PDFDocument = saved
+
+
+class LogCount(logging.Handler):
+    """Counts the warnings a PDF library logs (and keeps the first, shortened)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+        self.first = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+        if not self.first:
+            try:
+                message = " ".join(record.getMessage().split())
+            except Exception:  # a library's own formatting bug: the count is what matters
+                message = str(record.msg)
+            self.first = message[:120] + ("…" if len(message) > 120 else "")
+
+
+@contextlib.contextmanager
+def library_log() -> Iterator[LogCount]:
+    """pdfminer logs problems to the terminal, one line each and without the file's name: while a document is
+    read they are counted instead (the reader summarises them in one warning)."""
+    logger = logging.getLogger("pdfminer")
+    handler = LogCount()
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def open_plumber(path: str | Path):

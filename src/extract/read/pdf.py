@@ -21,10 +21,8 @@ pdfium is not thread-safe: read one document per process.
 from __future__ import annotations
 
 import ast
-import contextlib
 import ctypes
 import functools
-import logging
 import math
 import os
 import re
@@ -37,7 +35,7 @@ import pypdfium2.raw as pdfium_c
 import pypdfium2_raw.bindings
 
 from extract.model import DocumentError
-from extract.read.guard import ContentGuard, open_plumber, too_many_chars
+from extract.read.guard import ContentGuard, library_log, open_plumber, too_many_chars
 
 
 @dataclass
@@ -785,7 +783,7 @@ def iter_pages(
             raise
         # pdfium gave up (it also refuses 0-page files): pdfminer scans objects and may still read it.
         doc, damaged, backend = None, True, "pdfplumber"
-    with _library_log(stats):
+    with library_log() as log:
         if backend == "pdfium":
             try:
                 yield from _iter_pdfium(doc, path, max_pages, max_chars_per_page, stats, warnings)
@@ -796,44 +794,12 @@ def iter_pages(
                 yield from _iter_pdfplumber(None, path, max_pages, max_chars_per_page, stats, warnings)
         else:
             yield from _iter_pdfplumber(doc, path, max_pages, max_chars_per_page, stats, warnings)
+    stats.library_problems, stats.first_library_problem = log.count, log.first
     if damaged and warnings is not None:
         warnings.append(
             "damaged PDF: repaired (its cross-reference table was rebuilt; the file may be incomplete)"
         )
     stats.verdict(warnings)
-
-
-class _CountingHandler(logging.Handler):
-    """Counts the warnings a PDF library logs while one document is read (and keeps the first, shortened)."""
-
-    def __init__(self, stats: _TextLayerStats):
-        super().__init__(logging.WARNING)
-        self.stats = stats
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.stats.library_problems += 1
-        if not self.stats.first_library_problem:
-            try:
-                message = " ".join(record.getMessage().split())
-            except Exception:  # a library's own formatting bug: the count is what matters
-                message = str(record.msg)
-            self.stats.first_library_problem = message[:120] + ("…" if len(message) > 120 else "")
-
-
-@contextlib.contextmanager
-def _library_log(stats: _TextLayerStats) -> Iterator[None]:
-    """pdfminer logs problems to the terminal, one line each and without the file's name: while a document is
-    read they are counted into its warnings instead (one line per file)."""
-    logger = logging.getLogger("pdfminer")
-    handler = _CountingHandler(stats)
-    propagate = logger.propagate
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate
 
 
 def read_pages(path: str | Path, **kwargs) -> list[PageChars]:
