@@ -227,12 +227,27 @@ def huge_title(data: bytes, megabytes: float = 20) -> bytes:
 
 
 def bad_widths(data: bytes) -> bytes:
-    """Every simple font gets /FirstChar 32 and a /Widths array of names instead of numbers."""
+    """Every font's widths (/Widths of simple fonts, /W of CID fonts, nested arrays and all) become names."""
     changed = {}
-    for number in font_objects(data):
-        text = body(data, number)
-        if b"/DescendantFonts" in text:
+    for number, start, end in objects(data):
+        if not re.search(rb"/Type\s*/Font\b", data[start:end]):
             continue
-        text = re.sub(rb"/(FirstChar|LastChar|Widths)\s*(\[[^\]]*\]|\d+|\d+\s+\d+\s+R)", b"", text)
-        changed[number] = text.rstrip(b">").rstrip() + b" /FirstChar 32 /LastChar 40 /Widths [/a /b /c /d /e /f /g /h /i] >>"
+        text = body(data, number)
+        m = re.search(rb"/(Widths|W)\s*\[", text)
+        if m is None or b"stream" in text[:400]:
+            continue
+        depth, i = 1, m.end()
+        while depth and i < len(text):
+            depth += {ord("["): 1, ord("]"): -1}.get(text[i], 0)
+            i += 1
+        changed[number] = text[: m.start()] + b"/" + m.group(1) + b" [/a /b /c /d /e /f /g /h /i]" + text[i:]
     return update(data, changed)
+
+
+def page_becomes_tree(data: bytes, page: int = 0) -> bytes:
+    """Page ``page`` claims to be a page-tree node whose only kid is the root: a cycle pdfium cannot walk (it
+    builds no page at all) while pdfminer skips the node and reads the other pages."""
+    target = page_objects(data)[page]
+    text = re.sub(rb"/Type\s*/Page\b", b"/Type /Pages /Kids [%d 0 R]" % pages_object(data), body(data, target),
+                  count=1)
+    return update(data, {target: text})

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pdfplumber  # noqa: F401 - imported here, once, rather than in every worker that draws a page
 from PIL import Image, ImageDraw, ImageFont
 
 from extract import config

@@ -33,7 +33,8 @@ class RowProblemsError(Exception):
         super().__init__(f"{path}: {len(problems)} problem(s)")
 
     def lines(self) -> list[str]:
-        return [f"{self.path}: {p}" for p in self.problems]
+        """One line per problem (a line break inside a cell, or a path, is shown escaped)."""
+        return [f"{self.path}: {p}".replace("\r", "\\r").replace("\n", "\\n") for p in self.problems]
 
 
 class CatalogError(RowProblemsError):
@@ -273,17 +274,21 @@ def _check_file(file: str, base: Path, allow_outside: bool, problems: list[str])
     if not file:
         problems.append("empty file")
         return None, False
-    resolved, problem = confine_path(base, file, allow_outside=False)
-    outside = problem is not None
-    if problem and not allow_outside:
-        problems.append(problem)
+    try:
+        resolved, problem = confine_path(base, file, allow_outside=False)
+        outside = problem is not None
+        if problem and not allow_outside:
+            problems.append(problem)
+            return None, False
+        if not resolved.exists():
+            problems.append(f"missing file {file!r} (not found at {resolved})")
+            return None, outside
+        if not resolved.is_file():
+            problems.append(f"file {file!r} is not a regular file")
+            return None, outside
+    except (OSError, ValueError) as exc:  # a name too long for the file system, an invalid path
+        problems.append(f"file {file[:80]!r} cannot be used: {getattr(exc, 'strerror', None) or exc}")
         return None, False
-    if not resolved.exists():
-        problems.append(f"missing file {file!r} (not found at {resolved})")
-        return None, outside
-    if not resolved.is_file():
-        problems.append(f"file {file!r} is not a regular file")
-        return None, outside
     return resolved, outside
 
 

@@ -318,9 +318,11 @@ def _run_work(work: list[tuple[Callable[[], Outcome], str]], limits: Limits, job
         selector.close()
 
 
+@functools.cache
 def warm_up() -> None:
     """Import what the extractor loads lazily and read its taxonomy in the process that forks the workers: each
-    worker then starts warm instead of paying ~0.5 s per document. Best effort: failures only cost speed."""
+    worker then starts warm instead of paying ~0.5 s per document. Once per process; best effort: failures only
+    cost speed."""
     with contextlib.suppress(Exception):
         from extract.figures import find_figures
         from extract.model import DocMeta
@@ -334,7 +336,9 @@ def warm_up() -> None:
 
 
 def run_isolated(task: Task, extractor: Extractor, limits: Limits) -> Outcome:
-    """One document in its own forked process under ``limits`` (what a Dask worker runs per task)."""
+    """One document in its own forked process under ``limits`` (what a Dask worker runs per task, and `extract`,
+    `check` and `show` per document)."""
+    warm_up()
     for _key, outcome in run_local([task], extractor, limits, jobs=1):
         return outcome
     raise RuntimeError("no outcome")  # unreachable: run_local yields once per task

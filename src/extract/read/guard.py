@@ -30,7 +30,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfdocument import PDFDocument, PDFObjectNotFound
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFObjRef, PDFStream
@@ -189,12 +189,23 @@ class SafeDocument(PDFDocument):
     """pdfminer's document, with reference chains cut: an object whose value is a reference to itself
     (``7 0 obj 7 0 R endobj``, e.g. as a stream's /Length) made ``resolve1`` loop forever. After
     MAX_REFERENCE_CHAIN references in a row the chain resolves to None (pdfminer then treats a /Length as
-    missing and finds the stream's end by its ``endstream``)."""
+    missing and finds the stream's end by its ``endstream``). Objects that cannot be found are remembered."""
 
     _chain = 0
+    _missing: frozenset[int] | set[int] = frozenset()
 
     def getobj(self, objid: int) -> object:
-        obj = super().getobj(objid)
+        # An object that cannot be parsed is looked for again on every use, each time scanning tokens from a
+        # wrong offset (0.4 s per page of a 40-page report with one flipped cross-reference entry): remember it.
+        if objid in self._missing:
+            raise PDFObjectNotFound(objid)
+        try:
+            obj = super().getobj(objid)
+        except PDFObjectNotFound:
+            if not self._missing:
+                self._missing = set()
+            self._missing.add(objid)
+            raise
         if isinstance(obj, PDFObjRef):
             self._chain += 1
             if self._chain > MAX_REFERENCE_CHAIN:
@@ -414,6 +425,7 @@ class ContentGuard:
         self._pages: Iterator | None = None
         self._seen: list = []
         self._checked: set[int] = set()  # streams (by object number) already decoded: shared fonts and forms
+        self.pdfminer_pages: int | None = None  # set when pdfminer's page tree ended before the reader's pages
         try:
             self._file = open(self.path, "rb")  # noqa: SIM115 - closed in close()
             self._doc = SafeDocument(BoundedParser(self._file))
@@ -451,6 +463,7 @@ class ContentGuard:
                 self._seen.append(next(self._pages))
             except StopIteration:
                 self._pages = None
+                self.pdfminer_pages = len(self._seen)
         page = self._seen[index] if index < len(self._seen) else None
         if page is not None:
             self._seen[index] = None  # keep memory flat: pages are visited once

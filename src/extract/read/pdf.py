@@ -335,6 +335,7 @@ class _TextLayerStats:
     scanned_pages: list[int] = field(default_factory=list)  # pages with an image and (almost) no text
     unreadable_pages: list[int] = field(default_factory=list)
     skipped_pages: list[int] = field(default_factory=list)  # pages neither reader could build
+    tree_mismatch: tuple[int, int] | None = None  # (pdfium's, pdfminer's) page counts when they differ
     library_problems: int = 0  # warnings the PDF library logged (pdfminer), summarised in one line
     first_library_problem: str = ""
 
@@ -370,6 +371,9 @@ class _TextLayerStats:
             which = f"page {self.skipped_pages[0]}" if count == 1 else \
                 f"{count:,} of {count + self.n_pages:,} pages (pages {_page_list(self.skipped_pages)})"
             warnings.append(f"damaged PDF: {which} cannot be read, skipped")
+        if self.tree_mismatch:
+            warnings.append(f"damaged PDF: its page tree is inconsistent (pdfium finds {self.tree_mismatch[0]:,} "
+                            f"pages, pdfminer {self.tree_mismatch[1]:,}): pages may be missing or repeated")
         if self.library_problems:
             warnings.append(f"damaged PDF: the PDF parser reported {self.library_problems:,} problem(s) "
                             f"(first: {self.first_library_problem})")
@@ -649,6 +653,8 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
                 page.close()
             stats.add_page(page_number, len(chars), unreadable, probe.has_image)
             yield PageChars(page_number, geo.width, geo.height, chars, geo.bbox)
+        if guard.pdfminer_pages is not None:
+            stats.tree_mismatch = (n_pages, guard.pdfminer_pages)
     finally:
         if guard is not None:
             guard.close()
