@@ -333,3 +333,122 @@ def test_reports_yml_with_aliases_is_refused_at_once(tmp_path):
     path.write_text(lol + "reports: [*i]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="aliases"):
         load_config(path)
+
+
+# ---------------------------------------------------------------- the bounded decoder
+
+
+def _lzw(data: bytes) -> bytes:
+    """A minimal LZW encoder (9-bit codes, clear code first; enough for a short stream)."""
+    table = {bytes([i]): i for i in range(256)}
+    codes, word = [256], b""
+    for byte in data:
+        candidate = word + bytes([byte])
+        if candidate in table:
+            word = candidate
+        else:
+            codes.append(table[word])
+            table[candidate] = len(table) + 2
+            word = bytes([byte])
+    codes += [table[word], 257]
+    bits = "".join(f"{c:09b}" for c in codes)
+    bits += "0" * (-len(bits) % 8)
+    return bytes(int(bits[i : i + 8], 2) for i in range(0, len(bits), 8))
+
+
+@pytest.mark.parametrize("filters", [[], ["FlateDecode"], ["FlateDecode", "FlateDecode"], ["ASCII85Decode", "FlateDecode"],
+                                     ["ASCIIHexDecode"], ["RunLengthDecode"], ["LZWDecode"], ["AHx", "Fl"]])
+def test_every_filter_chain_decodes_through_the_bounded_pipeline(filters):
+    import base64
+    import zlib
+
+    from extract.read.guard import decoded_pieces
+
+    # (the small LZW encoder above writes 9-bit codes only: a short stream)
+    content = b"BT /F1 12 Tf 72 700 Td (figures) Tj ET " * (2 if "LZWDecode" in filters else 50)
+    encoders = {"FlateDecode": zlib.compress, "Fl": zlib.compress, "ASCII85Decode": lambda d: base64.a85encode(d) + b"~>",
+                "ASCIIHexDecode": lambda d: d.hex().encode() + b">", "AHx": lambda d: d.hex().encode() + b">",
+                "RunLengthDecode": lambda d: b"".join(bytes([len(d[i:i + 128]) - 1]) + d[i:i + 128]
+                                                      for i in range(0, len(d), 128)) + b"\x80",
+                "LZWDecode": _lzw}
+    data = content
+    for name in reversed(filters):
+        data = encoders[name](data)
+    assert b"".join(decoded_pieces(data, filters)) == content
+
+
+@pytest.mark.parametrize("filters", [["FlateDecode", "FlateDecode"], ["ASCII85Decode", "FlateDecode"],
+                                     ["RunLengthDecode"]])
+def test_a_bomb_behind_any_chain_stops_at_the_limit(filters):
+    import base64
+    import zlib
+
+    from extract.read.guard import _Unpacked, decoded_pieces
+
+    if filters == ["RunLengthDecode"]:
+        data = b"\x81 " * 600_000  # 128 spaces per two bytes: 77 MB
+    else:
+        data = hc.bomb_content(0.25)
+        data = zlib.compress(data) if filters[0] == "FlateDecode" else base64.a85encode(data) + b"~>"
+    total = 0
+    with pytest.raises(_Unpacked):
+        for piece in decoded_pieces(data, filters, limit=64 << 20):
+            total += len(piece)
+    assert total <= 64 << 20
+
+
+# ---------------------------------------------------------------- outputs as one set
+
+
+def _tables(out: Path) -> dict[str, str]:
+    return {name: (out / name).read_text(encoding="utf-8") for name in ("a.csv", "b.csv")}
+
+
+def _publish(out: Path, version: str) -> None:
+    from extract.safety import OutputSet
+
+    with OutputSet(out, durable=False) as outputs:
+        for name in ("a.csv", "b.csv"):
+            outputs.write(name, lambda path, n=name: path.write_text(f"{n} {version}", encoding="utf-8"))
+
+
+@pytest.mark.parametrize("kill_at", range(5))
+def test_a_run_killed_while_publishing_leaves_one_whole_set(tmp_path, monkeypatch, kill_at):
+    from extract import safety
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("a.csv", "b.csv"):  # tables of an older version: adopted first (the most steps)
+        (out / name).write_text(f"{name} v1", encoding="utf-8")
+    calls = []
+
+    def killed(path, target, real=safety._replace_with_link):
+        if len(calls) == kill_at:
+            raise KeyboardInterrupt  # stands for SIGKILL between two renames
+        calls.append(path)
+        real(path, target)
+
+    monkeypatch.setattr(safety, "_replace_with_link", killed)
+    try:
+        _publish(out, "v2")
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.undo()
+    seen = _tables(out)
+    assert len({v.split()[1] for v in seen.values()}) == 1, f"a mix: {seen}"
+    _publish(out, "v3")  # the next run converges
+    assert _tables(out) == {"a.csv": "a.csv v3", "b.csv": "b.csv v3"}
+    assert len(list((out / ".sets").iterdir())) <= 2
+
+
+def test_plain_tables_of_an_older_version_become_a_set_without_a_mix(tmp_path):
+    from extract.safety import published
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("a.csv", "b.csv"):
+        (out / name).write_text(f"{name} old", encoding="utf-8")
+    _publish(out, "new")
+    assert _tables(out) == {"a.csv": "a.csv new", "b.csv": "b.csv new"}
+    assert all((out / n).is_symlink() for n in ("a.csv", "b.csv"))
+    assert (published(out) / "a.csv").read_text(encoding="utf-8") == "a.csv new"

@@ -23,7 +23,7 @@ times the largest real share) of its characters are foreign, or ``RARE_SHARE`` (
 largest real share) are rare ideographs, counting at least ``MIN_CHARS`` such characters (a cover page with
 one stray sign is not garbled). ``apply(document)`` drops the blocks of garbled pages with one warning, and
 raises DocumentError when they hold most of the document's text; pages below the shares with at least
-MIN_CHARS such characters (no real page has more than 3) keep their figures under a warning.
+MIN_CHARS foreign characters (no real page has more than 3) keep their figures under a warning.
 """
 
 from __future__ import annotations
@@ -136,9 +136,10 @@ def apply(document: Document) -> Document:
     paged = {p: c for p, c in pages.items() if p}
     units = paged if paged else pages
     bad = sorted(p for p, c in units.items() if c.garbled)
-    suspect = sorted(p for p, c in units.items() if not c.garbled and max(c.foreign, c.rare) >= MIN_CHARS)
+    # (rare ideographs alone are no sign: a page of names may hold several)
+    suspect = sorted(p for p, c in units.items() if not c.garbled and c.foreign >= MIN_CHARS)
     if suspect and paged:
-        n = sum(max(units[p].foreign, units[p].rare) for p in suspect)
+        n = sum(units[p].foreign for p in suspect)
         document.warnings.append(
             f"{n} characters on pages {_pages(suspect)} are not ones Chinese documents use (a broken font?): "
             "check the figures there"
