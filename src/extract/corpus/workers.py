@@ -90,13 +90,17 @@ class Outcome:
     stage: str = ""
     error: str = ""
     value: Any = None  # what a run_limited job returned
+    document: dict = field(default_factory=dict)  # format, pages, characters, ocr_pages, tables (documents.csv)
 
 
 def extract_task(task: Task, extractor: Extractor, max_pages: int) -> Outcome:
     """Extract one document (runs inside the worker process). Document warnings raised with
     ``warnings.warn`` by the extract package are kept; the figures become plain dicts."""
-    figures, notes = with_document_warnings(lambda: extractor(task.path, meta=task.meta, max_pages=max_pages))
-    return Outcome(ok=True, figures=[_figure_record(f) for f in figures], warnings=notes)
+    info: dict = {}
+    extra = {"document_info": info} if _takes_document_info(extractor) else {}
+    figures, notes = with_document_warnings(
+        lambda: extractor(task.path, meta=task.meta, max_pages=max_pages, **extra))
+    return Outcome(ok=True, figures=[_figure_record(f) for f in figures], warnings=notes, document=info)
 
 
 def with_document_warnings(job: Callable[[], Any]) -> tuple[Any, list[str]]:
@@ -112,6 +116,16 @@ def with_document_warnings(job: Callable[[], Any]) -> tuple[Any, list[str]]:
         if _is_document_warning(w) and message not in notes:
             notes.append(message)
     return value, notes
+
+
+def _takes_document_info(extractor: Extractor) -> bool:
+    """Whether the extractor reports what it read (extract_document does; a test's stand-in may not)."""
+    import inspect
+
+    try:
+        return "document_info" in inspect.signature(extractor).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _is_document_warning(w: Any) -> bool:
@@ -326,7 +340,7 @@ def warm_up() -> None:
     with contextlib.suppress(Exception):
         from extract.figures import find_figures
         from extract.model import DocMeta
-        from extract.read import layout, pdf  # noqa: F401  (imported for the workers)
+        from extract.read import layout, pdf, plaintext, sniff, webpage  # noqa: F401  (imported for the workers)
         from extract.read.layout import document_from_text
 
         # Label one made-up passage so patterns compiled on first use are compiled here, once, not in every worker.
