@@ -140,6 +140,7 @@ def test_extract_gives_rows_or_one_line_per_problem(hostile_raw, capsys):
             assert _finite(rows) and not _no_garbled_sentences(rows), path.name
         else:
             assert code == 1 and out == "" and not lines[-1].split(": ", 2)[2].startswith("warning"), path.name
+            assert "please report" not in err and "crashed" not in err, (path.name, lines)
 
 
 def test_a_claimed_page_count_is_summarised_in_one_line(hostile_raw, capsys):
@@ -162,6 +163,7 @@ def test_show_draws_each_file_or_says_why_in_one_line(hostile_raw, tmp_path, cap
         else:
             lines = [line for line in err.splitlines() if not line.startswith(f"reviewfigs: {path}: warning")]
             assert code == 1 and len(lines) == 1 and lines[0].startswith(f"reviewfigs show: {path}: "), lines
+            assert "please report" not in lines[0] and "crashed" not in lines[0], lines
 
 
 def test_show_draws_a_huge_page_at_a_lower_resolution(hostile_raw, tmp_path, capsys):

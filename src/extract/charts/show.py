@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 import pdfplumber  # noqa: F401 - imported here, once, rather than in every worker that draws a page
+import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
 from extract import config
@@ -300,7 +301,10 @@ def _draw_page(pdf_path: Path, figs: pd.DataFrame, page_number: int, out: Path, 
             guard.close()
         page = pdf.pages[page_number - 1]
         used = fitting_resolution(float(page.width), float(page.height), resolution)
-        image = page.to_image(resolution=used)
+        try:
+            image = page.to_image(resolution=used)
+        except pdfium.PdfiumError:  # pdfium cannot build the page (a broken page tree): nothing to draw with
+            return f"damaged PDF: page {page_number} cannot be drawn (the renderer cannot build it)"
         try:
             embedded, some_missing = embedded_fonts(page)
             if some_missing:
