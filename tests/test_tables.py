@@ -293,4 +293,4 @@ def test_show_boxes_table_cells_like_text_figures(tmp_path):
     assert len(cells) == 12 and cells[["x0", "top", "x1", "bottom"]].notna().all().all()
     first = cells.iloc[0]
     assert 60 < first["x0"] < first["x1"] < 560 and 90 < first["top"] < first["bottom"] < 225
-    assert draw_page(path, figs, 1, tmp_path / "p1.png", resolution=50) == len(figs)
+    assert draw_page(path, figs, 1, tmp_path / "p1.png", resolution=50).boxed == len(figs)

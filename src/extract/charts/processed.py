@@ -15,10 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from extract.model import DOCTYPES
+from extract.safety import published
 
 
 def _read(processed: str | Path, name: str) -> pd.DataFrame:
-    path = Path(processed) / name
+    path = published(processed) / name  # one run's set, even while the next run publishes its own
     if not path.is_file():
         raise FileNotFoundError(f"{path}: not found — run `reviewfigs run --out {processed}` first")
     return pd.read_parquet(path)
@@ -46,13 +47,13 @@ def document_names(processed: str | Path) -> dict[str, str]:
     when there is one, else a four-digit year inside the doc_id (the catalog's naming convention).
     """
     processed = Path(processed)
-    published: dict[str, str] = {}
+    years: dict[str, str] = {}
     for name in ("catalog.csv", "documents.csv"):
-        path = processed / name
+        path = published(processed) / name
         if path.is_file():
             cat = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
             if {"doc_id", "published"} <= set(cat.columns):
-                published.update(dict(zip(cat["doc_id"], cat["published"].fillna(""), strict=False)))
+                years.update(dict(zip(cat["doc_id"], cat["published"].fillna(""), strict=False)))
     names: dict[str, str] = {}
     try:
         figs = load_figures(processed)
@@ -61,7 +62,7 @@ def document_names(processed: str | Path) -> dict[str, str]:
     for row in figs.drop_duplicates("doc_id").itertuples():
         own = getattr(row, "published", None)
         own = "" if own is None or pd.isna(own) else str(own)
-        year = published.get(row.doc_id) or own or _year_in_doc_id(str(row.doc_id))
+        year = years.get(row.doc_id) or own or _year_in_doc_id(str(row.doc_id))
         kind = DOCTYPES.get(str(row.doctype), DOCTYPES["other"])
         names[str(row.doc_id)] = f"{year + '年' if year else ''}{row.region}{kind}"
     return names
