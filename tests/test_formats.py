@@ -177,7 +177,7 @@ def test_figures_of_a_page_are_located_by_paragraph_and_offsets(tmp_path):
     assert revenue.metric == "budget_revenue"
     for fig in figures:
         assert fig.page is None and fig.x0 is None
-        assert re.fullmatch(r"para \d+", fig.locator)
+        assert re.fullmatch(r"para \d+(?: table \d+ row \d+ col \d+)?", fig.locator)  # a cell: its table too
         block = document.blocks[int(fig.locator.split()[1]) - 1]
         assert document.text[fig.char_start:fig.char_end].replace("\n", "") == fig.text
         assert fig.text in block.text.replace("\n", "")
@@ -356,7 +356,7 @@ def test_a_run_reads_every_format_and_lists_each_in_documents_csv(tmp_path):
     assert documents.loc["old", "status"] == "error" and ".doc/.wps" in documents.loc["old", "message"]
     figures = pd.read_parquet(out / "figures.parquet")
     assert set(figures["doc_id"]) == {"bulletin", "report", "word"}
-    assert figures["page"].isna().all() and figures["locator"].str.fullmatch(r"para \d+").all()
+    assert figures["page"].isna().all() and figures["locator"].str.fullmatch(r"para \d+(?: table \d+ row \d+ col \d+)?").all()
     # reviewfigs show: the document's paragraphs as an HTML page, every figure highlighted with its labels
     page = tmp_path / "report.html"
     shown = subprocess.run([sys.executable, "-m", "extract", "show", "report", "--processed", str(out), "--raw",

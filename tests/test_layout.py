@@ -469,7 +469,7 @@ def test_one_font_document_heads_subtitle_and_title_by_size_position_and_numberi
     ]
 
 
-def test_table_rows_read_row_by_row() -> None:
+def test_an_unruled_table_is_one_table_block_between_the_paragraphs() -> None:
     body, y = _column(["全年经济运行总体平稳，主要指标如下表。"], 50, 100, 24)
     table = []
     for k, (label, value, growth) in enumerate(
@@ -479,13 +479,13 @@ def test_table_rows_read_row_by_row() -> None:
         table += _chars(label, 50, top) + _chars(value, 200, top, step=5) + _chars(growth, 300, top, step=5)
     after = _chars("以上数据为初步统计。", 50, y + 70)
     doc = document_from_pages([_page(body + table + after)])
-    assert [b.text for b in doc.blocks] == [
-        "全年经济运行总体平稳，主要指标如下表。",
-        "指标 数值 增长",
-        "地区生产总值 6011.27 6.8",
-        "一般公共预算收入 525.80 7.5",
-        "以上数据为初步统计。",
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("body", "全年经济运行总体平稳，主要指标如下表。"),
+        ("table", "指标\t数值\t增长\n地区生产总值\t6011.27\t6.8\n一般公共预算收入\t525.80\t7.5"),
+        ("body", "以上数据为初步统计。"),
     ]
+    grid = {(c.row, c.col): c.text for c in doc.blocks[1].table.cells}
+    assert grid[(1, 1)] == "6011.27" and grid[(2, 0)] == "一般公共预算收入" and doc.blocks[1].table.number == 1
 
 
 def test_blank_line_separates_unindented_paragraphs() -> None:

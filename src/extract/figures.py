@@ -5,21 +5,27 @@
 
 ``reviewfigs extract FILE.pdf`` prints the rows (CSV or JSON). Blocks are read in order; each block is
 split into sentences, its quantities found once (extract.grammar.quantity) and labelled per sentence
-(extract.grammar.labels) with the heading stack, the paragraph so far and any open target passage.
+(extract.grammar.labels) with the heading stack, the paragraph so far and any open target passage. A table
+block (any format) goes to extract.grammar.tables with the parts it continues over later pages; its cells
+become figures with origin "table", located by the cell's boxes and ``pN table T row R col C``.
+``extract()`` also returns what the tables say adds up (extract.corpus.checks turns that into checks.csv).
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extract.grammar import labels as lab
 from extract.grammar.quantity import find_quantities
 from extract.grammar.sentences import split_sentences
-from extract.model import FIGURE_COLUMNS, Block, DocMeta, Document, DocumentError, Figure
+from extract.grammar.tables import Relation, read_table
+from extract.model import FIGURE_COLUMNS, Block, DocMeta, Document, DocumentError, Figure, Table, table_text
 
 if TYPE_CHECKING:  # pandas only where a frame is built: workers and a run's start never need it
     import pandas as pd
@@ -113,9 +119,10 @@ def block_figures(block: Block, state: _State) -> list[Figure]:
     spans = split_sentences(text)
     figures: list[Figure] = []
     by_sentence: dict[int, list] = {}
+    starts = [a for a, _ in spans]
     for q in quantities:
-        k = next((i for i, (a, b) in enumerate(spans) if a <= q.start < b), None)
-        if k is not None:
+        k = bisect.bisect_right(starts, q.start) - 1  # the sentence holding it (spans are in text order)
+        if k >= 0 and q.start < spans[k][1]:
             by_sentence.setdefault(k, []).append(q)
     carry = state.carry if block.kind == "body" and not LIST_ITEM_RE.match(text) else ""
     for k, (a, b) in enumerate(spans):
@@ -184,21 +191,131 @@ def _figure(q, label: lab.Labels, block: Block, sentence: str, state: _State) ->
     )
 
 
+@dataclass
+class Extraction:
+    """A document's figures in reading order, and what its tables say adds up: each Relation's ``total`` and
+    ``parts`` index ``figures``."""
+
+    figures: list[Figure] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    tables: int = 0
+
+
 def find_figures(document: Document, meta: DocMeta) -> list[Figure]:
     """Every figure of ``document`` in reading order, labelled (labels.py) and located (page, box)."""
+    return read_figures(document, meta).figures
+
+
+def read_figures(document: Document, meta: DocMeta) -> Extraction:
+    """find_figures, with the relations of the document's tables."""
     state = _State(meta)
     state.ocr_pages = frozenset(document.ocr_pages)
-    figures: list[Figure] = []
+    out = Extraction()
+    tables = _TableChains(document, meta)
+    out.tables = len(tables.by_number)
     for number, block in enumerate(document.blocks, 1):
         state.para = number
+        if block.kind == "table" and block.table is not None:
+            out.figures.extend(tables.figures_of(block, state, len(out.figures)))
+            state.offset += len(block.text) + 1
+            continue
         if block.kind == "heading":
             state.enter_heading(block)
         _enter_block(state, block)
-        figures.extend(block_figures(block, state))
+        out.figures.extend(block_figures(block, state))
         if block.kind == "body":
             state.enter_paragraph(block)
         state.offset += len(block.text) + 1  # Document.text joins the blocks with "\n"
-    return figures
+    out.relations = tables.relations()
+    return out
+
+
+class _TableChains:
+    """The document's tables, each read once with the parts that continue it (Table.continues), its figures
+    handed out block by block in reading order."""
+
+    def __init__(self, document: Document, meta: DocMeta):
+        self.meta = meta
+        self.by_number: dict[int, Table] = {}
+        for block in document.blocks:
+            if block.kind == "table" and block.table is not None:
+                self.by_number[block.table.number or -len(self.by_number) - 1] = block.table
+        self.root: dict[int, int] = {}
+        for number, table in sorted(self.by_number.items()):
+            self.root[number] = self.root.get(table.continues, table.continues) if table.continues in self.by_number \
+                else number
+        self.readings: dict[int, object] = {}
+        self.placed: dict[tuple[int, int], int] = {}  # (root, index in its reading) -> index in the document
+
+    def _reading(self, root: int):
+        if root not in self.readings:
+            parts = [t for n, t in sorted(self.by_number.items()) if self.root.get(n) == root]
+            self.readings[root] = read_table(parts, self.meta)
+        return self.readings[root]
+
+    def figures_of(self, block: Block, state: _State, first_index: int) -> list[Figure]:
+        table = block.table
+        number = table.number or next(n for n, t in self.by_number.items() if t is table)
+        root = self.root.get(number, number)
+        reading = self._reading(root)
+        parts = [t for n, t in sorted(self.by_number.items()) if self.root.get(n) == root]
+        part = next(k for k, t in enumerate(parts) if t is table)
+        starts = _cell_offsets(block)
+        figures = []
+        for k, cf in enumerate(reading.figures):
+            if cf.part != part:
+                continue
+            fig = cf.figure
+            offset = starts.get((cf.cell.row, cf.cell.col))
+            boxes = [b for b in cf.cell.boxes[cf.start:cf.end] if b is not None] if cf.cell.boxes else []
+            page = boxes[0][0] if boxes else None
+            same = [b for b in boxes if b[0] == page]
+            if same:
+                fig.x0, fig.top = min(b[1] for b in same), min(b[2] for b in same)
+                fig.x1, fig.bottom = max(b[3] for b in same), max(b[4] for b in same)
+            fig.page = page
+            fig.locator = f"p{page} {fig.locator}" if page else f"para {state.para} {fig.locator}"
+            fig.ocr = page in state.ocr_pages
+            if offset is not None:
+                fig.char_start = state.offset + offset + cf.start
+                fig.char_end = state.offset + offset + cf.end
+            fig.file, fig.sha256 = self.meta.file, self.meta.sha256
+            self.placed[(root, k)] = first_index + len(figures)
+            figures.append(fig)
+        return figures
+
+    def relations(self) -> list[Relation]:
+        out = []
+        for root, reading in self.readings.items():
+            for rel in reading.relations:
+                total = self.placed.get((root, rel.total))
+                parts = [(self.placed.get((root, i)), sign) for i, sign in rel.parts]
+                if total is None or any(i is None for i, _ in parts):
+                    continue
+                out.append(Relation(total, parts, rel.rule, rel.kind, rel.expression, rel.partial))
+        return out
+
+
+def _cell_offsets(block: Block) -> dict[tuple[int, int], int]:
+    """Where each cell's text starts in the table block's text, by (row, col): model.table_text lays the cells out
+    row by row, and so does every reader's own layout (a title and notes may come first), so each cell is
+    looked for after the one before it."""
+    table = block.table
+    text, _, starts = table_text(table)
+    if text == block.text:
+        return starts
+    out: dict[tuple[int, int], int] = {}
+    at = 0
+    for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
+        if not cell.text:
+            continue
+        found = block.text.find(cell.text, at)
+        if found < 0:
+            found = block.text.find(cell.text.replace("\n", " "), at)
+        if found >= 0:
+            out[(cell.row, cell.col)] = found
+            at = found + len(cell.text)
+    return out
 
 
 def extract_document(path: str | Path, meta: DocMeta | None = None, backend: str | None = None,
@@ -206,6 +323,12 @@ def extract_document(path: str | Path, meta: DocMeta | None = None, backend: str
     """Read ``path`` (extract.read.read_document) and return its figures with file, page, box and sha256.
     The document's warnings are raised with ``warnings.warn`` (a run records them per document); a dict
     given as ``document_info`` receives describe_document's facts (format, pages, characters, …)."""
+    return extract(path, meta, backend=backend, max_pages=max_pages, document_info=document_info).figures
+
+
+def extract(path: str | Path, meta: DocMeta | None = None, backend: str | None = None,
+            max_pages: int | None = None, document_info: dict | None = None) -> Extraction:
+    """extract_document with what the document's tables say adds up (Extraction.relations)."""
     from extract.read import read_document
 
     path = Path(path)
@@ -220,10 +343,10 @@ def extract_document(path: str | Path, meta: DocMeta | None = None, backend: str
     document = read_document(str(path), backend=backend, max_pages=max_pages)
     # `reviewfigs run` records warnings raised from the package (repaired PDF, pages without text)
     for message in document.warnings:
-        warnings.warn(message, stacklevel=2)
+        warnings.warn(message, stacklevel=3)
     if document_info is not None:
         document_info.update(describe_document(document))
-    return find_figures(document, meta)
+    return read_figures(document, meta)
 
 
 def describe_document(document: Document) -> dict:

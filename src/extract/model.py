@@ -85,6 +85,7 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     boxes: list[Box | None] = field(default_factory=list)  # per character of text, as in Block; [] without
+    bbox: tuple[float, float, float, float] | None = None  # the cell's rectangle (x0, top, x1, bottom) on its page
 
 
 @dataclass
@@ -100,6 +101,7 @@ class Table:
     notes: list[str] = field(default_factory=list)  # lines beside it: "单位：万元", "注：…"
     number: int = 0  # 1-based position among the document's tables (the locator's "table N")
     continues: int = 0  # the number of the table this one continues (a table broken over pages), else 0
+    header_rows: int | None = None  # rows of headings at the top, when the format says (<th>); None: inferred
 
 
 @dataclass
@@ -128,6 +130,38 @@ class Block:
             if b is not None:
                 return b[0]
         return 0
+
+
+def table_text(table: Table) -> tuple[str, list[Box | None], dict[tuple[int, int], int]]:
+    """The text of a table block: its cells row by row (by their top-left grid position), a tab between cells
+    and a newline between rows; a cell's own line breaks become spaces. Returns the text, the box of every char
+    (None for the separators) and where each cell's text starts, by (row, col). Every reader builds its table
+    blocks with this, so a cell's offset in Document.text is the same in every format."""
+    text: list[str] = []
+    boxes: list[Box | None] = []
+    starts: dict[tuple[int, int], int] = {}
+    rows: dict[int, list[Cell]] = {}
+    for cell in table.cells:
+        rows.setdefault(cell.row, []).append(cell)
+    for k, r in enumerate(sorted(rows)):
+        if k:
+            text.append("\n")
+            boxes.append(None)
+        for j, cell in enumerate(sorted(rows[r], key=lambda c: c.col)):
+            if j:
+                text.append("\t")
+                boxes.append(None)
+            starts[(cell.row, cell.col)] = len(text)
+            text.extend(" " if ch == "\n" else ch for ch in cell.text)
+            cell_boxes = list(cell.boxes) if len(cell.boxes) == len(cell.text) else [None] * len(cell.text)
+            boxes.extend(cell_boxes)
+    return "".join(text), boxes, starts
+
+
+def table_block(table: Table) -> Block:
+    """The Block of kind "table" holding ``table`` (text and boxes from table_text)."""
+    text, boxes, _ = table_text(table)
+    return Block(text=text, boxes=boxes, kind="table", table=table)
 
 
 @dataclass

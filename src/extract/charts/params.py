@@ -400,3 +400,28 @@ def check_parameter_names(notebook: str | Path, parameters: dict) -> None:
 def to_json(parameters: dict) -> str:
     """Parameters as one line of JSON (for messages and the report cache key)."""
     return json.dumps(parameters, ensure_ascii=False, sort_keys=True, default=str)
+
+
+@dataclass
+class TableParams(Common):
+    doc_id: str = ""
+    table: int = 0
+    column: str = ""
+    name: str = "table"
+
+
+def table_params(processed: object = "", figures: object = "", doc_id: object = "", table: object = 0,
+                 column: object = "", name: object = "table") -> TableParams:
+    """Parameters of 05_rank_table_regions: a document (empty: the one whose table names the most regions), the
+    number of one of its tables (0: that table), a column label or part of one (empty: the first classified
+    column)."""
+    base = common(processed, figures)
+    doc = as_text("doc_id", doc_id)
+    if doc:
+        check_known("doc_id", [doc], processed_tables.load_figures(base.processed)["doc_id"].dropna().astype(str),
+                    "doc_id")
+    if isinstance(table, bool) or not isinstance(table, int) or table < 0:
+        raise ParameterError(f"parameter table: expected a table number (0: the one naming the most regions), "
+                             f"got {_show(table)}")
+    return TableParams(base.processed, base.figures, base.metrics_table, base.doc_names, doc, table,
+                       as_text("column", column), chart_name("name", name))

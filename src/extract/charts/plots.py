@@ -452,19 +452,23 @@ def regions_chart(metrics: pd.DataFrame, metric: str, year: int | str = "latest"
             ax.annotate(label, (value, i + shift), xytext=(4 if value >= 0 else -4, 0),
                         textcoords="offset points", va="center", ha="left" if value >= 0 else "right",
                         fontsize=9, color=TARGET_INK if target else INK)
-    ax.set_yticks(range(len(order)))
-    ax.set_yticklabels(order, fontsize=10)
-    ax.tick_params(axis="y", length=0)
-    ax.spines["left"].set_visible(False)
-    values = rows["value"] / factor
-    lo, hi = min(0.0, values.min()), max(0.0, values.max())
-    pad = (hi - lo) * 0.25 or 1  # room for the value labels at the bar ends
-    ax.set_xlim(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
+    _bar_axis(ax, order, rows["value"] / factor)
     ax.axvline(0, color=MUTED, linewidth=0.8)
-    ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
-    ax.set_axisbelow(True)
     plotted = rows.set_index("region").loc[order].reset_index()
     return Chart(fig, plotted[[c for c in PLOTTED_COLUMNS if c in plotted]], title)
+
+
+def _bar_axis(ax, labels: list[str], values: pd.Series) -> None:
+    """Horizontal bars' axis: a label per bar, no left spine, room for the value labels at the bar ends."""
+    ax.set_yticks(range(len(labels)))
+    ax.set_yticklabels(labels, fontsize=10)
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    lo, hi = min(0.0, values.min()), max(0.0, values.max())
+    pad = (hi - lo) * 0.25 or 1
+    ax.set_xlim(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
+    ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
+    ax.set_axisbelow(True)
 
 
 def _regions_finding(rows: pd.DataFrame, metric: str, year, factor: float, unit: str, mixed: bool) -> str:
@@ -816,4 +820,53 @@ def targets_report(p) -> list[dict]:
             continue
         written.append(_written(chart, save_chart(chart, p.figures, f"{p.name}_{metric}"), metric=metric))
         close(chart)
+    return written
+
+
+# --- the regions of one table -------------------------------------------------------------------------
+def table_regions_chart(found: processed.RegionTable, doc_names: dict[str, str] | None = None) -> Chart:
+    """The regions of one printed table ranked by one of its columns (a province's counties by debt balance),
+    the table and its pages cited; the document region's own total, if printed, is named in the subtitle."""
+    rows = found.rows.sort_values("value")
+    if rows.empty:
+        raise ValueError(f"table {found.table} of {found.doc_id} has no region rows in column {found.column!r}")
+    unit = str(rows["unit"].iloc[0])
+    factor, shown_unit = unit_scale(unit, rows["value"])
+    names = [str(r) for r in rows["row_label"]]
+    top = rows.iloc[-1]
+    what = found.column.replace(" / ", "")
+    year = "" if rows["year"].nunique() != 1 or pd.isna(top["year"]) or f"{int(top['year'])}年" in what \
+        else f"{int(top['year'])}年"
+    title = f"{year}{what}：{top['row_label']}最高（{value_label(top, factor, shown_unit)}{_unit_word(shown_unit)}）" \
+        if len(rows) > 1 else f"{top['row_label']}{what}"
+    pages = "、".join(str(p) for p in found.pages)
+    subtitle = f"{what}，单位：{shown_unit or '—'}；表{found.table}（第{pages}页）"
+    if not found.total.empty:
+        total = found.total.iloc[0]
+        subtitle += f"；{total['row_label']}合计{value_label(total, factor, shown_unit)}{_unit_word(shown_unit)}"
+    fig, ax = _frame(title, subtitle, source_line(rows, doc_names), size=(9, max(3.8, 1.6 + 0.42 * len(rows))))
+    for i, row in enumerate(rows.itertuples()):
+        value = row.value / factor
+        ax.barh(i, value, height=0.62, color=ACCENT)
+        ax.annotate(value_label(row._asdict(), factor, shown_unit), (value, i), xytext=(4 if value >= 0 else -4, 0),
+                    textcoords="offset points", va="center", ha="left" if value >= 0 else "right", fontsize=9)
+    _bar_axis(ax, names, rows["value"] / factor)
+    plotted = rows.iloc[::-1].reset_index(drop=True)
+    keep = [c for c in PLOTTED_COLUMNS + ["row_label", "column_label", "locator"] if c in plotted]
+    return Chart(fig, plotted[keep], title)
+
+
+def table_regions_report(p) -> list[dict]:
+    """The ranked regions of one table for params.TableParams ``p``. With no document or table named and no
+    table of regions in the processed tables, says so and draws nothing (the notebook runs on any corpus)."""
+    try:
+        found = processed.region_table(processed.load_figures(p.processed), p.doc_id, p.table, p.column)
+    except ValueError as exc:
+        if p.doc_id or p.table or p.column:
+            raise
+        return [{"title": f"nothing to rank: {exc}", "rows": 0}]
+    chart = table_regions_chart(found, p.doc_names)
+    written = [_written(chart, save_chart(chart, p.figures, f"{p.name}_{found.doc_id}_t{found.table}"),
+                        doc_id=found.doc_id, table=found.table, column=found.column)]
+    close(chart)
     return written

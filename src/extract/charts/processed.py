@@ -3,11 +3,13 @@
 few lookups charts need (a readable name per document, the regions inside a parent).
 
     metrics = load_metrics("processed")
+    counties = region_table(load_figures("processed"), column="一般债务")   # one table's regions, one column
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -116,3 +118,88 @@ def shared_subject_keys(figures: pd.DataFrame, min_regions: int = 2, min_years: 
     table = table[(table["regions"] >= min_regions) | (table["years"] >= min_years)]
     return table.sort_values(["regions", "years", "figures"], ascending=False, kind="stable")[columns] \
         .reset_index(drop=True)
+
+
+TABLE_RE = re.compile(r"table (\d+) row (\d+) col (\d+)")
+
+
+@dataclass
+class RegionTable:
+    """The rows of one printed table that name regions, one column of it: what a ranking of regions shows."""
+
+    doc_id: str
+    table: int  # the table's number (its first part, when it goes on over pages)
+    column: str  # the column label
+    rows: pd.DataFrame  # one figure per region row (the document region's own total left out)
+    total: pd.DataFrame  # the document region's total row, when the table prints one
+    pages: list[int] = field(default_factory=list)
+
+
+def table_keys(figures: pd.DataFrame) -> pd.DataFrame:
+    """The table cells of ``figures`` with their table number and a ``table_key``: consecutive tables of one
+    document with the same column labels are one table printed over several pages."""
+    cells = figures[figures["origin"] == "table"].copy()
+    if cells.empty:
+        return cells.assign(table=pd.Series(dtype="Int64"), table_key=pd.Series(dtype="Int64"))
+    found = cells["locator"].astype(str).str.extract(TABLE_RE)
+    cells["table"] = pd.to_numeric(found[0], errors="coerce").astype("Int64")
+    keys: dict[tuple[str, int], int] = {}
+    for doc_id, part in cells.groupby("doc_id", sort=False):
+        previous: tuple[int, frozenset] | None = None
+        for number in sorted(part["table"].dropna().unique()):
+            labels = frozenset(part.loc[part["table"] == number, "column_label"])
+            if previous is not None and number == previous[0] + 1 and labels == previous[1]:
+                keys[(doc_id, int(number))] = keys[(doc_id, previous[0])]
+            else:
+                keys[(doc_id, int(number))] = int(number)
+            previous = (int(number), labels)
+    cells["table_key"] = [keys.get((d, int(t)), 0) if not pd.isna(t) else 0
+                          for d, t in zip(cells["doc_id"], cells["table"], strict=True)]
+    return cells
+
+
+def _region_rows(cells: pd.DataFrame) -> pd.Series:
+    """Cells whose row names a region: another region than the document's, or its own level (本级)."""
+    return (cells["adcode"] != cells["doc_adcode"]) | cells["row_label"].astype(str).str.contains("本级")
+
+
+def region_table(figures: pd.DataFrame, doc_id: str = "", table: int = 0, column: str = "") -> RegionTable:
+    """One table's regions in one column. With no doc_id / table, the table naming the most regions; with no
+    column, the first column whose figures have a metric, else the first column. ``column`` may be part of a
+    column label (一般债务 picks 2024年债务余额（决算数） / 一般债务 if only one label holds it)."""
+    cells = table_keys(figures)
+    if doc_id:
+        cells = cells[cells["doc_id"] == doc_id]
+    if table:
+        cells = cells[cells["table_key"] == table]
+    regional = cells[_region_rows(cells)].copy()
+    # regions down one column (region rows), not across a row (a table whose columns are counties); a table
+    # of one row per region before a list repeating them (projects by county)
+    regional["place"] = regional["adcode"].astype(str) + regional["row_label"].astype(str).str.contains("本级").map(
+        {True: "本级", False: ""})
+    groups = regional.groupby(["doc_id", "table_key", "column_label"], sort=False)["place"]
+    ranking = pd.DataFrame({"regions": groups.nunique(), "repeats": groups.apply(lambda s: s.value_counts().max())})
+    ranking = ranking[ranking["regions"] >= 2]
+    if ranking.empty:
+        where = f" in {doc_id}" if doc_id else ""
+        raise ValueError(f"no table{where} has two or more rows naming regions")
+    ranking = ranking.assign(order=range(len(ranking))).sort_values(["regions", "repeats", "order"],
+                                                                     ascending=[False, True, True])
+    best_doc, best_table, _ = ranking.index[0]
+    cells = cells[(cells["doc_id"] == best_doc) & (cells["table_key"] == best_table)]
+    labels = list(dict.fromkeys(cells["column_label"]))
+    if column:
+        chosen = [c for c in labels if c == column] or [c for c in labels if column in c]
+        if len(chosen) != 1:
+            options = "; ".join(labels)
+            raise ValueError(f"column {column!r} names {len(chosen)} columns of table {best_table}: {options}")
+        label = chosen[0]
+    else:
+        classified = [c for c in labels if (cells.loc[cells["column_label"] == c, "metric"].fillna("") != "").any()]
+        label = (classified or labels)[0]
+    part = cells[cells["column_label"] == label]
+    regional = part[_region_rows(part)].drop_duplicates("row_label")
+    total = part[(part["adcode"] == part["doc_adcode"]) & ~part["row_label"].astype(str).str.contains("本级")]
+    pages = sorted(int(p) for p in part["page"].dropna().unique())
+    return RegionTable(str(best_doc), int(best_table), str(label), regional.reset_index(drop=True),
+                       total.head(1).reset_index(drop=True), pages)

@@ -61,7 +61,7 @@ class Cache:
                 raise ValueError("checksum mismatch")
             data = json.loads(payload)
             return Outcome(ok=True, figures=data["figures"], warnings=data.get("warnings", []),
-                           document=data.get("document", {}))
+                           checks=data.get("checks", []), document=data.get("document", {}))
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError):
@@ -71,7 +71,8 @@ class Cache:
             return None
 
     def put(self, key: str, outcome: Outcome) -> None:
-        payload = json.dumps({"figures": outcome.figures, "warnings": outcome.warnings, "document": outcome.document},
+        payload = json.dumps({"figures": outcome.figures, "warnings": outcome.warnings, "checks": outcome.checks,
+                              "document": outcome.document},
                              ensure_ascii=False)
         envelope = {"format": CACHE_FORMAT, "key": key, "extractor_version": config.EXTRACTOR_VERSION,
                     "checksum": hashlib.sha256(payload.encode()).hexdigest(), "payload": payload}

@@ -1,4 +1,5 @@
 """`reviewfigs run`: every catalogued document -> processed/figures.parquet, figures.csv, metrics.csv, targets.csv,
+checks.csv, documents.csv,
 errors.csv.
 
 Flow: validate the catalog and corrections (exit 2, nothing written) -> lock --out -> sha256 of every file ->
@@ -24,6 +25,7 @@ from typing import Any
 from extract import config
 from extract.corpus.cache import Cache, cache_key, extractor_fingerprint
 from extract.corpus.catalog import CatalogEntry, RowProblemsError, load_catalog
+from extract.corpus.checks import collect_checks
 from extract.corpus.corrections import apply_corrections, load_corrections
 from extract.corpus.workers import (
     Extractor,
@@ -41,7 +43,7 @@ from extract.safety import OutputLock, OutputLockedError, OutputSet, remove_stal
 
 # metrics.parquet holds metrics.csv's table with exact dtypes and unneutralised text, for the charts.
 OUTPUT_FILES = ("figures.parquet", "figures.csv", "metrics.parquet", "metrics.csv", "targets.parquet", "targets.csv",
-                "errors.csv", "documents.csv")
+                "checks.csv", "errors.csv", "documents.csv")
 
 
 @dataclass
@@ -97,8 +99,9 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def run(options: RunOptions, extractor: Extractor | None = None, stderr: Any = None) -> RunResult:
-    """Run over ``options.raw``. ``extractor(path, meta=, max_pages=) -> list[Figure]`` defaults to
-    extract.figures.extract_document; it must be a module-level function (it runs in worker processes)."""
+    """Run over ``options.raw``. ``extractor(path, meta=, max_pages=) -> list[Figure]`` (or an object with
+    ``figures`` and ``checks``) defaults to extract.corpus.checks.extract_checked; it must be a module-level
+    function (it runs in worker processes)."""
     stderr = stderr or sys.stderr
     started = time.monotonic()
     usage = _check_options(options)
@@ -115,8 +118,8 @@ def run(options: RunOptions, extractor: Extractor | None = None, stderr: Any = N
         print(f"reviewfigs run: nothing done ({len(exc.problems)} problem(s) to fix first)", file=stderr)
         return RunResult(exit_code=2)
     if extractor is None:
-        from extract.figures import (
-            extract_document as extractor,  # imported before forking: workers start warm
+        from extract.corpus.checks import (
+            extract_checked as extractor,  # imported before forking: workers start warm
         )
     try:
         lock = OutputLock(options.out, wait=options.wait)
@@ -207,8 +210,11 @@ def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: l
     documents_df = tables.documents_table(document_records(entries, outcomes, failed, figures_df, problems.rows))
     from extract.corpus.targets import pair_targets
 
+    kept = set(figures_df["doc_id"])
+    checks_df = tables.checks_table(collect_checks(
+        (e.doc_id, outcomes[e.doc_id].checks) for e in entries if e.doc_id in kept and e.doc_id in outcomes))
     write_outputs(out, figures_df, metrics_df, tables.errors_table(problems.rows), documents_df,
-                  pair_targets(figures_df))
+                  pair_targets(figures_df), checks_df)
 
     result.failed = len(failed)
     result.warned = problems.count("warning")
@@ -349,13 +355,17 @@ def document_records(entries: list[CatalogEntry], outcomes: dict[str, Outcome], 
     return records
 
 
-def write_outputs(out: Path, figures, metrics, errors, documents, targets=None) -> None:
+def write_outputs(out: Path, figures, metrics, errors, documents, targets=None, checks=None) -> None:
     """The tables, published as one set (extract.safety.OutputSet): a reader, or a run killed halfway, sees all
     of the previous run's tables or all of this one's. One line per output file (OUTPUT_FILES lists them)."""
     if targets is None:
         from extract.corpus.tables import targets_table
 
         targets = targets_table([])
+    if checks is None:
+        from extract.corpus.tables import checks_table
+
+        checks = checks_table([])
     with OutputSet(out) as outputs:
         outputs.write("figures.parquet", lambda path: figures.to_parquet(path, index=False))
         outputs.csv("figures.csv", figures)
@@ -363,6 +373,7 @@ def write_outputs(out: Path, figures, metrics, errors, documents, targets=None) 
         outputs.csv("metrics.csv", metrics)
         outputs.write("targets.parquet", lambda path: targets.to_parquet(path, index=False))
         outputs.csv("targets.csv", targets)
+        outputs.csv("checks.csv", checks)
         outputs.csv("errors.csv", errors)
         outputs.csv("documents.csv", documents)
 

@@ -47,6 +47,11 @@ DOCUMENTS_COLUMNS = ["doc_id", "file", "format", "pages", "characters", "ocr_pag
                      "status", "message"]
 DOCUMENT_COUNTS = ("pages", "characters", "ocr_pages", "figures", "classified", "tables")
 DOCUMENT_STATUSES = ("ok", "warning", "error")
+# processed/checks.csv (extract.corpus.checks): one row per printed total or formula checked.
+CHECKS_COLUMNS = ["doc_id", "locator", "page", "kind", "rule", "expected", "found", "difference", "unit", "status",
+                  "parts"]
+CHECK_KINDS = ("total", "level_growth", "restated")
+CHECK_STATUSES = ("ok", "rounding", "mismatch")
 
 DOCTYPE_RANK = {
     "actual": {"stats-bulletin": 0, "final-accounts": 1, "gov-report": 2, "budget-report": 2, "npc-review": 3,
@@ -168,6 +173,25 @@ ERRORS_SCHEMA = pa.DataFrameSchema(
 )
 
 
+CHECKS_SCHEMA = pa.DataFrameSchema(
+    {
+        "doc_id": _text(checks=[pa.Check.str_length(1, 200)]),
+        "locator": _text(checks=[pa.Check.str_length(1, None)]),
+        "page": pa.Column("Int64", nullable=True, checks=[pa.Check.ge(1)]),
+        "kind": _text(checks=[pa.Check.isin(CHECK_KINDS)]),
+        "rule": _text(),
+        "expected": pa.Column(float, nullable=True),
+        "found": pa.Column(float, nullable=True),
+        "difference": pa.Column(float, nullable=True),
+        "unit": _text(),
+        "status": _text(checks=[pa.Check.isin(CHECK_STATUSES)]),
+        "parts": _text(),
+    },
+    strict=True,
+    ordered=True,
+)
+
+
 DOCUMENTS_SCHEMA = pa.DataFrameSchema(
     {
         "doc_id": _text(checks=[pa.Check.str_length(1, 200)]), "file": _text(),
@@ -189,7 +213,7 @@ def typed_frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
     for column in columns:
         if column in INT_COLUMNS or column in ("n_candidates", "n_values") or column in DOCUMENT_COUNTS:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
-        elif column in FLOAT_COLUMNS or column in TARGET_FLOAT_COLUMNS:
+        elif column in FLOAT_COLUMNS or column in TARGET_FLOAT_COLUMNS or column in ("expected", "found", "difference"):
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
         elif column in BOOL_COLUMNS:  # a row added by hand has none: False
             frame[column] = frame[column].where(frame[column].notna(), False).astype(bool)
@@ -224,6 +248,7 @@ def warm_up() -> None:
     """Validate empty tables once. pandera imports its backends and builds its checks on a schema's first
     validation (~0.15 s): a run does this while its workers extract, instead of after them."""
     errors_table([])
+    checks_table([])
     documents_table([])
     select_metrics(figures_table([]))
     targets_table([])
@@ -231,6 +256,11 @@ def warm_up() -> None:
 
 def targets_table(records: list[dict]) -> pd.DataFrame:
     return TARGETS_SCHEMA.validate(typed_frame(records, TARGETS_COLUMNS))
+
+
+def checks_table(records: list[dict]) -> pd.DataFrame:
+    """processed/checks.csv's table (CHECKS_COLUMNS), checked by its schema."""
+    return CHECKS_SCHEMA.validate(typed_frame(records, CHECKS_COLUMNS))
 
 
 def errors_table(records: list[dict]) -> pd.DataFrame:

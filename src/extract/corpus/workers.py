@@ -89,18 +89,23 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     stage: str = ""
     error: str = ""
+    checks: list[dict] = field(default_factory=list)  # rows of checks.csv (extract.corpus.checks), no doc_id
     value: Any = None  # what a run_limited job returned
     document: dict = field(default_factory=dict)  # format, pages, characters, ocr_pages, tables (documents.csv)
 
 
 def extract_task(task: Task, extractor: Extractor, max_pages: int) -> Outcome:
     """Extract one document (runs inside the worker process). Document warnings raised with
-    ``warnings.warn`` by the extract package are kept; the figures become plain dicts."""
+    ``warnings.warn`` by the extract package are kept; the figures become plain dicts. An extractor may return
+    its figures, or an object with ``figures`` and ``checks`` (extract.corpus.checks.extract_checked)."""
     info: dict = {}
     extra = {"document_info": info} if _takes_document_info(extractor) else {}
-    figures, notes = with_document_warnings(
+    result, notes = with_document_warnings(
         lambda: extractor(task.path, meta=task.meta, max_pages=max_pages, **extra))
-    return Outcome(ok=True, figures=[_figure_record(f) for f in figures], warnings=notes, document=info)
+    figures = getattr(result, "figures", result)
+    checks = [dict(row) for row in getattr(result, "checks", [])]
+    return Outcome(ok=True, figures=[_figure_record(f) for f in figures], warnings=notes, checks=checks,
+                   document=info)
 
 
 def with_document_warnings(job: Callable[[], Any]) -> tuple[Any, list[str]]:

@@ -5,10 +5,12 @@ format has pages).
 
 Owns: ``sniff`` (what a file is, from its bytes; a one-line error for formats that cannot be read, saying how
 to convert them), ``pdf`` (characters and their boxes from a PDF, with the guards against broken and hostile
-files, and the one verdict on whether a page has a text layer), ``layout`` (characters -> lines, columns,
-blocks, paragraphs and headings), ``decode`` (bytes -> text: BOM, declared charset, detection), ``textblocks``
-(the rules shared by formats without pages: furniture lines, wrapped lines, headings), ``webpage`` (saved web
-pages), ``plaintext`` (text files) and ``word`` (DOCX). Every reader returns the same ``Document``.
+files, and the one verdict on whether a page has a text layer; the page's drawn rules), ``layout`` (characters
+-> lines, columns, blocks, paragraphs and headings), ``tables`` (ruled and unruled tables on a PDF page, tables
+continued over pages), ``decode`` (bytes -> text: BOM, declared charset, detection), ``textblocks`` (the rules
+shared by formats without pages: furniture lines, wrapped lines, headings), ``webpage`` (saved web pages),
+``plaintext`` (text files) and ``word`` (DOCX). Every reader returns the same ``Document``; a table is one Block
+of kind "table" holding its ``Table`` (extract.grammar.tables reads it, whatever the format).
 ``garbled`` is the one rule for text no Chinese document is written in (broken fonts, wrong encodings),
 applied by ``read_document`` to the Document of every format.
 

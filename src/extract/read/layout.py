@@ -9,9 +9,11 @@ settings:
    sub/superscripts (PM2.5) back into their line.
 3. margins: drop running headers/footers and page numbers (outer rows that repeat across pages, "— 3 —",
    newspaper header rows with 第n版/dates, a small top-row header), editorial credits and 上接/下转 marks.
-4. blocks: find the page's columns from the left and right edges full lines share, cut lines that still run
-   over a gutter (hanging punctuation), group each column's lines into blocks (cut where a spanning line
-   crosses it), read tables (rows of sparse cells) row by row, and chain the remaining free lines.
+4. blocks: tables first (extract.read.tables: ruled and unruled, each one Block of kind "table" holding its
+   Table; their chars leave the text flow, their title and unit lines stay in it), then find the page's
+   columns from the left and right edges full lines share, cut lines that still run over a gutter (hanging
+   punctuation), group each column's lines into blocks (cut where a spanning line crosses it), and chain the
+   remaining free lines.
 5. reading order: free title matter above all columns first, then Breuel's partial order on blocks (above-
    and-overlapping, or left-of with nothing spanning both in between) and a topological sort; captions are
    put back next to their neighbours afterwards.
@@ -32,8 +34,9 @@ from operator import itemgetter
 
 import numpy as np
 
-from extract.model import UNNUMBERED_LEVEL, Block, Box, Document, heading_level
+from extract.model import UNNUMBERED_LEVEL, Block, Box, Document, heading_level, table_block
 from extract.normalize import normalize_char
+from extract.read import tables as table_finder
 
 # A char after preparation: (text, top, x0, x1, bottom, size, family). Tuples keep per-char cost low.
 # The order makes sorted(chars) group copies of one glyph (text, then top, then x0).
@@ -175,7 +178,6 @@ class Line:
     body: list[bool] = field(default_factory=list)  # per char: set in the body style of the document
     aside: bool = False  # a photo caption or note outside the text flow (set by _mark_asides)
     jump: int = 0  # 1: a 下转 mark was cut from its end (text goes on); 2: an 上接 mark from its start
-    cell: int = 0  # table cells: 1 = first cell of a table row (starts a paragraph), 2 = a later cell
 
     @property
     def height(self) -> float:
@@ -497,12 +499,13 @@ class _PageBlock:
     edges: _Edges
     box: tuple[float, float, float, float]  # x0, top, x1, bottom used for ordering
     in_column: bool
+    table: table_finder.FoundTable | None = None
 
 
-def _page_blocks(lines: list[Line]) -> list[_PageBlock]:
-    """Column blocks (runs of lines of one column, cut where a spanning line crosses the column) and blocks of
-    the remaining free lines (titles, captions, lines of no detected column) chained by _chain_blocks."""
-    tables, lines = _split_tables(lines)
+def _page_blocks(lines: list[Line], tables: list[table_finder.FoundTable] = ()) -> list[_PageBlock]:
+    """Column blocks (runs of lines of one column, cut where a spanning line crosses the column), one block per
+    table (``tables``, whose chars are no longer in ``lines``) and blocks of the remaining free lines (titles,
+    captions, lines of no detected column) chained by _chain_blocks."""
     columns = _find_columns(lines)
     members: list[list[Line]] = [[] for _ in columns]
     free: list[Line] = []
@@ -535,17 +538,10 @@ def _page_blocks(lines: list[Line]) -> list[_PageBlock]:
                 run = []
             run.append(ln)
         blocks.append(_column_block(run, left, right))
-    for rows in tables:
-        cells = [ln for row in rows for ln in row]
-        box = (
-            min(ln.x0 for ln in cells),
-            min(ln.top for ln in cells),
-            max(ln.x1 for ln in cells),
-            max(ln.bottom for ln in cells),
-        )
-        blocks.append(_PageBlock(cells, _Edges(box[0], box[2]), box, False))
+    for found in tables:
+        blocks.append(_PageBlock([], _Edges(found.box[0], found.box[2]), found.box, False, found))
     chains = _chain_blocks(free)
-    for chain, edges in zip(chains, _block_edges(chains, [b for b in blocks]), strict=False):
+    for chain, edges in zip(chains, _block_edges(chains, [b for b in blocks if b.table is None]), strict=False):
         box = (
             min(ln.x0 for ln in chain),
             min(ln.top for ln in chain),
@@ -556,54 +552,31 @@ def _page_blocks(lines: list[Line]) -> list[_PageBlock]:
     return blocks
 
 
-def _split_tables(lines: list[Line]) -> tuple[list[list[list[Line]]], list[Line]]:
-    """Find tables: two or more consecutive rows of three or more sparse pieces each (cells). Returns the tables
-    (rows of cells, left to right) and the remaining lines. Read row by row, a table keeps each figure next to
-    its label; read column by column it would not. Prose never has several short pieces side by side on
-    consecutive rows: newspaper columns give full lines."""
-    if len(lines) < 6:
+def _take_tables(lines: list[Line], rules, page: int, ruled: bool) -> tuple[list[table_finder.FoundTable], list[Line]]:
+    """The page's ruled (or unruled) tables (extract.read.tables) and its lines without their chars: a line
+    wholly inside a table goes; one that reaches out of it keeps the chars outside, one line per run."""
+    found = table_finder.find_tables(lines, rules, page, ruled=ruled, unruled=not ruled, describe=False)
+    if not found:
         return [], lines
-    rows: list[list[Line]] = []
-    for ln in sorted(lines, key=lambda ln: ln.top):
-        if rows and ln.top < rows[-1][0].bottom - 0.3 * rows[-1][0].height:
-            rows[-1].append(ln)
-        else:
-            rows.append([ln])
-    is_cell_row = [_is_cell_row(r) for r in rows]
-    tables: list[list[list[Line]]] = []
-    run: list[list[Line]] = []
-    for row, cell_row in zip(rows, is_cell_row, strict=True):
-        if cell_row and run and row[0].top - max(ln.bottom for ln in run[-1]) > 3 * row[0].height:
-            # a far gap ends the table; this row may start another
-            if len(run) >= 2:
-                tables.append(run)
-            run = []
-        if cell_row:
-            run.append(sorted(row, key=lambda ln: ln.x0))
+    used: dict[int, set[int]] = {}
+    for f in found:
+        for k, indices in f.used.items():
+            used.setdefault(k, set()).update(indices)
+    rest: list[Line] = []
+    for k, ln in enumerate(lines):
+        gone = used.get(k)
+        if not gone:
+            rest.append(ln)
             continue
-        if len(run) >= 2:
-            tables.append(run)
-        run = []
-    if len(run) >= 2:
-        tables.append(run)
-    if not tables:
-        return [], lines
-    in_table: set[int] = set()
-    for table in tables:
-        for row in table:
-            for k, ln in enumerate(row):
-                ln.cell = 1 if k == 0 else 2
-                in_table.add(id(ln))
-    return tables, [ln for ln in lines if id(ln) not in in_table]
-
-
-def _is_cell_row(row: list[Line]) -> bool:
-    """Three or more short pieces side by side that leave most of their row empty. Newspaper columns fill
-    their row (gutters are narrow), even when a column holds a short last line."""
-    if len(row) < 3 or any(len(ln.text) > 20 for ln in row):
-        return False
-    span = max(ln.x1 for ln in row) - min(ln.x0 for ln in row)
-    return span > 0 and sum(ln.x1 - ln.x0 for ln in row) < 0.6 * span
+        run_start = None
+        for i in range(len(ln.text) + 1):
+            keep = i < len(ln.text) and i not in gone
+            if keep and run_start is None:
+                run_start = i
+            elif not keep and run_start is not None:
+                rest.append(_slice_line(ln, run_start, i))
+                run_start = None
+    return found, rest
 
 
 def _split_at_gutters(
@@ -682,7 +655,7 @@ def _ordered_blocks(blocks: list[_PageBlock], style: _Style) -> list[_PageBlock]
     not make the columns read row-wise) and put back after the nearest block above them, or before the first
     block below them.
     """
-    asides = [b for b in blocks if not b.in_column and all(_is_aside(ln, style) for ln in b.lines)]
+    asides = [b for b in blocks if not b.in_column and b.table is None and all(_is_aside(ln, style) for ln in b.lines)]
     aside_ids = {id(b) for b in asides}
     flow = [b for b in blocks if id(b) not in aside_ids]
     column_tops = [b.box[1] for b in flow if b.in_column]
@@ -953,6 +926,7 @@ def _is_numbered(text: str) -> bool:
 class _Para:
     lines: list[Line]
     edges: _Edges | None = None  # column edges of the first line
+    table: table_finder.FoundTable | None = None  # a table: no lines, one Block of kind "table"
 
 
 def _is_aside(line: Line, style: _Style) -> bool:
@@ -1010,6 +984,10 @@ def _paragraphs(ordered: list[tuple[Line, _Edges]], style: _Style) -> list[_Para
     flow_para: _Para | None = None
     aside_para: _Para | None = None
     for line, edges in ordered:
+        if isinstance(line, table_finder.FoundTable):  # a table stands apart from the paragraphs around it
+            paras.append(_Para([], None, line))
+            prev, flow_para = None, None
+            continue
         if _is_aside(line, style):
             if aside_para is None or prev_aside is None or _ends_paragraph(prev_aside, edges, line, edges):
                 aside_para = _Para([line], edges)
@@ -1020,16 +998,12 @@ def _paragraphs(ordered: list[tuple[Line, _Edges]], style: _Style) -> list[_Para
             continue
         prev_aside = None
         aside_para = None
-        if line.cell == 2 and flow_para is not None:
-            flow_para.lines.append(line)  # next cell of a table row
-        elif line.cell or prev is None or flow_para is None or _ends_paragraph(prev[0], prev[1], line, edges):
+        if prev is None or flow_para is None or _ends_paragraph(prev[0], prev[1], line, edges):
             flow_para = _Para([line], edges)
             paras.append(flow_para)
         else:
             flow_para.lines.append(line)
         prev = (line, edges)
-        if line.cell:
-            prev = None  # a table row ends its paragraph: text after the table starts anew
     return paras
 
 
@@ -1150,6 +1124,9 @@ def _split_title_matter(paras: list[_Para]) -> list[_Para]:
     in_front = True
     for para in paras:
         lines = para.lines
+        if para.table is not None:
+            out.append(para)
+            continue
         if in_front and any(any(ln.body) for ln in lines):
             in_front = False
         if not in_front or lines[0].page > 1 or len(lines) < 2 or para.edges is None:
@@ -1170,6 +1147,9 @@ def _blocks_from_paragraphs(paras: list[_Para], style: _Style) -> list[Block]:
     out: list[Block] = []
     front = True  # page-1 material before the first body paragraph is the title page matter
     for para in _split_title_matter(paras):
+        if para.table is not None:
+            out.append(table_block(para.table.table))
+            continue
         text, boxes, body, sizes = _join(para.lines)
         page = para.lines[0].page
         cut = _split_run_in_heading(text, body)
@@ -1202,6 +1182,7 @@ def _blocks_from_paragraphs(paras: list[_Para], style: _Style) -> list[Block]:
 def document_from_pages(pages: Iterable, path: str = "") -> Document:
     """A Document from pages of plain char dicts (extract.read.pdf.PageChars): pure, so tests can feed made-up chars."""
     page_lines: list[list[Line]] = []
+    page_rules: list = []
     heights: list[tuple[float, float]] = []  # (top, height) of each page box
     warnings: list[str] = []
     n_pages = 0
@@ -1214,6 +1195,7 @@ def document_from_pages(pages: Iterable, path: str = "") -> Document:
         duplicates += dropped
         total += len(chars) + dropped
         page_lines.append(_page_lines(chars, page.page_number))
+        page_rules.append(getattr(page, "rules", None) or [])
         heights.append((bbox[1], bbox[3] - bbox[1]))
     if total and duplicates >= max(20, 0.05 * total):
         warnings.append(
@@ -1221,14 +1203,25 @@ def document_from_pages(pages: Iterable, path: str = "") -> Document:
         )
 
     style = _body_style(page_lines)  # before margins go: they are a few chars and rarely in body style
+    # Ruled tables before the margins: a table's last row of numbers is not a column of page numbers.
+    page_tables: list[list[table_finder.FoundTable]] = []
+    for k, rules in enumerate(page_rules):
+        found, page_lines[k] = _take_tables(page_lines[k], rules, page_lines[k][0].page if page_lines[k] else 0, True)
+        page_tables.append(found)
     page_lines = _drop_margins(page_lines, heights, style.size)
-    ordered: list[tuple[Line, _Edges]] = []
-    for lines in page_lines:
+    ordered: list[tuple[Line | table_finder.FoundTable, _Edges]] = []
+    for lines, rules, found in zip(page_lines, page_rules, page_tables, strict=True):
         for ln in lines:
             _mark_body_chars(ln, style)
         _mark_asides(lines, style)
-        for block in _ordered_blocks(_page_blocks(lines), style):
+        unruled, lines = _take_tables(lines, rules, lines[0].page if lines else 0, False)
+        found.extend(unruled)
+        table_finder.describe_tables(found, lines)
+        for block in _ordered_blocks(_page_blocks(lines, found), style):
+            if block.table is not None:
+                ordered.append((block.table, block.edges))
             ordered.extend((ln, block.edges) for ln in block.lines)
+    table_finder.link_continuations(page_tables)
     paras = _paragraphs(ordered, style)
     return Document(
         path=path, n_pages=n_pages, blocks=_blocks_from_paragraphs(paras, style), warnings=warnings

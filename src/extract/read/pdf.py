@@ -37,6 +37,8 @@ import pypdfium2_raw.bindings
 from extract.model import DocumentError
 from extract.read.guard import ContentGuard, library_log, open_plumber, too_many_chars
 
+Rule = tuple[float, float, float, float]
+
 
 @dataclass
 class PageChars:
@@ -46,6 +48,9 @@ class PageChars:
     chars: list[dict] = field(default_factory=list)
     # pdfplumber's page.bbox (x0, top, x1, bottom): (0, 0, width, height) unless the media box is offset.
     bbox: tuple[float, float, float, float] | None = None
+    # Horizontal and vertical edges drawn on the page (ruling lines, the sides of rectangles), each
+    # (x0, top, x1, bottom) with top == bottom or x0 == x1: what table finders read (extract.read.tables).
+    rules: list[Rule] = field(default_factory=list)
 
 
 CHAR_KEYS = ("text", "x0", "top", "x1", "bottom", "size", "fontname")
@@ -433,6 +438,17 @@ _get_font_size = _proto("FPDFText_GetFontSize", None, ctypes.c_double)
 _has_map_error = _proto("FPDFText_HasUnicodeMapError", None)
 
 
+# Path objects (ruling lines and rectangles), walked once per page for the table finder.
+_path_count_segments = _proto("FPDFPath_CountSegments", None)
+_path_get_segment = _proto("FPDFPath_GetPathSegment", None, ctypes.c_void_p)
+_segment_get_point = _proto("FPDFPathSegment_GetPoint", None)
+_segment_get_type = _proto("FPDFPathSegment_GetType", None)
+_segment_get_close = _proto("FPDFPathSegment_GetClose", None)
+_pageobj_get_matrix = _proto("FPDFPageObj_GetMatrix", None)
+_path_get_draw_mode = _proto("FPDFPath_GetDrawMode", None)
+_MAX_RULE_SEGMENTS = 20_000  # per page: a vector drawing (a map) is not a table; stop collecting beyond this
+
+
 def _font_name(font: int) -> str:
     buf = ctypes.create_string_buffer(512)
     n = _font_get_base_name(font, buf, len(buf))
@@ -455,45 +471,113 @@ def _font_descent_per_point(font: int) -> float:
 class _PageProbe:
     has_image: bool = False
     undecodable_font: bool = False  # pdfium drops this font's chars: read the page with pdfplumber
+    counts: dict = field(default_factory=dict)  # font -> [text objects without text, with text]
 
 
-def _probe_objects(count: int, get: Callable[[int], int], textpage: int, probe: _PageProbe, seen: set,
-                   depth: int) -> None:
+# pdfium gives no text (and no glyph boxes) for codes of fonts whose CMap it lacks (predefined CJK CMaps such as
+# GBK-EUC-H, common in OCR layers). Office exports also make text objects that hold nothing pdfium reports (runs
+# of spaces, empty table cells), so one empty object proves nothing: a font is undecodable on a page when most of
+# its text objects there are empty (an OCR layer's: hundreds empty, a handful with text; a WPS table's: a few
+# hundred empty among more with text).
+_UNDECODABLE_MIN_EMPTY = 5
+
+
+def _probe_objects(count: int, get: Callable[[int], int], textpage: int, probe: _PageProbe, depth: int) -> None:
     for i in range(count):
         obj = get(i)
         kind = _pageobj_get_type(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             probe.has_image = True
         elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            font = _textobj_get_font(obj)
-            if font in seen:
-                continue
-            seen.add(font)
-            # pdfium gives NULs for codes of fonts whose CMap it lacks (predefined CJK CMaps like GBK-EUC-H).
-            # pdfium gives no text (and no glyph boxes) for codes of fonts whose CMap it lacks (predefined CJK
-            # CMaps such as GBK-EUC-H). pdfium makes no text object for an empty string, so no text = lost text.
-            size = _textobj_get_text(obj, textpage, None, 0)  # bytes of UTF-16, with the final NUL
-            text = ""
-            if size > 2:
-                buf = ctypes.create_string_buffer(size)
-                _textobj_get_text(obj, textpage, buf, size)
-                text = buf.raw[: size - 2].decode("utf-16-le", "replace").strip("\x00")
-            if not text:
-                probe.undecodable_font = True
+            counts = probe.counts.setdefault(_textobj_get_font(obj), [0, 0])
+            # bytes of UTF-16 with the final NUL: 2 = no text (what the object holds is not needed)
+            counts[_textobj_get_text(obj, textpage, None, 0) > 2] += 1
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _FORM_DEPTH_LIMIT:
             _probe_objects(_form_count_objects(obj), lambda j, o=obj: _form_get_object(o, j), textpage, probe,
-                           seen, depth + 1)
-        if probe.has_image and probe.undecodable_font:
-            return
+                           depth + 1)
 
 
 def _probe_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> _PageProbe:
     probe = _PageProbe()
     page_addr = ctypes.cast(page.raw, ctypes.c_void_p).value
     tp_addr = ctypes.cast(textpage.raw, ctypes.c_void_p).value
-    _probe_objects(_page_count_objects(page_addr), lambda i: _page_get_object(page_addr, i), tp_addr, probe,
-                   set(), 0)
+    _probe_objects(_page_count_objects(page_addr), lambda i: _page_get_object(page_addr, i), tp_addr, probe, 0)
+    probe.undecodable_font = any(empty >= _UNDECODABLE_MIN_EMPTY and empty > 2 * full
+                                 for empty, full in probe.counts.values())
     return probe
+
+
+def _page_rules(page: pdfium.PdfPage, geo: _PageGeometry) -> list[Rule]:
+    """Every horizontal and vertical straight piece of the page's painted paths, in pdfplumber's coordinates:
+    the sides of rectangles and the segments of lines and polylines (pdfplumber's ``page.edges`` of lines,
+    rects and curves; Bezier pieces and slanted segments are left out). Paths inside form XObjects are mapped
+    through the form's matrix."""
+    rules: list[Rule] = []
+    page_addr = ctypes.cast(page.raw, ctypes.c_void_p).value
+    count = _page_count_objects(page_addr)
+    _collect_rules(count, lambda i: _page_get_object(page_addr, i), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), geo, rules, 0)
+    return rules
+
+
+def _compose(inner: tuple, outer: tuple) -> tuple:
+    """The matrix applying ``inner`` then ``outer`` (PDF matrices a b c d e f)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _collect_rules(count: int, get: Callable[[int], int], outer: tuple, geo: _PageGeometry, rules: list[Rule],
+                   depth: int) -> None:
+    matrix = (ctypes.c_float * 6)()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    for i in range(count):
+        obj = get(i)
+        kind = _pageobj_get_type(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _FORM_DEPTH_LIMIT:
+            handle = ctypes.c_void_p(obj)
+            _pageobj_get_matrix(handle, ctypes.byref(matrix))
+            _collect_rules(_form_count_objects(obj), lambda j, o=obj: _form_get_object(o, j),
+                           _compose(tuple(matrix), outer), geo, rules, depth + 1)
+            continue
+        if kind != pdfium_c.FPDF_PAGEOBJ_PATH or len(rules) > _MAX_RULE_SEGMENTS:
+            continue
+        handle = ctypes.c_void_p(obj)
+        if _path_get_draw_mode(handle, ctypes.byref(fill), ctypes.byref(stroke)) and not (fill.value or stroke.value):
+            continue  # a clipping path: nothing is painted
+        n = _path_count_segments(handle)
+        if n < 2:
+            continue
+        _pageobj_get_matrix(handle, ctypes.byref(matrix))
+        a, b, c, d, e, f = _compose(tuple(matrix), outer)
+        points: list[tuple[float, float] | None] = []  # plumber-space points of the subpath; None: a curve
+        start: tuple[float, float] | None = None
+        for k in range(n):
+            segment = ctypes.c_void_p(_path_get_segment(handle, k))
+            _segment_get_point(segment, ctypes.byref(x), ctypes.byref(y))
+            px, py = x.value, y.value
+            point = geo.to_plumber(a * px + c * py + e, b * px + d * py + f)
+            kind = _segment_get_type(segment)
+            if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+                start = point
+                points = [point]
+            elif kind == pdfium_c.FPDF_SEGMENT_LINETO and points:
+                _add_rule(points[-1], point, rules)
+                points.append(point)
+            else:  # a Bezier piece: no straight edge up to its end point
+                points.append(point)
+            if _segment_get_close(segment) and start is not None and points:
+                _add_rule(points[-1], start, rules)
+
+
+def _add_rule(p: tuple[float, float] | None, q: tuple[float, float], rules: list[Rule]) -> None:
+    if p is None:
+        return
+    (x0, y0), (x1, y1) = p, q
+    if abs(y0 - y1) < 0.01 and abs(x0 - x1) >= 0.01:
+        rules.append((min(x0, x1), y0, max(x0, x1), y0))
+    elif abs(x0 - x1) < 0.01 and abs(y0 - y1) >= 0.01:
+        rules.append((x0, min(y0, y1), x0, max(y0, y1)))
 
 
 _CHAR_CLASS: dict[int, int] = {}  # code point -> 0 keep, 1 blank (drop), 2 unreadable (drop, count)
@@ -649,10 +733,11 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
                         chars, unreadable = _pdfium_page_chars(textpage, geo, {})
                 finally:
                     textpage.close()
+                rules = _page_rules(page, geo)
             finally:
                 page.close()
             stats.add_page(page_number, len(chars), unreadable, probe.has_image)
-            yield PageChars(page_number, geo.width, geo.height, chars, geo.bbox)
+            yield PageChars(page_number, geo.width, geo.height, chars, geo.bbox, rules)
         if guard.pdfminer_pages is not None:
             stats.tree_mismatch = (n_pages, guard.pdfminer_pages)
     finally:
@@ -666,6 +751,16 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
 # ---------------------------------------------------------------------------------------------------------
 # pdfplumber backend
 # ---------------------------------------------------------------------------------------------------------
+
+
+def _plumber_page_rules(page) -> list[Rule]:
+    """pdfplumber's horizontal and vertical edges of the page (lines, rectangle sides, curve pieces)."""
+    rules: list[Rule] = []
+    for e in page.edges:
+        x0, top, x1, bottom = (float(e[k]) for k in ("x0", "top", "x1", "bottom"))
+        if (top == bottom) != (x0 == x1):  # straight and not a point
+            rules.append((x0, top, x1, bottom))
+    return rules
 
 
 def _plumber_page_chars(page) -> tuple[list[dict], int]:
@@ -727,6 +822,7 @@ def _iter_pdfplumber(doc: pdfium.PdfDocument | None, path: Path, max_pages: int 
                 guard.check(index, page.page_number)
                 try:
                     has_image = bool(page.images)
+                    rules = _plumber_page_rules(page)
                     chars, unreadable = _plumber_page_chars(page)
                     width, height, bbox = float(page.width), float(page.height), tuple(float(v) for v in page.bbox)
                 except MemoryError:
@@ -737,7 +833,7 @@ def _iter_pdfplumber(doc: pdfium.PdfDocument | None, path: Path, max_pages: int 
                 if len(chars) > max_chars_per_page:
                     raise too_many_chars(page.page_number, len(chars), max_chars_per_page)
                 stats.add_page(page.page_number, len(chars), unreadable, has_image)
-                yield PageChars(page.page_number, width, height, chars, bbox)
+                yield PageChars(page.page_number, width, height, chars, bbox, rules)
     finally:
         guard.close()
 
