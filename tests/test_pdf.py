@@ -297,7 +297,7 @@ def test_default_backend_is_pdfium_and_text_reads_back(tmp_path):
         expected = "".join(_line(p, k) for p in (1, 2) for k in range(3))
         assert _text(pages) == expected
         first = pages[0].chars[0]
-        assert set(first) == {"text", "x0", "top", "x1", "bottom", "size", "fontname"}
+        assert set(first) == {"text", "x0", "top", "x1", "bottom", "size", "fontname", "baseline"}
         # drawn at x=72, baseline 60pt below the top, 12pt: pdfplumber's coordinates, top-left origin
         assert first["x0"] == pytest.approx(72, abs=0.01)
         assert first["size"] == pytest.approx(12, abs=0.01)

@@ -76,6 +76,11 @@ def _family(fontname) -> str:
 # ---------------------------------------------------------------------------------------------- 1. chars
 
 
+# How far below its baseline a glyph's box may reach (the font's descent, in ems) before the font's metrics are
+# taken as broken, and the descent used instead then.
+MAX_DESCENT, USUAL_DESCENT = 0.45, 0.2
+
+
 def _prepare_chars(raw_chars: list[dict], bbox: tuple[float, float, float, float]) -> list[Char]:
     """Plain tuples for the visible, non-blank chars of a page (inside its box), code points normalised."""
     left, upper, right, lower = bbox
@@ -92,7 +97,12 @@ def _prepare_chars(raw_chars: list[dict], bbox: tuple[float, float, float, float
         if fam is None:
             fam = families[fontname] = _family(fontname)
         size = c["size"] or (bottom - top) or 1.0
-        if bottom - top > 2.0 * (x1 - x0) > 0 and _is_cjk(text[0]):
+        baseline = c.get("baseline")
+        if baseline is not None and not -0.1 * size <= bottom - baseline <= MAX_DESCENT * size:
+            # The box hangs from the origin by the font's descent; a broken descent (Founder's digit font E-BZ
+            # says 1.03 em) would put the glyph on the next line: place it on its baseline instead.
+            top, bottom = baseline - (1.0 - USUAL_DESCENT) * size, baseline + USUAL_DESCENT * size
+        elif bottom - top > 2.0 * (x1 - x0) > 0 and _is_cjk(text[0]):
             # Broken font metrics can give a glyph a box many times its size (a 9pt char 180pt tall), which
             # would merge rows. CJK glyphs are square: trust the advance width, keep the centre.
             mid, half = (top + bottom) * 0.5, (x1 - x0) * 0.5
@@ -237,6 +247,13 @@ def _split_row(row: list[Char]) -> list[list[Char]]:
     row.sort(key=itemgetter(X0, TOP, TEXT))  # ties broken by value: stream order never matters
     if len(row) == 1:
         return [row]
+    for k in range(len(row) - 1):
+        c, n = row[k], row[k + 1]
+        if c[X1] > n[X0] + 0.5 and n[X0] > c[X0] + 0.2 * c[SIZE] and not _is_cjk(c[TEXT]):
+            # A box wider than the glyph's advance (half-width digits and brackets with full-width codes, one
+            # em wide in the font's table, set closer by the typesetter): the glyph ends where the next one
+            # starts. Ideographs are always an em wide: their overlaps are other lines sharing the row.
+            row[k] = (*c[:X1], n[X0], *c[X1 + 1:])
     gaps = [c[X0] - p[X1] for p, c in zip(row, row[1:], strict=False)]
     usual = sorted(gaps)[len(gaps) // 2]
     usual = 2.5 * usual if usual > 0 else 0.0

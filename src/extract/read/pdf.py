@@ -1,9 +1,16 @@
 """Read a PDF into pages of plain character dicts, the one input the layout stage needs.
 
 Every char is a dict with pdfplumber's keys: text, x0, top, x1, bottom (PDF points, top-left origin, exactly
-pdfplumber's coordinate convention, including rotated pages and offset media boxes), size, fontname.
+pdfplumber's coordinate convention, including rotated pages and offset media boxes), size, fontname, and
+``baseline`` (the top-left y of the glyph's origin, for upright text on unrotated pages): the layout builds
+lines from baselines, because a box hangs from the font's descent and a digit font with a broken descent
+(Founder's E-BZ: 1.03 em) would put its digits on the next line.
 Whitespace is not a character here (PDFs disagree on whether spaces exist; gaps are geometry), nor are control
-characters or characters whose font has no Unicode map (they are counted and reported instead).
+characters. A glyph whose font has no Unicode map or maps it into the private-use area is counted (the
+document-level verdict) and kept as GARBLED_CHAR in its place, unless the glyph rules (``GlyphRules``) read it
+with certainty: a small dot on the baseline between two digits of its own font is a decimal point (Tianjin's
+U+1001B0 in E-BZ), and then every glyph of that code in that font is; ASCII punctuation drawn one em wide in
+Chinese text is the full-width mark the page shows (Founder's E-BX maps 。 to U+002E).
 
 Two backends give the same chars (tests/test_pdf.py compares them on every corpus PDF):
     "pdfium"      pypdfium2's raw text API, ~9x faster than pdfplumber's extract_text; the default.
@@ -29,6 +36,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -39,7 +47,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFStream, resolve1
 
-from extract.model import DocumentError
+from extract.model import GARBLED_CHAR, DocumentError
 
 
 @dataclass
@@ -387,6 +395,97 @@ def _too_many_chars(page_number: int, n_chars: int, limit: int, at_least: bool =
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Glyph rules: what a glyph with no (or a wrong) Unicode value shows, where its font makes it certain
+# ---------------------------------------------------------------------------------------------------------
+
+# ASCII punctuation a CJK font draws one em wide is the full-width mark the page shows.
+FULL_WIDTH_PUNCTUATION = {",": "，", ".": "。", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
+# A decimal point's ink: a dot at most this many ems wide and high ...
+DOT_MAX_EM = 0.25
+# ... whose lowest ink lies between this far above the baseline and this far below it (a comma descends).
+DOT_LOW_EM, DOT_DESCENT_EM = 0.3, 0.05
+
+
+def _is_digit(text: str) -> bool:
+    return "0" <= text <= "9" or "\uff10" <= text <= "\uff19"
+
+
+def _is_han(text: str) -> bool:
+    return "\u3400" <= text <= "\u9fff" or "\uf900" <= text <= "\ufaff"
+
+
+class GlyphRules:
+    """Reads glyphs whose fonts give no (or a wrong) Unicode value, page by page through one document.
+
+    A private-use glyph between two digits of its own font whose ink is a small dot on the baseline is a
+    decimal point; from then on every glyph of that code in that font is one (the font makes it certain:
+    "1.一般公共预算" after "2221.7"). A private-use glyph no rule reads stays GARBLED_CHAR. ASCII punctuation
+    drawn one em wide beside a Chinese character is its full-width form (。 for a full-em "."), so sentences end
+    where the page shows they do. Both backends pass their chars through the same rules.
+    """
+
+    def __init__(self) -> None:
+        self.learned: dict[tuple[str, int], str] = {}  # (font, private-use code) -> text
+        self.repaired = 0
+
+    def apply(self, chars: list[dict]) -> None:
+        for row in _baseline_rows(chars):
+            for k, c in enumerate(row):
+                if "code" in c and "ink" in c and (c["fontname"], c["code"]) not in self.learned:
+                    if _is_decimal_point(c, _neighbour(row, k, -1), _neighbour(row, k, 1)):
+                        self.learned[(c["fontname"], c["code"])] = "."
+                elif c["text"] in FULL_WIDTH_PUNCTUATION and c["x1"] - c["x0"] >= 0.9 * c["size"]:
+                    near = (_neighbour(row, k, -1), _neighbour(row, k, 1))
+                    # a bracket is never an em wide in a latin font; a full-em dot between digits could be ．
+                    if c["text"] in "()" or any(n is not None and _is_han(n["text"]) for n in near):
+                        c["text"] = FULL_WIDTH_PUNCTUATION[c["text"]]
+                        self.repaired += 1
+        if self.learned:
+            for c in chars:
+                text = self.learned.get((c["fontname"], c["code"])) if "code" in c else None
+                if text is not None:
+                    c["text"] = text
+                    del c["code"]
+                    self.repaired += 1
+
+
+def _baseline_rows(chars: list[dict]) -> list[list[dict]]:
+    """Chars with a baseline grouped into rows (baselines within a third of an em: a digit font may sit a
+    little lower than the Chinese text), each left to right."""
+    placed = sorted((c for c in chars if c.get("baseline") is not None), key=itemgetter("baseline"))
+    rows: list[list[dict]] = []
+    for c in placed:
+        if rows and c["baseline"] - rows[-1][-1]["baseline"] <= 0.3 * c["size"]:
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+    for row in rows:
+        row.sort(key=itemgetter("x0"))
+    return rows
+
+
+def _neighbour(row: list[dict], k: int, step: int) -> dict | None:
+    """The char next to row[k] on its side, if it stands within an em and a half of it."""
+    j = k + step
+    if not 0 <= j < len(row):
+        return None
+    c, n = row[k], row[j]
+    gap = n["x0"] - c["x1"] if step > 0 else c["x0"] - n["x1"]
+    return n if gap <= 1.5 * c["size"] else None
+
+
+def _is_decimal_point(c: dict, left: dict | None, right: dict | None) -> bool:
+    if left is None or right is None or not (_is_digit(left["text"]) and _is_digit(right["text"])):
+        return False
+    if not left["fontname"] == right["fontname"] == c["fontname"]:
+        return False
+    x0, top, x1, bottom = c["ink"]
+    size, baseline = c["size"], c["baseline"]
+    small = x1 - x0 <= DOT_MAX_EM * size and bottom - top <= DOT_MAX_EM * size
+    return small and baseline - DOT_LOW_EM * size <= bottom <= baseline + DOT_DESCENT_EM * size
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Bomb guard: bound a page's chars from its raw content stream, before any parser builds them
 # ---------------------------------------------------------------------------------------------------------
 
@@ -682,7 +781,12 @@ def _char_class(code: int) -> int:
 
 
 def _page_text_codes(raw, n: int) -> list[int]:
-    """Code points of chars 0..n-1 in one call; per-char FPDFText_GetUnicode when surrogates break the 1:1."""
+    """Code points of chars 0..n-1 in one call; per-char FPDFText_GetUnicode when surrogates break the 1:1.
+
+    pdfium gives a char beyond the BMP (a supplementary private-use code such as U+1001B0) as two chars, one
+    per UTF-16 unit, with the same box: the pair becomes the code point at the first index and 0 (no char)
+    at the second.
+    """
     buf = ctypes.create_string_buffer(2 * (n + 1))
     got = pdfium_c.FPDFText_GetText(raw, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
     units = buf.raw[: 2 * max(0, got - 1)]
@@ -690,11 +794,17 @@ def _page_text_codes(raw, n: int) -> list[int]:
         codes = list(memoryview(units).cast("H"))
         if not any(0xD800 <= u <= 0xDFFF for u in codes):
             return codes
-    return [pdfium_c.FPDFText_GetUnicode(raw, i) for i in range(n)]
+    codes = [pdfium_c.FPDFText_GetUnicode(raw, i) for i in range(n)]
+    for i in range(n - 1):
+        if 0xD800 <= codes[i] <= 0xDBFF and 0xDC00 <= codes[i + 1] <= 0xDFFF:
+            codes[i] = 0x10000 + ((codes[i] - 0xD800) << 10) + (codes[i + 1] - 0xDC00)
+            codes[i + 1] = 0
+    return codes
 
 
 def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: dict) -> tuple[list[dict], int]:
-    """Chars of one page as pdfplumber-style dicts, and the number of unreadable chars dropped.
+    """Chars of one page as pdfplumber-style dicts, and the number of unreadable chars (kept as GARBLED_CHAR,
+    with the glyph's ink box for the glyph rules).
 
     Hot loop: three ctypes calls per char (text object, loose box, origin); font, size and orientation are
     looked up once per text object.
@@ -727,8 +837,7 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
         kind = _CHAR_CLASS.get(code)
         if kind is None:
             kind = _char_class(code)
-        if kind:
-            unreadable += kind == 2
+        if kind == 1:
             continue
         obj = get_text_object(handle, i)
         if obj != last_obj:  # a new text object (every few chars): font, size and orientation
@@ -751,10 +860,8 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
             # pdfium's size is the Tf operand; pdfminer's is the rendered height (scaled by the text matrix
             # and the CTM), which is what the layout compares.
             size = get_font_size(handle, i) * (md if upright else math.hypot(mc, md))
-        if unmapped:
-            unreadable += 1
-            continue
         get_loose_box(handle, i, rect_ref)  # rect = left, top, right, bottom (floats)
+        baseline = None
         if upright:
             # pdfminer's box: from the baseline + font descent, one font size high, one advance wide.
             get_origin(handle, i, origin_ref, origin_y_ref)
@@ -762,12 +869,19 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
             if fast:
                 x0, x1 = xa * rect[0] + xc, xa * rect[2] + xc
                 top, bottom = tb * (y_low + size) + tc, tb * y_low + tc
+                baseline = tb * origin_y.value + tc
             else:
                 x0, top, x1, bottom = _box_to_plumber(geo, rect[0], y_low, rect[2], y_low + size)
         else:  # rotated or mirrored text: pdfium's loose box, axis-aligned (pdfminer's differs slightly)
             x0, top, x1, bottom = _box_to_plumber(geo, rect[0], rect[3], rect[2], rect[1])
         char = {"text": chr(code), "x0": x0, "top": top, "x1": x1, "bottom": bottom, "size": size,
-                "fontname": fontname}
+                "fontname": fontname, "baseline": baseline}
+        if unmapped or kind == 2:
+            unreadable += 1
+            char["text"] = GARBLED_CHAR
+            if not unmapped and fast:  # a private-use code: its ink may tell what it is (GlyphRules)
+                char["code"] = code
+                char["ink"] = _ink_box(raw, i, xa, xc, tb, tc)
         chars.append(char)
         if substituted and fast and upright:
             # A font that is not embedded is drawn with a substitute whose widths pdfium may use for the box
@@ -779,10 +893,18 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
     return chars, unreadable
 
 
+def _ink_box(raw, index: int, xa: float, xc: float, tb: float, tc: float) -> tuple[float, float, float, float]:
+    """The glyph's inked box (pdfium's tight char box) in top-left coordinates of an unrotated page."""
+    left, right, low, high = (ctypes.c_double() for _ in range(4))
+    pdfium_c.FPDFText_GetCharBox(raw, index, left, right, low, high)
+    return xa * left.value + xc, tb * high.value + tc, xa * right.value + xc, tb * low.value + tc
+
+
 def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max_chars_per_page: int,
                  stats: _TextLayerStats, warnings: list[str] | None) -> Iterator[PageChars]:
     guard: _ContentGuard | None = None
     plumber_doc = None  # opened on demand for pages pdfium cannot decode
+    rules = GlyphRules()
     try:
         n_pages = len(doc)
         _check_page_count(n_pages, max_pages)
@@ -810,6 +932,7 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
 
                             plumber_doc = pdfplumber.open(path)
                         chars, unreadable = _plumber_page_chars(plumber_doc.pages[index])
+                        _pdfium_ink_boxes(page, chars)
                     else:
                         # fonts are cached per page: pdfium may free a font with its page and reuse the address
                         chars, unreadable = _pdfium_page_chars(textpage, geo, {})
@@ -817,6 +940,7 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
                     textpage.close()
             finally:
                 page.close()
+            rules.apply(chars)
             stats.add_page(page_number, len(chars), unreadable, probe.has_image)
             yield PageChars(page_number, geo.width, geo.height, chars, geo.bbox)
     finally:
@@ -835,18 +959,51 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
 def _plumber_page_chars(page) -> tuple[list[dict], int]:
     chars: list[dict] = []
     unreadable = 0
+    unrotated = not (page.rotation or 0) % 360
     for c in page.chars:
         text = c["text"]
-        if is_unreadable_text(text):  # before the blank test: private-use chars are not "printable" either
-            unreadable += 1
-            continue
-        if is_blank_text(text):
+        garbled = is_unreadable_text(text)  # before the blank test: private-use chars are not "printable"
+        if not garbled and is_blank_text(text):
             continue
         char = {k: c[k] for k in CHAR_KEYS}
         char["fontname"] = clean_fontname(str(char["fontname"]))
+        # pdfminer's box hangs from the origin by the font's descent: the origin's y in the same space
+        char["baseline"] = c["bottom"] + c["y0"] - c["matrix"][5] if unrotated and c.get("upright") else None
+        if garbled:
+            unreadable += 1
+            char["text"] = GARBLED_CHAR
+            if len(text) == 1 and char["baseline"] is not None:
+                char["code"] = ord(text)
         chars.append(char)
     page.close()
     return chars, unreadable
+
+
+def _pdfium_ink_boxes(pdfium_page: pdfium.PdfPage, chars: list[dict]) -> None:
+    """Give the pdfplumber backend's private-use chars pdfium's ink boxes (pdfminer reads no glyph outlines):
+    the same code on the same baseline, in the same order along it."""
+    wanted = [c for c in chars if "code" in c]
+    if not wanted:
+        return
+    geo = _page_geometry(tuple(pdfium_page.get_mediabox()), pdfium_page.get_rotation())
+    if not geo.axis_aligned:
+        return
+    textpage = pdfium_page.get_textpage()
+    try:
+        found, _ = _pdfium_page_chars(textpage, geo, {})
+    finally:
+        textpage.close()
+    by_key: dict[tuple[int, float], list[dict]] = {}
+    for c in sorted((c for c in found if "ink" in c), key=itemgetter("x0")):
+        by_key.setdefault((c["code"], round(c["baseline"], 1)), []).append(c)
+    mine: dict[tuple[int, float], list[dict]] = {}
+    for c in sorted(wanted, key=itemgetter("x0")):
+        mine.setdefault((c["code"], round(c["baseline"], 1)), []).append(c)
+    for key, group in mine.items():
+        theirs = by_key.get(key, [])
+        if len(theirs) == len(group):
+            for c, t in zip(group, theirs, strict=True):
+                c["ink"] = t["ink"]
 
 
 def _iter_pdfplumber(doc: pdfium.PdfDocument | None, path: Path, max_pages: int | None, max_chars_per_page: int,
@@ -863,6 +1020,8 @@ def _iter_pdfplumber(doc: pdfium.PdfDocument | None, path: Path, max_pages: int 
     except Exception as exc:  # pdfminer raises many types for the same thing: a file it cannot parse
         raise _classify_pdfminer_error(exc) from exc
     guard = _ContentGuard(path, max_chars_per_page)
+    rules = GlyphRules()
+    ink_doc: pdfium.PdfDocument | None = None  # pdfium's glyph ink for private-use chars, opened on demand
     try:
         with pdf:
             _check_page_count(len(pdf.pages), max_pages)
@@ -870,6 +1029,16 @@ def _iter_pdfplumber(doc: pdfium.PdfDocument | None, path: Path, max_pages: int 
                 guard.check(index, page.page_number)
                 has_image = bool(page.images)
                 chars, unreadable = _plumber_page_chars(page)
+                if any("code" in c for c in chars):
+                    try:
+                        ink_doc = ink_doc or pdfium.PdfDocument(str(path))
+                        ink_page = ink_doc[index]
+                    except pdfium.PdfiumError:
+                        ink_page = None
+                    if ink_page is not None:
+                        _pdfium_ink_boxes(ink_page, chars)
+                        ink_page.close()
+                rules.apply(chars)
                 if len(chars) > max_chars_per_page:
                     raise _too_many_chars(page.page_number, len(chars), max_chars_per_page)
                 stats.add_page(page.page_number, len(chars), unreadable, has_image)
@@ -877,6 +1046,8 @@ def _iter_pdfplumber(doc: pdfium.PdfDocument | None, path: Path, max_pages: int 
                                 tuple(float(v) for v in page.bbox))
     finally:
         guard.close()
+        if ink_doc is not None:
+            ink_doc.close()
 
 
 def _classify_pdfminer_error(exc: Exception) -> DocumentError:
