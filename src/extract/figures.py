@@ -11,6 +11,7 @@ split into sentences, its quantities found once (extract.grammar.quantity) and l
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import warnings
 from pathlib import Path
@@ -19,12 +20,18 @@ from typing import TYPE_CHECKING
 from extract.grammar import labels as lab
 from extract.grammar.quantity import find_quantities
 from extract.grammar.sentences import split_sentences
-from extract.model import FIGURE_COLUMNS, Block, DocMeta, Document, DocumentError, Figure
+from extract.model import FIGURE_COLUMNS, GARBLED_CHAR, Block, DocMeta, Document, DocumentError, Figure
 
 if TYPE_CHECKING:  # pandas only where a frame is built: workers and a run's start never need it
     import pandas as pd
 
 LIST_ITEM_RE = re.compile(r"^(?:——|[-•·●▪]|[一二三四五六七八九十]+是|[①-⑳]|\d+[.．、)）]|[（(]\d+[）)])")
+# A percentage beyond this is no real share or growth rate: a misread figure (a lost decimal point, two numbers
+# fused); flagged implausible. Real growth rates of a few hundred percent exist (280.4%).
+MAX_PLAUSIBLE_PERCENT = 1000.0
+# A level, its change and its growth rate in one sentence agree when change / (level - change) is the rate
+# within this share of it (or 0.15 points): they are printed rounded.
+GROWTH_TOLERANCE = 0.15
 # A "heading" block longer than this is a paragraph with a run-in head (（一）强化创新…。提升…): its text
 # does not set the time of the section.
 MAX_HEADING_CHARS = 60
@@ -112,10 +119,52 @@ def block_figures(block: Block, state: _State) -> list[Figure]:
                           lead=state.lead if LIST_ITEM_RE.match(text) else None)
         qs = by_sentence.get(k, [])
         if qs:
+            contradicted = _contradicted_levels(qs)
             for q, label in zip(qs, lab.label_sentence(sentence, qs, ctx, offset=a), strict=True):
-                figures.append(_figure(q, label, block, sentence, state))
+                figure = _figure(q, label, block, sentence, state)
+                figure.flags = ";".join(_flags(q, text, contradicted, figure.ocr and _low_confidence(block, q)))
+                figures.append(figure)
         _advance_passage(state, sentence, ctx)
     return figures
+
+
+def _flags(q, text: str, contradicted: set[int], low_confidence: bool) -> list[str]:
+    """The warnings on one figure (model.FLAGS), in the vocabulary's order."""
+    flags = []
+    if not math.isfinite(q.value) or (q.unit == "%" and abs(q.value) > MAX_PLAUSIBLE_PERCENT) or id(q) in contradicted:
+        flags.append("implausible")
+    if low_confidence:
+        flags.append("ocr_low_confidence")
+    if GARBLED_CHAR in text[max(0, q.start - 1):q.end + 1]:
+        flags.append("garbled_text")  # an unreadable glyph inside the figure or touching it
+    return flags
+
+
+def _contradicted_levels(qs: list) -> set[int]:
+    """ids of levels that contradict their own growth rate: "收入L亿元，增加D亿元，增长P%" in one sentence,
+    where D / (L - D) is not P%. Only a level directly followed by its change and its rate is judged."""
+    out: set[int] = set()
+    for level, change, rate in zip(qs, qs[1:], qs[2:], strict=False):
+        if level.change or not change.change or change.unit != level.unit or rate.unit != "%" or not rate.change:
+            continue
+        if change.change != rate.change or level.unit in ("%", "个百分点", ""):
+            continue
+        before = level.value - change.value
+        if before <= 0:
+            continue
+        implied = 100.0 * change.value / before
+        if abs(implied - rate.value) > max(GROWTH_TOLERANCE * abs(rate.value), 0.15):
+            out.add(id(level))
+    return out
+
+
+def _low_confidence(block: Block, q) -> bool:
+    """An OCR figure with a character read below the engine's threshold (extract.read.ocr)."""
+    from extract.read.ocr import LOW_CONFIDENCE
+
+    if block.confidence is None:
+        return False
+    return any(c < LOW_CONFIDENCE for c in block.confidence[q.start:q.end])
 
 
 def _advance_passage(state: _State, sentence: str, ctx: lab.Context) -> None:

@@ -1223,9 +1223,14 @@ def document_from_pages(pages: Iterable, path: str = "") -> Document:
     warnings: list[str] = []
     n_pages = 0
     duplicates = total = 0
+    ocr_pages: list[int] = []
+    confidence: dict[tuple[int, float, float], float] = {}  # (page, x0, top) of an OCR char -> its confidence
     for page in pages:
         n_pages += 1
         bbox = getattr(page, "bbox", None) or (0.0, 0.0, page.width, page.height)
+        if getattr(page, "ocr", False):
+            ocr_pages.append(page.page_number)
+            confidence.update(((page.page_number, c["x0"], c["top"]), c["confidence"]) for c in page.chars)
         chars = _prepare_chars(page.chars, bbox)
         chars, dropped = _drop_duplicate_glyphs(chars)
         duplicates += dropped
@@ -1247,9 +1252,13 @@ def document_from_pages(pages: Iterable, path: str = "") -> Document:
         for block in _ordered_blocks(_page_blocks(lines), style):
             ordered.extend((ln, block.edges) for ln in block.lines)
     paras = _paragraphs(ordered, style)
-    return Document(
-        path=path, n_pages=n_pages, blocks=_blocks_from_paragraphs(paras, style), warnings=warnings
-    )
+    blocks = _blocks_from_paragraphs(paras, style)
+    if confidence:
+        for block in blocks:
+            if any(b is not None and b[0] in ocr_pages for b in block.boxes):
+                block.confidence = [1.0 if b is None else confidence.get((b[0], b[1], b[2]), 1.0)
+                                    for b in block.boxes]
+    return Document(path=path, n_pages=n_pages, blocks=blocks, warnings=warnings, ocr_pages=ocr_pages)
 
 
 def document_from_text(text: str, path: str = "") -> Document:

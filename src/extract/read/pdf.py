@@ -33,6 +33,7 @@ import functools
 import math
 import os
 import re
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ class PageChars:
     chars: list[dict] = field(default_factory=list)
     # pdfplumber's page.bbox (x0, top, x1, bottom): (0, 0, width, height) unless the media box is offset.
     bbox: tuple[float, float, float, float] | None = None
+    ocr: bool = False  # the chars were read by OCR from the page image (extract.read.ocr); each has a confidence
 
 
 CHAR_KEYS = ("text", "x0", "top", "x1", "bottom", "size", "fontname")
@@ -339,6 +341,11 @@ def is_unreadable_text(text: str) -> bool:
     return any(0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd" or 0xF0000 <= ord(ch) for ch in text)
 
 
+def is_scanned(n_chars: int, has_image: bool) -> bool:
+    """The one verdict on a page's text layer: an image and (almost) no characters is a scan."""
+    return has_image and n_chars < MIN_TEXT_CHARS_PER_PAGE
+
+
 @dataclass
 class _TextLayerStats:
     n_pages: int = 0
@@ -346,21 +353,34 @@ class _TextLayerStats:
     n_unreadable: int = 0
     scanned_pages: list[int] = field(default_factory=list)  # pages with an image and (almost) no text
     unreadable_pages: list[int] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # scanned pages whose text OCR read
+    ocr_incomplete: list[int] = field(default_factory=list)  # ... stopped by the per-page time budget
+    ocr_tried: bool = False
 
     def add_page(self, page_number: int, n_chars: int, n_unreadable: int, has_image: bool) -> None:
         self.n_pages += 1
         self.n_chars += n_chars
         self.n_unreadable += n_unreadable
-        if has_image and n_chars + n_unreadable < MIN_TEXT_CHARS_PER_PAGE:
+        if is_scanned(n_chars + n_unreadable, has_image):
             self.scanned_pages.append(page_number)
         if n_unreadable:
             self.unreadable_pages.append(page_number)
+
+    def add_ocr_page(self, page_number: int, n_chars: int, complete: bool) -> None:
+        self.n_pages += 1
+        self.n_chars += n_chars
+        self.ocr_tried = True
+        (self.ocr_pages if n_chars >= MIN_TEXT_CHARS_PER_PAGE else self.scanned_pages).append(page_number)
+        if not complete:
+            self.ocr_incomplete.append(page_number)
 
     def verdict(self, warnings: list[str] | None) -> None:
         """Raise for a document without a usable text layer; append warnings for partial problems."""
         total = self.n_chars + self.n_unreadable
         if self.n_pages and len(self.scanned_pages) >= SCANNED_ERROR_SHARE * self.n_pages:
-            raise DocumentError("no text layer: needs OCR (the pages are scanned images)")
+            if self.ocr_tried:
+                raise DocumentError("no text layer, and OCR found no text on the scanned pages")
+            raise DocumentError("no text layer: needs OCR (the pages are scanned images; OCR is off: --no-ocr)")
         if total and self.n_unreadable >= UNREADABLE_ERROR_SHARE * total:
             raise DocumentError(
                 "text layer unreadable: fonts have no Unicode map (copying text from it gives garbage)"
@@ -373,6 +393,11 @@ class _TextLayerStats:
             warnings.append(
                 f"no text layer on {len(self.scanned_pages)} of {self.n_pages} pages (scanned images, pages "
                 f"{_page_list(self.scanned_pages)}): figures there are missed unless the file is OCRed"
+            )
+        if self.ocr_incomplete:
+            warnings.append(
+                f"OCR stopped by its time budget on pages {_page_list(self.ocr_incomplete)}: "
+                "figures further down those pages are missed"
             )
         if total and self.n_unreadable >= UNREADABLE_WARNING_SHARE * total:
             share = 100 * self.n_unreadable / total
@@ -900,8 +925,23 @@ def _ink_box(raw, index: int, xa: float, xc: float, tb: float, tc: float) -> tup
     return xa * left.value + xc, tb * high.value + tc, xa * right.value + xc, tb * low.value + tc
 
 
+def _ocr(page: pdfium.PdfPage, bbox: tuple[float, float, float, float], page_number: int, n_pages: int,
+         settings, stats: _TextLayerStats) -> list[dict]:
+    """The chars OCR reads on a scanned page (extract.read.ocr), counted in the text-layer statistics."""
+    from extract.read import ocr
+
+    started = time.monotonic()
+    image_scale = ocr.OCR_DPI / 72.0
+    image = page.render(scale=image_scale).to_numpy()
+    chars, complete = ocr.ocr_image(image, image_scale, (bbox[0], bbox[1]), started + settings.page_seconds)
+    stats.add_ocr_page(page_number, len(chars), complete)
+    if settings.progress is not None:
+        settings.progress(page_number, n_pages, time.monotonic() - started)
+    return chars
+
+
 def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max_chars_per_page: int,
-                 stats: _TextLayerStats, warnings: list[str] | None) -> Iterator[PageChars]:
+                 stats: _TextLayerStats, warnings: list[str] | None, ocr=None) -> Iterator[PageChars]:
     guard: _ContentGuard | None = None
     plumber_doc = None  # opened on demand for pages pdfium cannot decode
     rules = GlyphRules()
@@ -938,11 +978,15 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
                         chars, unreadable = _pdfium_page_chars(textpage, geo, {})
                 finally:
                     textpage.close()
+                ocred = ocr is not None and is_scanned(len(chars) + unreadable, probe.has_image)
+                if ocred:
+                    chars = _ocr(page, geo.bbox, page_number, n_pages, ocr, stats)
             finally:
                 page.close()
-            rules.apply(chars)
-            stats.add_page(page_number, len(chars), unreadable, probe.has_image)
-            yield PageChars(page_number, geo.width, geo.height, chars, geo.bbox)
+            if not ocred:
+                rules.apply(chars)
+                stats.add_page(page_number, len(chars), unreadable, probe.has_image)
+            yield PageChars(page_number, geo.width, geo.height, chars, geo.bbox, ocr=ocred)
     finally:
         if guard is not None:
             guard.close()
@@ -1007,7 +1051,7 @@ def _pdfium_ink_boxes(pdfium_page: pdfium.PdfPage, chars: list[dict]) -> None:
 
 
 def _iter_pdfplumber(doc: pdfium.PdfDocument | None, path: Path, max_pages: int | None, max_chars_per_page: int,
-                     stats: _TextLayerStats, warnings: list[str] | None) -> Iterator[PageChars]:
+                     stats: _TextLayerStats, warnings: list[str] | None, ocr=None) -> Iterator[PageChars]:
     if doc is not None:  # pdfium counts pages without building them (a 100,000-page file is refused at once)
         try:
             _check_page_count(len(doc), max_pages)
@@ -1029,21 +1073,30 @@ def _iter_pdfplumber(doc: pdfium.PdfDocument | None, path: Path, max_pages: int 
                 guard.check(index, page.page_number)
                 has_image = bool(page.images)
                 chars, unreadable = _plumber_page_chars(page)
-                if any("code" in c for c in chars):
+                ocred = ocr is not None and is_scanned(len(chars) + unreadable, has_image)
+                pdfium_page = None  # pdfium draws the page for OCR and gives glyph ink pdfminer lacks
+                if ocred or any("code" in c for c in chars):
                     try:
                         ink_doc = ink_doc or pdfium.PdfDocument(str(path))
-                        ink_page = ink_doc[index]
+                        pdfium_page = ink_doc[index]
                     except pdfium.PdfiumError:
-                        ink_page = None
-                    if ink_page is not None:
-                        _pdfium_ink_boxes(ink_page, chars)
-                        ink_page.close()
-                rules.apply(chars)
-                if len(chars) > max_chars_per_page:
-                    raise _too_many_chars(page.page_number, len(chars), max_chars_per_page)
-                stats.add_page(page.page_number, len(chars), unreadable, has_image)
+                        ocred = False
+                if pdfium_page is not None:
+                    try:
+                        if ocred:
+                            chars = _ocr(pdfium_page, tuple(float(v) for v in page.bbox), page.page_number,
+                                         len(pdf.pages), ocr, stats)
+                        else:
+                            _pdfium_ink_boxes(pdfium_page, chars)
+                    finally:
+                        pdfium_page.close()
+                if not ocred:
+                    rules.apply(chars)
+                    if len(chars) > max_chars_per_page:
+                        raise _too_many_chars(page.page_number, len(chars), max_chars_per_page)
+                    stats.add_page(page.page_number, len(chars), unreadable, has_image)
                 yield PageChars(page.page_number, float(page.width), float(page.height), chars,
-                                tuple(float(v) for v in page.bbox))
+                                tuple(float(v) for v in page.bbox), ocr=ocred)
     finally:
         guard.close()
         if ink_doc is not None:
@@ -1073,6 +1126,7 @@ def iter_pages(
     *,
     max_chars_per_page: int = DEFAULT_MAX_CHARS_PER_PAGE,
     warnings: list[str] | None = None,
+    ocr=None,
 ) -> Iterator[PageChars]:
     """Yield the pages of ``path`` one at a time; pages are closed as we go, so memory stays flat.
 
@@ -1081,6 +1135,8 @@ def iter_pages(
     max_chars_per_page: refuse a page with more chars (checked on pdfium's count before building any dict).
     warnings: if a list is given, one-line warnings are appended (damaged PDF repaired, scanned pages,
         partly unreadable fonts); the caller decides whether they are fatal (--strict).
+    ocr: extract.read.ocr.OcrSettings: pages judged scanned (is_scanned) are OCRed when it is enabled; their
+        PageChars say ``ocr=True`` and each char has a ``confidence``. None or disabled: scans are reported.
     Raises DocumentError (str = one line for the user) for unreadable input, possibly after yielding pages:
     whether a document has a usable text layer is known only once every page is read.
     """
@@ -1097,10 +1153,11 @@ def iter_pages(
             raise
         # pdfium gave up (it also refuses 0-page files): pdfminer scans objects and may still read it.
         doc, damaged, backend = None, True, "pdfplumber"
+    ocr = ocr if ocr is not None and ocr.enabled else None
     if backend == "pdfium":
-        yield from _iter_pdfium(doc, path, max_pages, max_chars_per_page, stats, warnings)
+        yield from _iter_pdfium(doc, path, max_pages, max_chars_per_page, stats, warnings, ocr)
     else:
-        yield from _iter_pdfplumber(doc, path, max_pages, max_chars_per_page, stats, warnings)
+        yield from _iter_pdfplumber(doc, path, max_pages, max_chars_per_page, stats, warnings, ocr)
     if damaged and warnings is not None:
         warnings.append(
             "damaged PDF: repaired (its cross-reference table was rebuilt; the file may be incomplete)"
