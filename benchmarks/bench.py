@@ -11,6 +11,8 @@ is that measurement's own ru_maxrss):
     --out, cache hits), on --documents N copies (default 112) of the PDFs catalogued in the folder above FOLDER,
     each copy's trailer /ID rewritten so that it is a document of its own (skipped with --no-run);
   - a generated N-page PDF (default 1,000 pages of corpus/text/*.txt via reportlab): extract time, peak RSS;
+  - OCR: a generated scan (corpus texts drawn as 150-dpi page images, no text layer; 10 A4 pages, --quick 3):
+    seconds and CPU seconds per scanned page, peak RSS (goals: 3 s a page on the 2-core machine, 1.5 GB);
   - with --profile: a pyinstrument profile of the cold extract path (where the time goes).
 --quick measures the first three files only, a 200-page PDF and 28 documents (for trying changes while the CPU
 is shared).
@@ -34,6 +36,8 @@ REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 REVIEWFIGS = Path(PYTHON).parent / "reviewfigs"
 MEMORY_GOAL_MB = 500
+OCR_SECONDS_GOAL = 3.0  # per scanned A4 page
+OCR_MEMORY_GOAL_MB = 1536
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -142,8 +146,27 @@ def _hotspots(profiler, top: int = 12) -> list[tuple[str, float]]:
     return [(k, v / total) for k, v in sorted(own.items(), key=lambda kv: -kv[1])[:top]]
 
 
+def _work_ocr(files: list[str]) -> dict:
+    """extract_document on scanned PDFs: every page goes through OCR."""
+    import pypdfium2 as pdfium
+
+    from extract.figures import extract_document
+
+    pages = figures = 0
+    start, cpu = time.perf_counter(), time.process_time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for f in files:
+            figures += len(extract_document(f))
+            doc = pdfium.PdfDocument(f)
+            pages += len(doc)
+            doc.close()
+    return {"pages": pages, "figures": figures, "seconds": time.perf_counter() - start,
+            "cpu": time.process_time() - cpu}
+
+
 WORKERS = {"plumber_text": _work_plumber_text, "chars": _work_chars, "extract": _work_extract,
-           "profile": _work_profile}
+           "profile": _work_profile, "ocr": _work_ocr}
 
 
 def _run_worker(kind: str, files: list[str], timeout: float = 3600) -> dict:
@@ -261,6 +284,39 @@ def make_long_pdf(path: Path, n_pages: int, texts: list[Path]) -> int:
     return n_pages
 
 
+def make_scanned_pdf(path: Path, n_pages: int, texts: list[Path], dpi: int = 150) -> int:
+    """An image-only A4 document (what a scanner makes): corpus text drawn with the Noto CJK font that the
+    project installs (noto-cjk) into 150-dpi page images, one image per page, no text layer."""
+    import noto_cjk_sans_otc
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    font_file = Path(noto_cjk_sans_otc.__file__).parent / "NotoSansCJK-Regular.ttc"
+    scale = dpi / 72
+    font = ImageFont.truetype(str(font_file), round(14 * scale), index=2)  # index 2: the SC face
+    lines: list[str] = []
+    for t in texts:
+        for paragraph in t.read_text(encoding="utf-8").splitlines():
+            paragraph = paragraph.strip()
+            lines.extend(paragraph[i : i + 28] for i in range(0, len(paragraph), 28))
+    lines = lines or ["2021年，全市生产总值增长5.5%，开展执法检查15次。"]
+    width, height = A4
+    c = canvas.Canvas(str(path), pagesize=A4)
+    k = 0
+    for _ in range(n_pages):
+        image = Image.new("L", (round(width * scale), round(height * scale)), 255)
+        draw = ImageDraw.Draw(image)
+        for row in range(28):
+            draw.text((round(79 * scale), round((80 + 25 * row) * scale)), lines[k % len(lines)], font=font, fill=0)
+            k += 1
+        c.drawImage(ImageReader(image), 0, 0, width, height)
+        c.showPage()
+    c.save()
+    return n_pages
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------------------
@@ -325,6 +381,9 @@ def main(argv: list[str] | None = None) -> int:
         made = time.perf_counter() - t0
         long_extract = _run_worker("extract", [str(long_pdf)])
         long_chars = _run_worker("chars", [str(long_pdf)])
+        scanned = tmp / "scanned.pdf"
+        make_scanned_pdf(scanned, 3 if args.quick else 10, texts)
+        ocr = _run_worker("ocr", [str(scanned)])
         profile = _run_worker("profile", files[: 3 if not args.quick else 1]) if args.profile else None
 
     base = _rate(plumber)
@@ -360,6 +419,15 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "ok" if m["peak_rss_mb"] < MEMORY_GOAL_MB else f"OVER the {MEMORY_GOAL_MB} MB goal"
         print(f"{label:24} {m['seconds']:7.1f}s {_rate(m):7.1f} pages/s ({_rate(m, 'cpu'):.1f} per cpu-s)  "
               f"peak RSS {m['peak_rss_mb']:.0f} MB ({verdict})")
+    print()
+    if "error" in ocr:
+        print(f"OCR of scanned pages failed: {ocr['error']}")
+    else:
+        per_page, cpu_page = ocr["seconds"] / ocr["pages"], ocr["cpu"] / ocr["pages"]
+        verdict = "ok" if per_page <= OCR_SECONDS_GOAL and ocr["peak_rss_mb"] <= OCR_MEMORY_GOAL_MB else "OVER a goal"
+        print(f"OCR: {ocr['pages']} scanned A4 pages (150 dpi images, 28 lines each): {per_page:.2f} s per page "
+              f"({cpu_page:.2f} cpu-s), peak RSS {ocr['peak_rss_mb']:.0f} MB, {ocr['figures']} figures "
+              f"(goals {OCR_SECONDS_GOAL:g} s a page, {OCR_MEMORY_GOAL_MB} MB: {verdict})")
     print()
     if "skipped" in run:
         print(f"reviewfigs run: skipped ({run['skipped']})")

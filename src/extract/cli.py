@@ -35,9 +35,15 @@ def add_meta_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--doc-id", dest="doc_id", default=None, help="doc_id for the rows (default: file name)")
 
 
+def add_ocr_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-ocr", dest="no_ocr", action="store_true",
+                        help="do not OCR pages without a text layer (they are reported instead)")
+
+
 def _extract_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="the document to read")
     add_meta_arguments(p)
+    add_ocr_argument(p)
     p.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default csv)")
 
 
@@ -49,6 +55,7 @@ def _check_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pages", metavar="GOLD_DIR", help="page gold: a folder with CHECKED.csv and <doc>.csv per "
                    "document (with --catalog)")
     add_meta_arguments(p)
+    add_ocr_argument(p)
 
 
 def _run_arguments(p: argparse.ArgumentParser) -> None:
@@ -73,6 +80,7 @@ def _run_arguments(p: argparse.ArgumentParser) -> None:
                    help="accept catalog paths outside the catalog's folder (absolute, '..', links)")
     p.add_argument("--cache", type=Path, default=None, metavar="DIR", help="cache folder (default: OUT/.cache)")
     p.add_argument("--wait", action="store_true", help="wait for another run on --out instead of refusing")
+    add_ocr_argument(p)
 
 
 def _report_arguments(p: argparse.ArgumentParser) -> None:
@@ -95,6 +103,7 @@ def _show_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--raw", default=str(config.RAW_DIR), help="catalog folder to find DOC_ID's file (default raw/)")
     p.add_argument("--resolution", type=int, default=config.SHOW_RESOLUTION,
                    help="pixels per inch (default %(default)s)")
+    add_ocr_argument(p)
 
 
 ARGUMENTS = {"extract": _extract_arguments, "check": _check_arguments, "run": _run_arguments,
@@ -124,7 +133,7 @@ def run_command(args: argparse.Namespace) -> int:
     import json
 
     from extract.corpus.catalog import meta_for_file
-    from extract.figures import extract_document, figures_frame
+    from extract.figures import extract_document, figures_frame, ocr_settings
     from extract.model import DocumentError
 
     path = Path(args.file)
@@ -133,7 +142,7 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"reviewfigs extract: {path}: {'; '.join(problems)}", file=sys.stderr)
         return 2
     try:
-        figs = extract_document(path, meta)
+        figs = extract_document(path, meta, ocr=ocr_settings(not args.no_ocr))
     except DocumentError as err:
         print(f"reviewfigs: {path}: {err.reason}", file=sys.stderr)
         return 1

@@ -25,6 +25,8 @@ from extract.model import FIGURE_COLUMNS, GARBLED_CHAR, Block, DocMeta, Document
 if TYPE_CHECKING:  # pandas only where a frame is built: workers and a run's start never need it
     import pandas as pd
 
+    from extract.read.ocr import OcrSettings
+
 LIST_ITEM_RE = re.compile(r"^(?:——|[-•·●▪]|[一二三四五六七八九十]+是|[①-⑳]|\d+[.．、)）]|[（(]\d+[）)])")
 # A percentage beyond this is no real share or growth rate: a misread figure (a lost decimal point, two numbers
 # fused); flagged implausible. Real growth rates of a few hundred percent exist (280.4%).
@@ -221,10 +223,18 @@ def find_figures(document: Document, meta: DocMeta) -> list[Figure]:
     return figures
 
 
+def ocr_settings(enabled: bool = True, progress: bool = True) -> OcrSettings:
+    """The OCR settings a command passes to extract_document: ``--no-ocr`` and a progress line per OCRed page."""
+    from extract.read.ocr import OcrSettings, print_progress
+
+    return OcrSettings(enabled=enabled, progress=print_progress if progress else None)
+
+
 def extract_document(path: str | Path, meta: DocMeta | None = None, backend: str | None = None,
-                     max_pages: int | None = None) -> list[Figure]:
+                     max_pages: int | None = None, ocr: OcrSettings | None = None) -> list[Figure]:
     """Read ``path`` (extract.read.read_document) and return its figures with file, page, box and sha256.
-    The document's warnings are raised with ``warnings.warn`` (a run records them per document)."""
+    The document's warnings are raised with ``warnings.warn`` (a run records them per document).
+    ``ocr``: how scanned pages are read (default: OCR on, extract.read.ocr.OcrSettings)."""
     from extract.read import read_document
 
     path = Path(path)
@@ -236,7 +246,7 @@ def extract_document(path: str | Path, meta: DocMeta | None = None, backend: str
         meta.sha256 = meta.sha256 or sha256_of(path)
     except OSError as exc:
         raise DocumentError(f"cannot read file: {exc.strerror or exc}") from exc
-    document = read_document(str(path), backend=backend, max_pages=max_pages)
+    document = read_document(str(path), backend=backend, max_pages=max_pages, ocr=ocr)
     # `reviewfigs run` records warnings raised from the package (repaired PDF, pages without text)
     for message in document.warnings:
         warnings.warn(message, stacklevel=2)

@@ -34,7 +34,8 @@ class ShowError(ValueError):
 
 def run_command(args: argparse.Namespace) -> int:
     try:
-        pdf_path, doc_id, figs = locate(args.target, Path(args.processed), Path(args.raw))
+        pdf_path, doc_id, figs = locate(args.target, Path(args.processed), Path(args.raw),
+                                        ocr=not getattr(args, "no_ocr", False))
         page = args.page or busiest_page(figs)
         out = Path(args.out) if args.out else config.FIGURES_DIR / "show" / f"{doc_id}-p{page}.png"
         n = draw_page(pdf_path, figs, page, out, args.resolution)
@@ -45,13 +46,14 @@ def run_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def locate(target: str, processed: Path, raw: Path) -> tuple[Path, str, pd.DataFrame]:
-    """(PDF path, doc_id, its figures) for a doc_id of the processed tables or a PDF file."""
+def locate(target: str, processed: Path, raw: Path, ocr: bool = True) -> tuple[Path, str, pd.DataFrame]:
+    """(PDF path, doc_id, its figures) for a doc_id of the processed tables or a PDF file (extracted now, its
+    scanned pages OCRed unless ``ocr`` is False)."""
     as_file = Path(target)
     if target.lower().endswith(".pdf"):
         if not as_file.is_file():
             raise ShowError("file not found")
-        return as_file, _safe_stem(as_file.stem), figures_of_file(as_file, processed)
+        return as_file, _safe_stem(as_file.stem), figures_of_file(as_file, processed, ocr)
     figs = _processed_figures(processed)
     if figs is None:
         raise ShowError(f"no processed tables in {processed} (run `reviewfigs run` first, or give a PDF file)")
@@ -92,10 +94,10 @@ def pdf_of(doc_id: str, figs: pd.DataFrame, raw: Path) -> Path:
     raise ShowError(f"cannot find the PDF of {doc_id} (give --raw, the folder of its catalog)")
 
 
-def figures_of_file(path: Path, processed: Path) -> pd.DataFrame:
+def figures_of_file(path: Path, processed: Path, ocr: bool = True) -> pd.DataFrame:
     """Figures of a PDF: from the processed tables when its checksum is there, else extracted now."""
     from extract.corpus.catalog import meta_for_file
-    from extract.figures import extract_document, sha256_of
+    from extract.figures import extract_document, ocr_settings, sha256_of
 
     figs = _processed_figures(processed)
     if figs is not None and "sha256" in figs:
@@ -103,7 +105,7 @@ def figures_of_file(path: Path, processed: Path) -> pd.DataFrame:
         if not mine.empty:
             return mine
     meta, _problems = meta_for_file(path)  # a catalog row that does not validate: read the file undescribed
-    found = extract_document(path, meta or DocMeta())
+    found = extract_document(path, meta or DocMeta(), ocr=ocr_settings(ocr))
     return pd.DataFrame([f.to_dict() for f in found])
 
 

@@ -390,8 +390,9 @@ def score_pages(figs: list[Figure], pages: list[int], rows: list[PageGoldRow]) -
     return score
 
 
-def check_pages(gold_dir: Path, catalog: Path, progress: bool = False) -> dict[str, PageScore]:
-    """doc_id -> PageScore for every document of the page gold (read through its catalog row)."""
+def check_pages(gold_dir: Path, catalog: Path, progress: bool = False, ocr=None) -> dict[str, PageScore]:
+    """doc_id -> PageScore for every document of the page gold (read through its catalog row); ``ocr``:
+    extract.read.ocr.OcrSettings (default: on)."""
     from extract.corpus.catalog import load_catalog
     from extract.figures import extract_document
 
@@ -403,7 +404,7 @@ def check_pages(gold_dir: Path, catalog: Path, progress: bool = False) -> dict[s
             raise ValueError(f"{gold_dir}: {doc} is not in {catalog}")
         entry = entries[doc]
         try:
-            figs = extract_document(entry.path, entry.meta())
+            figs = extract_document(entry.path, entry.meta(), ocr=ocr)
         except DocumentError as err:
             figs = []
             error = f"{entry.file}: {err.reason}"
@@ -481,8 +482,9 @@ def print_key_fact_score(score: KeyFactScore, out=None) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     from extract.corpus.catalog import RowProblemsError, meta_for_file
-    from extract.figures import extract_document
+    from extract.figures import extract_document, ocr_settings
 
+    ocr = ocr_settings(not args.no_ocr)
     if args.file and args.gold:
         path = Path(args.file)
         meta, problems = meta_for_file(path, {name: getattr(args, name, None) for name in META_FIELDS})
@@ -498,17 +500,17 @@ def run_command(args: argparse.Namespace) -> int:
             print(f"reviewfigs: {err}", file=sys.stderr)
             return 1
         try:
-            figs = extract_document(path, meta)
+            figs = extract_document(path, meta, ocr=ocr)
         except DocumentError as err:
             print(f"reviewfigs: {path}: {err.reason}", file=sys.stderr)
             return 1
         print_gold_score(score_gold(figs, gold))
         return 0
     if args.catalog and args.key_facts:
-        return _check_catalog(Path(args.catalog), Path(args.key_facts))
+        return _check_catalog(Path(args.catalog), Path(args.key_facts), ocr)
     if args.catalog and args.pages:
         try:
-            scores = check_pages(Path(args.pages), Path(args.catalog))
+            scores = check_pages(Path(args.pages), Path(args.catalog), ocr=ocr)
         except (OSError, ValueError, RowProblemsError) as err:
             print(f"reviewfigs check: {err}", file=sys.stderr)
             return 2
@@ -526,7 +528,7 @@ def catalog_metas(catalog: Path) -> list[tuple[Path, DocMeta]]:
     return [(entry.path, entry.meta()) for entry in load_catalog(catalog)]
 
 
-def _check_catalog(catalog: Path, key_facts: Path) -> int:
+def _check_catalog(catalog: Path, key_facts: Path, ocr=None) -> int:
     from extract.corpus.catalog import CatalogError
     from extract.figures import extract_document
 
@@ -544,7 +546,7 @@ def _check_catalog(catalog: Path, key_facts: Path) -> int:
     failed = 0
     for path, meta in documents:
         try:
-            figures_by_doc[meta.doc_id] = extract_document(path, meta)
+            figures_by_doc[meta.doc_id] = extract_document(path, meta, ocr=ocr)
         except DocumentError as err:
             print(f"reviewfigs: {path}: {err.reason}", file=sys.stderr)
             failed += 1

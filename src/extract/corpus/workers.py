@@ -39,6 +39,15 @@ class Limits:
     timeout: float = config.DEFAULT_TIMEOUT
     max_pages: int = config.DEFAULT_MAX_PAGES
     memory_mb: int = config.DEFAULT_MEMORY_MB
+    ocr: bool = True  # OCR scanned pages (no progress lines from workers: the run shows its own progress)
+
+    def reader_options(self) -> dict:
+        """Keyword arguments for the extractor beyond path, meta and max_pages (none when all is default)."""
+        if self.ocr:
+            return {}
+        from extract.read.ocr import OcrSettings
+
+        return {"ocr": OcrSettings(enabled=False)}
 
 
 @dataclass
@@ -59,14 +68,14 @@ class Outcome:
     error: str = ""
 
 
-def extract_task(task: Task, extractor: Extractor, max_pages: int) -> Outcome:
+def extract_task(task: Task, extractor: Extractor, limits: Limits) -> Outcome:
     """Extract one document (runs inside the worker process). Document warnings raised with
     ``warnings.warn`` by the extract package are kept; the figures become plain dicts."""
     import warnings
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        figures = extractor(task.path, meta=task.meta, max_pages=max_pages)
+        figures = extractor(task.path, meta=task.meta, max_pages=limits.max_pages, **limits.reader_options())
     notes: list[str] = []
     for w in caught:
         message = " ".join(str(w.message).split())
@@ -105,7 +114,7 @@ def _child_run(write_fd: int, task: Task, extractor: Extractor, limits: Limits, 
     try:
         _limit_memory(limits.memory_mb)
         try:
-            outcome = extract_task(task, extractor, limits.max_pages)
+            outcome = extract_task(task, extractor, limits)
         except DocumentError as exc:
             outcome = Outcome(ok=False, stage=getattr(exc, "stage", "read") or "read", error=exc.reason)
         except MemoryError:

@@ -22,6 +22,7 @@ char keeps a confidence below LOW_CONFIDENCE, so its figure is flagged, never si
 from __future__ import annotations
 
 import math
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,6 +55,15 @@ class OcrSettings:
     enabled: bool = True
     page_seconds: float = DEFAULT_PAGE_SECONDS  # time budget of one page; the lines read by then are kept
     progress: Callable[[int, int, float], None] | None = None  # (page number, pages in document, seconds)
+
+
+def print_progress(page: int, pages: int, seconds: float) -> None:
+    """OCR takes seconds a page: say where it is on stderr (one line rewritten in place on a terminal; every
+    tenth page and the last otherwise)."""
+    tty = sys.stderr.isatty()
+    if tty or page == pages or page % 10 == 0:
+        end = "\r" if tty and page < pages else "\n"
+        print(f"reviewfigs: OCR page {page} of {pages} ({seconds:.1f} s)", end=end, file=sys.stderr, flush=True)
 
 
 class OcrUnavailable(RuntimeError):
