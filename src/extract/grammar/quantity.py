@@ -154,7 +154,7 @@ _CANDIDATE_RE = re.compile(
     r"(?P<neg>[-－−])?"
     rf"(?P<num>{_NOT_AFTER_DIGIT}{_MIXED}|{_NOT_AFTER_DIGIT}{_ARABIC}(?![0-9０-９])|{_CN_CORE}|[万亿](?=[余多]))"
     r"(?P<mid1>余|多)?"
-    rf"(?:(?P<sp>[ \u00a0\n])(?=[万亿千百十]|{_alt(UNITS)}))?"  # a space or a kept line break
+    rf"(?:(?P<sp>[ \u00a0\u3000\n])(?=[万亿千百十]|{_alt(UNITS)}))?"  # a space or a kept line break
     rf"(?P<scale>{_SCALE})?"
     r"(?P<mid2>余|多)?"
     r"(?P<scale2>(?<=[余多])(?:亿|万))?"
@@ -344,8 +344,11 @@ def _reject_reason(text: str, c: _Cand, titles, quotes) -> str:
         return "rank or anniversary"  # 十七届, 两级, 70周年
     if unit and any(after_unit.startswith(w) for w in UNIT_COMPOUNDS.get(unit[-1], ())):
         return "measure word inside a longer word"  # 两位数, 三次产业, 80年代
-    if unit == "次" and (after_unit == "全会" or (after_unit == "会议" and "届" in _clause_before(text, c))):
-        return "session ordinal"  # 十一届十次全会, 十二届全国人大二次会议
+    if unit == "次" and (after_unit == "全会" or (after_unit == "会议" and (
+            "届" in _clause_before(text, c) or text.startswith(("会议文件", "会议上"), c.unit_end)))):
+        # 十一届十次全会, 十二届全国人大二次会议; the label on a congress's papers, its 届 on the line above:
+        # "四次会议文件（三十九）"
+        return "session ordinal"
     if any(text.endswith(w, 0, c.num_start) for w in ISSUERS) and not c.pre:
         return "named rule set"  # 中央八项规定
     if unit in ("个", "项", "件") and after_unit.startswith(("方面", "大事")):

@@ -238,11 +238,12 @@ def _rows(chars: list[Char]) -> list[list[Char]]:
     return rows
 
 
-def _split_row(row: list[Char]) -> list[list[Char]]:
+def _split_row(row: list[Char], spaces: list[tuple[float, float]] = ()) -> list[list[Char]]:
     """Split one row at gaps wider than the row's usual letter spacing (column gutters, tab stops).
 
     The threshold adapts to the row so a letter-spaced title ("政 府 工 作 报 告") stays one line while a
-    newspaper row with four columns splits into four.
+    newspaper row with four columns splits into four. A gap that a space glyph of the PDF fills (``spaces``:
+    the row's (x0, x1)) is a word space, not a gutter: "113.6 %" and "2144.3 万人" stay one line.
     """
     row.sort(key=itemgetter(X0, TOP, TEXT))  # ties broken by value: stream order never matters
     if len(row) == 1:
@@ -264,7 +265,8 @@ def _split_row(row: list[Char]) -> list[list[Char]]:
         if gap > 0.3 * c[SIZE] or gap < -0.5 * c[SIZE]:
             size = max(row[k - 1][SIZE], c[SIZE])
             # A char starting well before the previous one ends is a different line sharing the row.
-            if gap > 0.45 * size and gap > usual + 0.3 * size or gap < -0.6 * size:
+            if (gap > 0.45 * size and gap > usual + 0.3 * size and not _word_space(row[k - 1], c, gap, spaces)
+                    or gap < -0.6 * size):
                 pieces.append(piece)
                 piece = []
         piece.append(c)
@@ -272,8 +274,40 @@ def _split_row(row: list[Char]) -> list[list[Char]]:
     return pieces
 
 
-def _page_lines(chars: list[Char], page: int) -> list[Line]:
-    lines = [_make_line(piece, page) for row in _rows(chars) for piece in _split_row(row)]
+def _word_space(a: Char, b: Char, gap: float, spaces: list[tuple[float, float]]) -> bool:
+    """Is the gap between a and b a word space inside one line rather than a gutter or tab stop?
+
+    Either a space glyph of the PDF (at most an em wide) fills most of it, or it is narrower than
+    WORD_SPACE_EM after a number and before what is not a number ("113.6 %", "2144.3 万人": word processors
+    set a number apart from the unit that follows; a table's columns of numbers are digit after digit, and
+    a column gutter is wider).
+    """
+    size = max(a[SIZE], b[SIZE])
+    if gap > 1.2 * size:
+        return False
+    if a[TEXT].isdigit() and not b[TEXT].isdigit() and gap <= WORD_SPACE_EM * size and a[SIZE] == b[SIZE]:
+        return True
+    left, right = a[X1], b[X0]
+    return any(x1 - x0 <= size and min(x1, right) - max(x0, left) >= 0.6 * gap for x0, x1 in spaces)
+
+
+WORD_SPACE_EM = 0.8
+
+
+def _row_spaces(row: list[Char], spaces: list[tuple[float, float, float, float]], centres: list[float]) -> list:
+    """(x0, x1) of the space glyphs whose vertical centre lies within the row (spaces sorted by centre)."""
+    if not spaces:
+        return []
+    top, bottom = min(c[TOP] for c in row), max(c[BOTTOM] for c in row)
+    lo, hi = bisect.bisect_left(centres, top), bisect.bisect_right(centres, bottom)
+    return [(s[0], s[2]) for s in spaces[lo:hi]]
+
+
+def _page_lines(chars: list[Char], page: int, spaces: list[tuple[float, float, float, float]] = ()) -> list[Line]:
+    spaces = sorted(spaces, key=lambda s: s[1] + s[3])
+    centres = [(s[1] + s[3]) / 2 for s in spaces]
+    lines = [_make_line(piece, page) for row in _rows(chars)
+             for piece in _split_row(row, _row_spaces(row, spaces, centres))]
     return _merge_script_lines(lines)
 
 
@@ -1235,7 +1269,7 @@ def document_from_pages(pages: Iterable, path: str = "") -> Document:
         chars, dropped = _drop_duplicate_glyphs(chars)
         duplicates += dropped
         total += len(chars) + dropped
-        page_lines.append(_page_lines(chars, page.page_number))
+        page_lines.append(_page_lines(chars, page.page_number, getattr(page, "spaces", ())))
         heights.append((bbox[1], bbox[3] - bbox[1]))
     if total and duplicates >= max(20, 0.05 * total):
         warnings.append(
