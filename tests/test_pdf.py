@@ -186,6 +186,8 @@ def _assert_same_chars(fast: PageChars, ref: PageChars, where: str) -> set[tuple
             assert f["top"] == pytest.approx(r["top"], abs=0.05), where
             assert f["bottom"] == pytest.approx(r["bottom"], abs=0.05), where
             assert f["size"] == pytest.approx(r["size"], abs=0.05), where
+            if r["baseline"] is not None:  # lines are built from baselines: both readers give the same
+                assert f["baseline"] == pytest.approx(r["baseline"], abs=0.05), where
             assert f["x1"] - f["x0"] == pytest.approx(r["x1"] - r["x0"], abs=0.5), where
             font_pairs.add((f["fontname"], r["fontname"]))
     return font_pairs
