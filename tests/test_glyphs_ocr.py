@@ -198,8 +198,8 @@ def test_scanned_pages_are_read_by_ocr(tmp_path, backend):
     assert 60 < min(f.x0 for f in figures) < 200 and 95 < figures[0].top < 130
 
 
-def test_ocr_chars_carry_confidences_and_low_ones_flag_their_figure():
-    document = read_document(_scan(Path(pytest.importorskip("tempfile").mkdtemp()) / "s.pdf", SCAN_LINES))
+def test_ocr_chars_carry_confidences_and_low_ones_flag_their_figure(tmp_path):
+    document = read_document(_scan(tmp_path / "s.pdf", SCAN_LINES))
     assert document.ocr_pages == [1]
     assert all(b.confidence is not None and len(b.confidence) == len(b.text) for b in document.blocks)
     block = Block(text="增长5.5%", boxes=[(1, 0.0, 0.0, 1.0, 1.0)] * 6, confidence=[1, 1, 0.99, 0.4, 1, 1])
