@@ -441,7 +441,7 @@ class _TextLayerStats:
             share = 100 * self.n_unreadable / total
             warnings.append(
                 f"{share:.0f}% of characters unreadable (fonts without Unicode map, pages "
-                f"{_page_list(self.unreadable_pages)}): some figures may be missed"
+                f"{_page_list(self.unreadable_pages)}): kept as U+FFFD, figures touching them are flagged garbled_text"
             )
 
 
