@@ -35,6 +35,7 @@ import os
 import re
 import time
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -1048,10 +1049,21 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
 # ---------------------------------------------------------------------------------------------------------
 
 
+def _plumber_descents(chars: list[dict]) -> dict[str, float]:
+    """Each font's descent in ems as pdfminer drew its boxes: the most common drop of a box below its
+    origin (chars with a text rise, sub- and superscripts, are the exceptions)."""
+    drops: dict[str, Counter] = {}
+    for c in chars:
+        if c.get("upright") and c["size"]:
+            drops.setdefault(c["fontname"], Counter())[round((c["y0"] - c["matrix"][5]) / c["size"], 3)] += 1
+    return {font: counts.most_common(1)[0][0] for font, counts in drops.items()}
+
+
 def _plumber_page_chars(page, spaces: list | None = None) -> tuple[list[dict], int]:
     chars: list[dict] = []
     unreadable = 0
     unrotated = not (page.rotation or 0) % 360
+    descents = _plumber_descents(page.chars) if unrotated else {}
     for c in page.chars:
         text = c["text"]
         garbled = is_unreadable_text(text)  # before the blank test: private-use chars are not "printable"
@@ -1061,8 +1073,10 @@ def _plumber_page_chars(page, spaces: list | None = None) -> tuple[list[dict], i
             continue
         char = {k: c[k] for k in CHAR_KEYS}
         char["fontname"] = clean_fontname(str(char["fontname"]))
-        # pdfminer's box hangs from the origin by the font's descent: the origin's y in the same space
-        char["baseline"] = c["bottom"] + c["y0"] - c["matrix"][5] if unrotated and c.get("upright") else None
+        # pdfminer's box hangs from the glyph's origin (raised by any text rise, as pdfium's origin is) by the
+        # font's descent
+        descent = descents.get(c["fontname"]) if c.get("upright") else None
+        char["baseline"] = c["bottom"] + descent * c["size"] if descent is not None else None
         if garbled:
             unreadable += 1
             char["text"] = GARBLED_CHAR
