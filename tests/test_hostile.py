@@ -119,7 +119,7 @@ def test_each_bomb_fails_alone_within_its_limits(tmp_path):
     assert 6.5 in set(figures["value"])
 
 
-def stalling_extractor(path, meta=None, max_pages=None):
+def stalling_extractor(path, meta=None, max_pages=None, ocr=None):
     """The real extractor, except that a file named slow*.pdf never finishes (a pathological PDF)."""
     from extract.figures import extract_document
 
@@ -128,7 +128,7 @@ def stalling_extractor(path, meta=None, max_pages=None):
     return extract_document(path, meta=meta, max_pages=max_pages)
 
 
-def greedy_extractor(path, meta=None, max_pages=None):
+def greedy_extractor(path, meta=None, max_pages=None, ocr=None):
     """The real extractor, except that a file named greedy*.pdf tries to hold 8 GB."""
     from extract.figures import extract_document
 
@@ -138,7 +138,7 @@ def greedy_extractor(path, meta=None, max_pages=None):
     return extract_document(path, meta=meta, max_pages=max_pages)
 
 
-def crashing_extractor(path, meta=None, max_pages=None):
+def crashing_extractor(path, meta=None, max_pages=None, ocr=None):
     """The real extractor, except that the PDF library "segfaults" on a file named crash*.pdf."""
     import os
     import signal
@@ -162,7 +162,7 @@ def test_a_crashing_worker_fails_its_document_only(tmp_path):
     assert "crashed (SIGSEGV)" in errors["error"].iloc[0]
 
 
-def sloppy_extractor(path, meta=None, max_pages=None):
+def sloppy_extractor(path, meta=None, max_pages=None, ocr=None):
     """The real extractor, except that on a file named sloppy*.pdf it emits a figure the schema forbids."""
     from extract.figures import extract_document
 

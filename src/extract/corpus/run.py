@@ -96,7 +96,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def run(options: RunOptions, extractor: Extractor | None = None, stderr: Any = None) -> RunResult:
-    """Run over ``options.raw``. ``extractor(path, meta=, max_pages=) -> list[Figure]`` defaults to
+    """Run over ``options.raw``. ``extractor(path, meta=, max_pages=, ocr=) -> list[Figure]`` defaults to
     extract.figures.extract_document; it must be a module-level function (it runs in worker processes)."""
     stderr = stderr or sys.stderr
     started = time.monotonic()

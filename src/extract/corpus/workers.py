@@ -42,12 +42,10 @@ class Limits:
     ocr: bool = True  # OCR scanned pages (no progress lines from workers: the run shows its own progress)
 
     def reader_options(self) -> dict:
-        """Keyword arguments for the extractor beyond path, meta and max_pages (none when all is default)."""
-        if self.ocr:
-            return {}
+        """Keyword arguments for the extractor beyond path, meta and max_pages."""
         from extract.read.ocr import OcrSettings
 
-        return {"ocr": OcrSettings(enabled=False)}
+        return {"ocr": OcrSettings(enabled=self.ocr)}
 
 
 @dataclass
