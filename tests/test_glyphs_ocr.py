@@ -272,3 +272,21 @@ def test_key_facts_of_tianjin_and_kaifeng_are_found_with_their_values(real_catal
         for fact in (f for f in facts if f.doc == doc):
             assert any(math.isclose(f.value, fact.value, rel_tol=1e-9) and f.qualifier == fact.qualifier
                        and not f.flags for f in figures), fact
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+@pytest.mark.parametrize("doc", ["tianjin_2026_budget-report", "kaifeng_2020_budget-report"])
+def test_both_backends_read_the_same_figures_from_founder_and_word_pdfs(real_catalog, doc):
+    """Glyph rules, baselines and spaced units work the same from pdfium's chars and from pdfminer's."""
+    import collections
+
+    entry = real_catalog[doc]
+    found = {}
+    for backend in BACKENDS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            found[backend] = collections.Counter((f.page, f.text, f.value, f.flags)
+                                                 for f in extract_document(entry.path, entry.meta(), backend=backend))
+    differing = (found["pdfium"] - found["pdfplumber"]) + (found["pdfplumber"] - found["pdfium"])
+    assert sum(found["pdfium"].values()) > 100 and sum(differing.values()) <= 0.01 * sum(found["pdfium"].values())
