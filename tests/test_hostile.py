@@ -119,7 +119,7 @@ def test_each_bomb_fails_alone_within_its_limits(tmp_path):
     assert 6.5 in set(figures["value"])
 
 
-def stalling_extractor(path, meta=None, max_pages=None, ocr=None):
+def stalling_extractor(path, meta=None, max_pages=None):
     """The real extractor, except that a file named slow*.pdf never finishes (a pathological PDF)."""
     from extract.figures import extract_document
 
@@ -128,7 +128,7 @@ def stalling_extractor(path, meta=None, max_pages=None, ocr=None):
     return extract_document(path, meta=meta, max_pages=max_pages)
 
 
-def greedy_extractor(path, meta=None, max_pages=None, ocr=None):
+def greedy_extractor(path, meta=None, max_pages=None):
     """The real extractor, except that a file named greedy*.pdf tries to hold 8 GB."""
     from extract.figures import extract_document
 
@@ -138,7 +138,7 @@ def greedy_extractor(path, meta=None, max_pages=None, ocr=None):
     return extract_document(path, meta=meta, max_pages=max_pages)
 
 
-def crashing_extractor(path, meta=None, max_pages=None, ocr=None):
+def crashing_extractor(path, meta=None, max_pages=None):
     """The real extractor, except that the PDF library "segfaults" on a file named crash*.pdf."""
     import os
     import signal
@@ -162,7 +162,7 @@ def test_a_crashing_worker_fails_its_document_only(tmp_path):
     assert "crashed (SIGSEGV)" in errors["error"].iloc[0]
 
 
-def sloppy_extractor(path, meta=None, max_pages=None, ocr=None):
+def sloppy_extractor(path, meta=None, max_pages=None):
     """The real extractor, except that on a file named sloppy*.pdf it emits a figure the schema forbids."""
     from extract.figures import extract_document
 
@@ -219,7 +219,7 @@ def test_formula_like_cells_are_neutralised_in_every_csv(tmp_path):
         "@SUM(A1)共开展执法检查12次。",
         "+2023年全市生产总值增长6.5%。",
     ]])
-    (raw / "html.pdf").write_text("=cmd|' /C calc'!A0", encoding="utf-8")
+    (raw / "html.pdf").write_text("<html><body>=cmd|' /C calc'!A0</body></html>", encoding="utf-8")  # no article
     write_catalog(raw, [{"doc_id": "inject", "file": "inject.pdf"}, {"doc_id": "-bad-name", "file": "html.pdf"}])
     result = run(options(raw, out))
     assert result.failed == 1
@@ -237,6 +237,8 @@ def test_formula_like_cells_are_neutralised_in_every_csv(tmp_path):
     assert not metrics["sentence"].str.match(r"^[=+@\-\t\r]").any()
     errors = pd.read_csv(out / "errors.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert errors["doc_id"].tolist() == ["'-bad-name"]
+    documents = pd.read_csv(out / "documents.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert documents["doc_id"].tolist() == ["inject", "'-bad-name"]
 
 
 def test_neutralise_leaves_numbers_numbers(tmp_path):

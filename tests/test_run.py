@@ -82,7 +82,7 @@ def small_corpus(raw: Path, years=(2021, 2022, 2023)) -> list[str]:
     return [r["doc_id"] for r in rows]
 
 
-def counting_extractor(path, meta=None, max_pages=None, ocr=None, log: str = ""):
+def counting_extractor(path, meta=None, max_pages=None, log: str = ""):
     """The real extractor, logging each call to ``log`` (workers are processes: a file is what they share)."""
     from extract.figures import extract_document
 
@@ -370,7 +370,7 @@ def test_the_report_key_follows_the_chart_code(tmp_path):
 # ---------------------------------------------------------------- -j N: at most N workers at a time
 
 
-def sleeping_extractor(path, meta=None, max_pages=None, ocr=None, log: str = ""):
+def sleeping_extractor(path, meta=None, max_pages=None, log: str = ""):
     """Stands in for extraction: what is tested is when workers run, logged as 'start end' (wall clock)."""
     start = time.time()
     time.sleep(0.15)

@@ -64,6 +64,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     stage: str = ""
     error: str = ""
+    document: dict = field(default_factory=dict)  # format, pages, characters, ocr_pages, tables (documents.csv)
 
 
 def extract_task(task: Task, extractor: Extractor, limits: Limits) -> Outcome:
@@ -71,15 +72,30 @@ def extract_task(task: Task, extractor: Extractor, limits: Limits) -> Outcome:
     ``warnings.warn`` by the extract package are kept; the figures become plain dicts."""
     import warnings
 
+    info: dict = {}
+    extra = {"document_info": info} if _takes(extractor, "document_info") else {}
+    if _takes(extractor, "ocr"):
+        extra.update(limits.reader_options())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        figures = extractor(task.path, meta=task.meta, max_pages=limits.max_pages, **limits.reader_options())
+        figures = extractor(task.path, meta=task.meta, max_pages=limits.max_pages, **extra)
     notes: list[str] = []
     for w in caught:
         message = " ".join(str(w.message).split())
         if _is_document_warning(w) and message not in notes:
             notes.append(message)
-    return Outcome(ok=True, figures=[_figure_record(f) for f in figures], warnings=notes)
+    return Outcome(ok=True, figures=[_figure_record(f) for f in figures], warnings=notes, document=info)
+
+
+def _takes(extractor: Extractor, name: str) -> bool:
+    """Whether the extractor takes keyword ``name`` (extract_document takes document_info, to report what it
+    read, and ocr; a test's stand-in may not)."""
+    import inspect
+
+    try:
+        return name in inspect.signature(extractor).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _is_document_warning(w: Any) -> bool:
@@ -268,7 +284,7 @@ def warm_up() -> None:
     with contextlib.suppress(Exception):
         from extract.figures import find_figures
         from extract.model import DocMeta
-        from extract.read import layout, pdf  # noqa: F401  (imported for the workers)
+        from extract.read import layout, pdf, plaintext, sniff, webpage  # noqa: F401  (imported for the workers)
         from extract.read.layout import document_from_text
 
         # Label one made-up passage so patterns compiled on first use are compiled here, once, not in every worker.
