@@ -136,6 +136,7 @@ def test_implausible_figures_are_flagged():
         "完成预算761%，比上年增长20256.9%。",  # a lost decimal point, two numbers fused
         "收入100亿元，增加10亿元，增长50%。",  # 10 / (100 - 10) is 11%, not 50%
         "收入100亿元，增加10亿元，增长11.1%。",  # consistent
+        "收入30788元，比2010年增加13480元，年均递增12.2%。",  # five years' change, an average rate: not judged
     ]))
     flags = {f.text: f.flags for f in find_figures(document, DocMeta(covers="2025"))}
     assert flags["761%"] == "" and flags["20256.9%"] == "implausible"
@@ -143,6 +144,7 @@ def test_implausible_figures_are_flagged():
     figures = find_figures(document, DocMeta(covers="2025"))
     assert [f.flags for f in figures[2:5]] == ["implausible", "", ""]
     assert [f.flags for f in figures[5:8]] == ["", "", ""]
+    assert [f.flags for f in figures[8:11]] == ["", "", ""]
     assert all(math.isfinite(f.value) for f in figures)
 
 

@@ -34,6 +34,8 @@ MAX_PLAUSIBLE_PERCENT = 1000.0
 # A level, its change and its growth rate in one sentence agree when change / (level - change) is the rate
 # within this share of it (or 0.15 points): they are printed rounded.
 GROWTH_TOLERANCE = 0.15
+# Between a level and its rate, words that make the rate other than the change over one year.
+_MULTI_YEAR = re.compile(r"年均|平均|每年|[比较](?:[12]\d{3}|[一二三四五六七八九十]+)年|[两三四五六七八九十]年")
 # A "heading" block longer than this is a paragraph with a run-in head (（一）强化创新…。提升…): its text
 # does not set the time of the section.
 MAX_HEADING_CHARS = 60
@@ -121,7 +123,7 @@ def block_figures(block: Block, state: _State) -> list[Figure]:
                           lead=state.lead if LIST_ITEM_RE.match(text) else None)
         qs = by_sentence.get(k, [])
         if qs:
-            contradicted = _contradicted_levels(qs)
+            contradicted = _contradicted_levels(qs, text)
             for q, label in zip(qs, lab.label_sentence(sentence, qs, ctx, offset=a), strict=True):
                 figure = _figure(q, label, block, sentence, state)
                 figure.flags = ";".join(_flags(q, text, contradicted, figure.ocr and _low_confidence(block, q)))
@@ -142,14 +144,17 @@ def _flags(q, text: str, contradicted: set[int], low_confidence: bool) -> list[s
     return flags
 
 
-def _contradicted_levels(qs: list) -> set[int]:
+def _contradicted_levels(qs: list, text: str) -> set[int]:
     """ids of levels that contradict their own growth rate: "收入L亿元，增加D亿元，增长P%" in one sentence,
-    where D / (L - D) is not P%. Only a level directly followed by its change and its rate is judged."""
+    where D / (L - D) is not P%. Only a level directly followed by its change and its one-year rate is judged:
+    a change since an earlier year with an average rate ("比2010年增加13480元，年均递增12.2%") is not one."""
     out: set[int] = set()
     for level, change, rate in zip(qs, qs[1:], qs[2:], strict=False):
         if level.change or not change.change or change.unit != level.unit or rate.unit != "%" or not rate.change:
             continue
         if change.change != rate.change or level.unit in ("%", "个百分点", ""):
+            continue
+        if _MULTI_YEAR.search(text, level.end, rate.start):
             continue
         before = level.value - change.value
         if before <= 0:
