@@ -41,6 +41,10 @@ OCR_DPI = 120
 # The detector sees the page scaled to this longest side (pixels): it finds lines, the recogniser reads them
 # from the full-resolution image.
 DETECT_SIDE = 1024
+# How far the detector's boxes are grown around the text it found (RapidOCR's default is 1.6): the recogniser
+# reads each line scaled to 48 px high, so a roomier box is a shorter input. Measured on the 20 scanned pages
+# of the 张家界 bulletin: 2.2 reads the same 647 figures for 20% less CPU (2.5 against 3.1 s a page).
+UNCLIP_RATIO = 2.2
 FONTNAME = "OCR"
 DEFAULT_PAGE_SECONDS = 60.0
 # Look-alikes an OCR engine reads among digits, and the digit the page shows.
@@ -85,7 +89,8 @@ def engine():
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:  # pragma: no cover - the project's install always has it
             raise OcrUnavailable("OCR engine rapidocr-onnxruntime is not installed") from exc
-        _ENGINE = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False)
+        _ENGINE = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False,
+                           det_unclip_ratio=UNCLIP_RATIO)
     return _ENGINE
 
 
