@@ -34,8 +34,10 @@ lint: setup
 test: lint
 	$(BIN)/python -m pytest -q
 
+# Exit 1 means some document failed (errors.csv says which) but the tables of the others were written: the
+# charts are still drawn from them. Exit 2 (nothing done) stops make.
 processed: bytecode
-	$(BIN)/reviewfigs run --raw $(RAW) --out $(OUT) $(if $(JOBS),-j $(JOBS))
+	$(BIN)/reviewfigs run --raw $(RAW) --out $(OUT) $(if $(JOBS),-j $(JOBS)) || [ $$? -eq 1 ]
 
 report: bytecode
 	$(BIN)/reviewfigs report --processed $(OUT) --figures $(FIGS) --raw $(RAW)

@@ -40,11 +40,22 @@ def add_ocr_argument(parser: argparse.ArgumentParser) -> None:
                         help="do not OCR pages without a text layer (they are reported instead)")
 
 
+def add_limit_arguments(p: argparse.ArgumentParser) -> None:
+    """The limits on reading one document: the same flags and defaults for every command that reads one."""
+    p.add_argument("--timeout", type=float, default=config.DEFAULT_TIMEOUT, metavar="S",
+                   help="wall-time limit per document in seconds (default: %(default)s)")
+    p.add_argument("--max-pages", type=int, default=config.DEFAULT_MAX_PAGES, metavar="N",
+                   help="page limit per document (default: %(default)s)")
+    p.add_argument("--memory-mb", type=int, default=config.DEFAULT_MEMORY_MB, metavar="M",
+                   help="memory a worker may use for one document, in MB (default: %(default)s)")
+
+
 def _extract_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="the document to read")
     add_meta_arguments(p)
     add_ocr_argument(p)
     p.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default csv)")
+    add_limit_arguments(p)
 
 
 def _check_arguments(p: argparse.ArgumentParser) -> None:
@@ -55,6 +66,7 @@ def _check_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pages", metavar="GOLD_DIR", help="page gold: a folder with CHECKED.csv and <doc>.csv per "
                    "document (with --catalog)")
     add_meta_arguments(p)
+    add_limit_arguments(p)
     add_ocr_argument(p)
 
 
@@ -70,12 +82,7 @@ def _run_arguments(p: argparse.ArgumentParser) -> None:
                    help="Dask scheduler (tcp://host:8786): one task per document; paths must be visible to workers")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--strict", action="store_true", help="warnings (duplicates, stale corrections) are failures")
-    p.add_argument("--timeout", type=float, default=config.DEFAULT_TIMEOUT, metavar="S",
-                   help="wall-time limit per document in seconds (default: %(default)s)")
-    p.add_argument("--max-pages", type=int, default=config.DEFAULT_MAX_PAGES, metavar="N",
-                   help="page limit per document (default: %(default)s)")
-    p.add_argument("--memory-mb", type=int, default=config.DEFAULT_MEMORY_MB, metavar="M",
-                   help="memory a worker may use for one document, in MB (default: %(default)s)")
+    add_limit_arguments(p)
     p.add_argument("--allow-outside", action="store_true",
                    help="accept catalog paths outside the catalog's folder (absolute, '..', links)")
     p.add_argument("--cache", type=Path, default=None, metavar="DIR", help="cache folder (default: OUT/.cache)")
@@ -93,6 +100,7 @@ def _report_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="run every report even if its inputs are unchanged")
     p.add_argument("--only", action="append", default=[], metavar="NAME", help="run only this report (repeatable)")
     p.add_argument("--kernel", default=None, help=f"Jupyter kernel (default {config.KERNEL_NAME}, else python3)")
+    add_limit_arguments(p)  # per notebook: its kernel's time and memory, and the documents it reads
 
 
 def _show_arguments(p: argparse.ArgumentParser) -> None:
@@ -102,7 +110,8 @@ def _show_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--processed", default=str(config.PROCESSED_DIR), help="processed tables (default processed/)")
     p.add_argument("--raw", default=str(config.RAW_DIR), help="catalog folder to find DOC_ID's file (default raw/)")
     p.add_argument("--resolution", type=int, default=config.SHOW_RESOLUTION,
-                   help="pixels per inch (default %(default)s)")
+                   help="pixels per inch (default %(default)s; lowered for a page too large to draw)")
+    add_limit_arguments(p)
     add_ocr_argument(p)
 
 
@@ -129,29 +138,46 @@ def meta_overrides(args: argparse.Namespace) -> dict[str, object]:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """`reviewfigs extract FILE`: the figures of one document, as CSV or JSON on stdout."""
+    """`reviewfigs extract FILE`: the figures of one document, as CSV or JSON on stdout; read in a worker
+    process under the limits of `reviewfigs run`, its warnings one line each on stderr."""
     import json
 
     from extract.corpus.catalog import meta_for_file
-    from extract.figures import extract_document, figures_frame, ocr_settings
-    from extract.model import DocumentError
+    from extract.corpus.workers import Limits
+    from extract.figures import figures_frame
+    from extract.model import Figure
 
     path = Path(args.file)
+    limits = Limits.from_arguments(args)
     meta, problems = meta_for_file(path, meta_overrides(args))
-    if meta is None:
+    problems = problems + [p for p in [limits.problem()] if p]
+    if meta is None or problems:
         print(f"reviewfigs extract: {path}: {'; '.join(problems)}", file=sys.stderr)
         return 2
-    try:
-        figs = extract_document(path, meta, ocr=ocr_settings(not args.no_ocr))
-    except DocumentError as err:
-        print(f"reviewfigs: {path}: {err.reason}", file=sys.stderr)
+    records = extract_limited(path, meta, limits)
+    if records is None:
         return 1
     if args.format == "json":  # the rows as they are: floats in full (pandas' to_json would round them)
-        json.dump([f.to_dict() for f in figs], sys.stdout, ensure_ascii=False, indent=1, allow_nan=False)
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1, allow_nan=False)
         sys.stdout.write("\n")
     else:
-        figures_frame(figs).to_csv(sys.stdout, index=False)
+        figures_frame([Figure(**r) for r in records]).to_csv(sys.stdout, index=False)
     return 0
+
+
+def extract_limited(path: Path, meta, limits) -> list[dict] | None:
+    """The figure records of one document read in a worker under ``limits``; each warning and a failure are one
+    line on stderr naming the file, as `reviewfigs run` prints them (None: the document failed)."""
+    from extract.corpus.workers import Task, run_isolated
+    from extract.figures import extract_document
+
+    outcome = run_isolated(Task(str(path), meta, "extract"), extract_document, limits)
+    for warning in outcome.warnings:
+        print(f"reviewfigs: {path}: warning: {warning}", file=sys.stderr)
+    if not outcome.ok:
+        print(f"reviewfigs: {path}: {outcome.error}", file=sys.stderr)
+        return None
+    return outcome.figures
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -13,10 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from extract.model import DOCTYPES
+from extract.safety import published
 
 
 def _read(processed: str | Path, name: str) -> pd.DataFrame:
-    path = Path(processed) / name
+    path = published(processed) / name  # one run's set, even while the next run publishes its own
     if not path.is_file():
         raise FileNotFoundError(f"{path}: not found — run `reviewfigs run --out {processed}` first")
     return pd.read_parquet(path)
@@ -25,6 +26,11 @@ def _read(processed: str | Path, name: str) -> pd.DataFrame:
 def load_metrics(processed: str | Path) -> pd.DataFrame:
     """processed/metrics.parquet: the table metrics.csv holds, with its exact dtypes and the text as printed."""
     return _read(processed, "metrics.parquet")
+
+
+def load_targets(processed: str | Path) -> pd.DataFrame:
+    """processed/targets.parquet: each year's target paired with its result (targets.csv's table)."""
+    return _read(processed, "targets.parquet")
 
 
 def load_figures(processed: str | Path) -> pd.DataFrame:
@@ -39,13 +45,13 @@ def document_names(processed: str | Path) -> dict[str, str]:
     when there is one, else a four-digit year inside the doc_id (the catalog's naming convention).
     """
     processed = Path(processed)
-    published: dict[str, str] = {}
+    years: dict[str, str] = {}
     for name in ("catalog.csv", "documents.csv"):
-        path = processed / name
+        path = published(processed) / name
         if path.is_file():
             cat = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
             if {"doc_id", "published"} <= set(cat.columns):
-                published.update(dict(zip(cat["doc_id"], cat["published"].fillna(""), strict=False)))
+                years.update(dict(zip(cat["doc_id"], cat["published"].fillna(""), strict=False)))
     names: dict[str, str] = {}
     try:
         figs = load_figures(processed)
@@ -54,7 +60,7 @@ def document_names(processed: str | Path) -> dict[str, str]:
     for row in figs.drop_duplicates("doc_id").itertuples():
         own = getattr(row, "published", None)
         own = "" if own is None or pd.isna(own) else str(own)
-        year = published.get(row.doc_id) or own or _year_in_doc_id(str(row.doc_id))
+        year = years.get(row.doc_id) or own or _year_in_doc_id(str(row.doc_id))
         kind = DOCTYPES.get(str(row.doctype), DOCTYPES["other"])
         names[str(row.doc_id)] = f"{year + '年' if year else ''}{row.region}{kind}"
     return names
@@ -72,3 +78,41 @@ def children_of(table: pd.DataFrame, parent_adcode: str) -> pd.Series:
         prefix += "0"
     codes = table["adcode"].astype("string").fillna("")
     return codes.str.startswith(prefix) & (codes != parent_adcode)
+
+
+# --- subject keys: compare what has no metric ------------------------------------------------------
+def key_metric(key: str, unit: str) -> str:
+    """The name a subject key's values take in the metrics-shaped table: the key and its unit (a level and its
+    growth share a key; 地区生产总值（元） and 地区生产总值（%） are two series)."""
+    return f"{key}（{unit}）" if unit else key
+
+
+def subject_key_table(figures: pd.DataFrame, keys: list[str] | None = None) -> pd.DataFrame:
+    """metrics.csv's table built from subject keys instead of metric ids (the same selection rule, the same
+    columns; ``metric`` holds key_metric(key, unit)), for the keys given (all when None)."""
+    from extract.corpus import tables  # metrics.csv's selection rule, not a second one
+
+    rows = figures[figures["subject_key"].astype(str) != ""]
+    if keys:
+        rows = rows[rows["subject_key"].isin(keys)]
+    rows = rows.assign(metric=[key_metric(k, u) for k, u in zip(rows["subject_key"], rows["unit"], strict=True)])
+    return tables.select_metrics(rows)
+
+
+def shared_subject_keys(figures: pd.DataFrame, min_regions: int = 2, min_years: int = 2) -> pd.DataFrame:
+    """The subject keys (with their unit) that several regions or several years report: what can be compared
+    though it has no metric. Columns key, unit, regions, years, figures, classified (share with a metric),
+    examples (up to three regions)."""
+    rows = figures[figures["subject_key"].astype(str) != ""]
+    columns = ["key", "unit", "regions", "years", "figures", "classified", "examples"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = rows.groupby(["subject_key", "unit"], dropna=False)
+    table = pd.DataFrame({
+        "regions": grouped["region"].nunique(), "years": grouped["year"].nunique(), "figures": grouped.size(),
+        "classified": grouped["metric"].agg(lambda m: round(float((m.astype(str) != "").mean()), 2)),
+        "examples": grouped["region"].agg(lambda r: "、".join(list(dict.fromkeys(r))[:3])),
+    }).reset_index().rename(columns={"subject_key": "key"})
+    table = table[(table["regions"] >= min_regions) | (table["years"] >= min_years)]
+    return table.sort_values(["regions", "years", "figures"], ascending=False, kind="stable")[columns] \
+        .reset_index(drop=True)

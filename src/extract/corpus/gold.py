@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from extract.model import META_FIELDS, DocMeta, DocumentError, Figure
+from extract.corpus.workers import Limits, warm_up
+from extract.model import META_FIELDS, DocMeta, Figure
 
 GOLD_KINDS = ("required", "optional", "negative")
 
@@ -390,11 +391,24 @@ def score_pages(figs: list[Figure], pages: list[int], rows: list[PageGoldRow]) -
     return score
 
 
-def check_pages(gold_dir: Path, catalog: Path, progress: bool = False, ocr=None) -> dict[str, PageScore]:
-    """doc_id -> PageScore for every document of the page gold (read through its catalog row); ``ocr``:
-    extract.read.ocr.OcrSettings (default: on)."""
-    from extract.corpus.catalog import load_catalog
+def document_figures(path: Path, meta: DocMeta, limits: Limits | None = None) -> tuple[list[Figure], str]:
+    """The figures of one document read in a worker under the limits of `reviewfigs run`, and '' or the one
+    line saying why it failed; its warnings are printed one line each, as a run prints them."""
+    from extract.corpus.workers import Task, run_isolated
     from extract.figures import extract_document
+
+    outcome = run_isolated(Task(str(path), meta, "check"), extract_document, limits or Limits())
+    for warning in outcome.warnings:
+        print(f"reviewfigs: {path}: warning: {warning}", file=sys.stderr)
+    if not outcome.ok:
+        return [], outcome.error
+    return [Figure(**record) for record in outcome.figures], ""
+
+
+def check_pages(gold_dir: Path, catalog: Path, progress: bool = False,
+                limits: Limits | None = None) -> dict[str, PageScore]:
+    """doc_id -> PageScore for every document of the page gold (read through its catalog row)."""
+    from extract.corpus.catalog import load_catalog
 
     gold = load_page_gold(gold_dir)
     entries = {e.doc_id: e for e in load_catalog(catalog)}
@@ -403,16 +417,10 @@ def check_pages(gold_dir: Path, catalog: Path, progress: bool = False, ocr=None)
         if doc not in entries:
             raise ValueError(f"{gold_dir}: {doc} is not in {catalog}")
         entry = entries[doc]
-        try:
-            figs = extract_document(entry.path, entry.meta(), ocr=ocr)
-        except DocumentError as err:
-            figs = []
-            error = f"{entry.file}: {err.reason}"
-        else:
-            error = ""
+        figs, error = document_figures(entry.path, entry.meta(), limits)
         scores[doc] = score_pages(figs, pages, rows)
         if error:
-            scores[doc].errors.append(error)
+            scores[doc].errors.append(f"{entry.file}: {error}")
     return scores
 
 
@@ -482,9 +490,12 @@ def print_key_fact_score(score: KeyFactScore, out=None) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     from extract.corpus.catalog import RowProblemsError, meta_for_file
-    from extract.figures import extract_document, ocr_settings
 
-    ocr = ocr_settings(not args.no_ocr)
+    limits = Limits.from_arguments(args)
+    if limits.problem():
+        print(f"reviewfigs check: {limits.problem()}", file=sys.stderr)
+        return 2
+    warm_up()  # each document is read in a worker forked from here: import the extractor once
     if args.file and args.gold:
         path = Path(args.file)
         meta, problems = meta_for_file(path, {name: getattr(args, name, None) for name in META_FIELDS})
@@ -499,18 +510,17 @@ def run_command(args: argparse.Namespace) -> int:
         except ValueError as err:
             print(f"reviewfigs: {err}", file=sys.stderr)
             return 1
-        try:
-            figs = extract_document(path, meta, ocr=ocr)
-        except DocumentError as err:
-            print(f"reviewfigs: {path}: {err.reason}", file=sys.stderr)
+        figs, error = document_figures(path, meta, limits)
+        if error:
+            print(f"reviewfigs: {path}: {error}", file=sys.stderr)
             return 1
         print_gold_score(score_gold(figs, gold))
         return 0
     if args.catalog and args.key_facts:
-        return _check_catalog(Path(args.catalog), Path(args.key_facts), ocr)
+        return _check_catalog(Path(args.catalog), Path(args.key_facts), limits)
     if args.catalog and args.pages:
         try:
-            scores = check_pages(Path(args.pages), Path(args.catalog), ocr=ocr)
+            scores = check_pages(Path(args.pages), Path(args.catalog), limits=limits)
         except (OSError, ValueError, RowProblemsError) as err:
             print(f"reviewfigs check: {err}", file=sys.stderr)
             return 2
@@ -528,9 +538,8 @@ def catalog_metas(catalog: Path) -> list[tuple[Path, DocMeta]]:
     return [(entry.path, entry.meta()) for entry in load_catalog(catalog)]
 
 
-def _check_catalog(catalog: Path, key_facts: Path, ocr=None) -> int:
+def _check_catalog(catalog: Path, key_facts: Path, limits: Limits | None = None) -> int:
     from extract.corpus.catalog import CatalogError
-    from extract.figures import extract_document
 
     try:
         documents = catalog_metas(catalog)
@@ -545,10 +554,11 @@ def _check_catalog(catalog: Path, key_facts: Path, ocr=None) -> int:
     figures_by_doc: dict[str, list[Figure]] = {}
     failed = 0
     for path, meta in documents:
-        try:
-            figures_by_doc[meta.doc_id] = extract_document(path, meta, ocr=ocr)
-        except DocumentError as err:
-            print(f"reviewfigs: {path}: {err.reason}", file=sys.stderr)
+        figs, error = document_figures(path, meta, limits)
+        if error:
+            print(f"reviewfigs: {path}: {error}", file=sys.stderr)
             failed += 1
+        else:
+            figures_by_doc[meta.doc_id] = figs
     print_key_fact_score(score_key_facts(figures_by_doc, facts))
     return 1 if failed else 0

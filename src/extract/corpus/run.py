@@ -1,4 +1,5 @@
-"""`reviewfigs run`: every catalogued document -> processed/figures.parquet, figures.csv, metrics.csv, errors.csv.
+"""`reviewfigs run`: every catalogued document -> processed/figures.parquet, figures.csv, metrics.csv, targets.csv,
+errors.csv.
 
 Flow: validate the catalog and corrections (exit 2, nothing written) -> lock --out -> sha256 of every file ->
 cached documents are reused (extract.corpus.cache), the others are extracted, one process per document
@@ -36,10 +37,11 @@ from extract.corpus.workers import (
     warm_up,
 )
 from extract.figures import sha256_of
-from extract.safety import OutputLock, OutputLockedError, atomic_writer, remove_stale_temps, write_csv_safely
+from extract.safety import OutputLock, OutputLockedError, OutputSet, remove_stale_temps
 
 # metrics.parquet holds metrics.csv's table with exact dtypes and unneutralised text, for the charts.
-OUTPUT_FILES = ("figures.parquet", "figures.csv", "metrics.parquet", "metrics.csv", "errors.csv", "documents.csv")
+OUTPUT_FILES = ("figures.parquet", "figures.csv", "metrics.parquet", "metrics.csv", "targets.parquet", "targets.csv",
+                "errors.csv", "documents.csv")
 
 
 @dataclass
@@ -204,7 +206,10 @@ def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: l
         figures_df = tables.figures_table(_drop_invalid_documents(records, bad, entries, failed, problems))
     metrics_df = tables.select_metrics(figures_df)
     documents_df = tables.documents_table(document_records(entries, outcomes, failed, figures_df, problems.rows))
-    write_outputs(out, figures_df, metrics_df, tables.errors_table(problems.rows), documents_df)
+    from extract.corpus.targets import pair_targets
+
+    write_outputs(out, figures_df, metrics_df, tables.errors_table(problems.rows), documents_df,
+                  pair_targets(figures_df))
 
     result.failed = len(failed)
     result.warned = problems.count("warning")
@@ -346,16 +351,22 @@ def document_records(entries: list[CatalogEntry], outcomes: dict[str, Outcome], 
     return records
 
 
-def write_outputs(out: Path, figures, metrics, errors, documents) -> None:
-    """The tables, each written to a temp file and renamed: a reader never sees half a file."""
-    out.mkdir(parents=True, exist_ok=True)
-    for name, frame in (("figures.parquet", figures), ("metrics.parquet", metrics)):
-        with atomic_writer(out / name) as tmp:
-            frame.to_parquet(tmp, index=False)
-    write_csv_safely(figures, out / "figures.csv")
-    write_csv_safely(metrics, out / "metrics.csv")
-    write_csv_safely(errors, out / "errors.csv")
-    write_csv_safely(documents, out / "documents.csv")
+def write_outputs(out: Path, figures, metrics, errors, documents, targets=None) -> None:
+    """The tables, published as one set (extract.safety.OutputSet): a reader, or a run killed halfway, sees all
+    of the previous run's tables or all of this one's. One line per output file (OUTPUT_FILES lists them)."""
+    if targets is None:
+        from extract.corpus.tables import targets_table
+
+        targets = targets_table([])
+    with OutputSet(out) as outputs:
+        outputs.write("figures.parquet", lambda path: figures.to_parquet(path, index=False))
+        outputs.csv("figures.csv", figures)
+        outputs.write("metrics.parquet", lambda path: metrics.to_parquet(path, index=False))
+        outputs.csv("metrics.csv", metrics)
+        outputs.write("targets.parquet", lambda path: targets.to_parquet(path, index=False))
+        outputs.csv("targets.csv", targets)
+        outputs.csv("errors.csv", errors)
+        outputs.csv("documents.csv", documents)
 
 
 def summary_text(result: RunResult, out: Path) -> str:
