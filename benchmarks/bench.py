@@ -11,6 +11,9 @@ is that measurement's own ru_maxrss):
     --out, cache hits), on --documents N copies (default 112) of the PDFs catalogued in the folder above FOLDER,
     each copy's trailer /ID rewritten so that it is a document of its own (skipped with --no-run);
   - a generated N-page PDF (default 1,000 pages of corpus/text/*.txt via reportlab): extract time, peak RSS;
+  - OCR: a generated scan (corpus texts drawn as 150-dpi page images, no text layer; 10 dense A4 pages of 28
+    full lines, --quick 3) and the real scans of FOLDER/../real/pdf (*scanned*.pdf; not with --quick): seconds
+    and CPU seconds per scanned page, peak RSS (goals: 3 s a page on the 2-core machine, 1.5 GB);
   - the web pages and text files of FOLDER/../real (html/, txt/): documents/s per format, cold, in-process; and
     the same text typeset as PDF pages (26 characters a line, 24 lines a page): CPU per page of text for the
     web page against the PDF;
@@ -37,6 +40,8 @@ REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 REVIEWFIGS = Path(PYTHON).parent / "reviewfigs"
 MEMORY_GOAL_MB = 500
+OCR_SECONDS_GOAL = 3.0  # per scanned A4 page
+OCR_MEMORY_GOAL_MB = 1536
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -161,6 +166,25 @@ def _hotspots(profiler, top: int = 12) -> list[tuple[str, float]]:
     return [(k, v / total) for k, v in sorted(own.items(), key=lambda kv: -kv[1])[:top]]
 
 
+def _work_ocr(files: list[str]) -> dict:
+    """extract_document on scanned PDFs: every page goes through OCR."""
+    import pypdfium2 as pdfium
+
+    from extract.figures import extract_document
+
+    pages = figures = 0
+    start, cpu = time.perf_counter(), time.process_time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for f in files:
+            figures += len(extract_document(f))
+            doc = pdfium.PdfDocument(f)
+            pages += len(doc)
+            doc.close()
+    return {"pages": pages, "figures": figures, "seconds": time.perf_counter() - start,
+            "cpu": time.process_time() - cpu}
+
+
 def _work_formats(files: list[str]) -> dict:
     """Web pages and text files, each extracted in turn, cold like the "extract" worker (the readers' own
     imports are paid by the first document of their format); documents, characters and CPU per format."""
@@ -189,7 +213,7 @@ def _work_formats(files: list[str]) -> dict:
 
 
 WORKERS = {"plumber_text": _work_plumber_text, "chars": _work_chars, "extract": _work_extract,
-           "profile": _work_profile, "formats": _work_formats}
+           "profile": _work_profile, "ocr": _work_ocr, "formats": _work_formats}
 
 
 def _run_worker(kind: str, files: list[str], timeout: float = 3600) -> dict:
@@ -319,6 +343,39 @@ def write_text_pdf(path: Path, lines: list[str], n_pages: int | None = None) -> 
     return n_pages
 
 
+def make_scanned_pdf(path: Path, n_pages: int, texts: list[Path], dpi: int = 150) -> int:
+    """An image-only A4 document (what a scanner makes): corpus text drawn with the Noto CJK font that the
+    project installs (noto-cjk) into 150-dpi page images, one image per page, no text layer."""
+    import noto_cjk_sans_otc
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    font_file = Path(noto_cjk_sans_otc.__file__).parent / "NotoSansCJK-Regular.ttc"
+    scale = dpi / 72
+    font = ImageFont.truetype(str(font_file), round(14 * scale), index=2)  # index 2: the SC face
+    lines: list[str] = []
+    for t in texts:
+        for paragraph in t.read_text(encoding="utf-8").splitlines():
+            paragraph = paragraph.strip()
+            lines.extend(paragraph[i : i + 28] for i in range(0, len(paragraph), 28))
+    lines = lines or ["2021年，全市生产总值增长5.5%，开展执法检查15次。"]
+    width, height = A4
+    c = canvas.Canvas(str(path), pagesize=A4)
+    k = 0
+    for _ in range(n_pages):
+        image = Image.new("L", (round(width * scale), round(height * scale)), 255)
+        draw = ImageDraw.Draw(image)
+        for row in range(28):
+            draw.text((round(79 * scale), round((80 + 25 * row) * scale)), lines[k % len(lines)], font=font, fill=0)
+            k += 1
+        c.drawImage(ImageReader(image), 0, 0, width, height)
+        c.showPage()
+    c.save()
+    return n_pages
+
+
 def bench_formats(real: Path, tmp: Path, quick: bool) -> dict:
     """Documents/s of the web pages and text files under ``real``, and the web pages against PDFs of their own
     text (each page's text set by write_text_pdf, extracted by the same cold in-process worker)."""
@@ -432,6 +489,11 @@ def main(argv: list[str] | None = None) -> int:
         made = time.perf_counter() - t0
         long_extract = _run_worker("extract", [str(long_pdf)])
         long_chars = _run_worker("chars", [str(long_pdf)])
+        scanned = tmp / "scanned.pdf"
+        make_scanned_pdf(scanned, 3 if args.quick else 10, texts)
+        ocr = _run_worker("ocr", [str(scanned)])
+        real_scans = [] if args.quick else sorted(str(p) for p in (corpus_root / "real" / "pdf").glob("*scanned*.pdf"))
+        ocr_real = _run_worker("ocr", real_scans) if real_scans else None
         profile = _run_worker("profile", files[: 3 if not args.quick else 1]) if args.profile else None
         formats = bench_formats(corpus_root / "real", tmp, args.quick)
 
@@ -474,6 +536,18 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "ok" if m["peak_rss_mb"] < MEMORY_GOAL_MB else f"OVER the {MEMORY_GOAL_MB} MB goal"
         print(f"{label:24} {m['seconds']:7.1f}s {_rate(m):7.1f} pages/s ({_rate(m, 'cpu'):.1f} per cpu-s)  "
               f"peak RSS {m['peak_rss_mb']:.0f} MB ({verdict})")
+    print()
+    for label, m in (("generated 150-dpi scan, 28 full lines a page", ocr), ("the real corpus's scans", ocr_real)):
+        if m is None:
+            continue
+        if "error" in m:
+            print(f"OCR ({label}) failed: {m['error']}")
+            continue
+        per_page, cpu_page = m["seconds"] / m["pages"], m["cpu"] / m["pages"]
+        verdict = "ok" if per_page <= OCR_SECONDS_GOAL and m["peak_rss_mb"] <= OCR_MEMORY_GOAL_MB else "OVER a goal"
+        print(f"OCR, {label}: {m['pages']} A4 pages, {per_page:.2f} s per page ({cpu_page:.2f} cpu-s; wall time "
+              f"grows with other work on the CPU), peak RSS {m['peak_rss_mb']:.0f} MB, {m['figures']} figures "
+              f"(goals {OCR_SECONDS_GOAL:g} s a page, {OCR_MEMORY_GOAL_MB} MB: {verdict})")
     print()
     if "skipped" in run:
         print(f"reviewfigs run: skipped ({run['skipped']})")

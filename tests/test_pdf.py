@@ -186,6 +186,8 @@ def _assert_same_chars(fast: PageChars, ref: PageChars, where: str) -> set[tuple
             assert f["top"] == pytest.approx(r["top"], abs=0.05), where
             assert f["bottom"] == pytest.approx(r["bottom"], abs=0.05), where
             assert f["size"] == pytest.approx(r["size"], abs=0.05), where
+            if r["baseline"] is not None:  # lines are built from baselines: both readers give the same
+                assert f["baseline"] == pytest.approx(r["baseline"], abs=0.05), where
             assert f["x1"] - f["x0"] == pytest.approx(r["x1"] - r["x0"], abs=0.5), where
             font_pairs.add((f["fontname"], r["fontname"]))
     return font_pairs
@@ -297,7 +299,7 @@ def test_default_backend_is_pdfium_and_text_reads_back(tmp_path):
         expected = "".join(_line(p, k) for p in (1, 2) for k in range(3))
         assert _text(pages) == expected
         first = pages[0].chars[0]
-        assert set(first) == {"text", "x0", "top", "x1", "bottom", "size", "fontname"}
+        assert set(first) == {"text", "x0", "top", "x1", "bottom", "size", "fontname", "baseline"}
         # drawn at x=72, baseline 60pt below the top, 12pt: pdfplumber's coordinates, top-left origin
         assert first["x0"] == pytest.approx(72, abs=0.01)
         assert first["size"] == pytest.approx(12, abs=0.01)

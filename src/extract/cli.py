@@ -35,6 +35,11 @@ def add_meta_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--doc-id", dest="doc_id", default=None, help="doc_id for the rows (default: file name)")
 
 
+def add_ocr_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-ocr", dest="no_ocr", action="store_true",
+                        help="do not OCR pages without a text layer (they are reported instead)")
+
+
 def add_limit_arguments(p: argparse.ArgumentParser) -> None:
     """The limits on reading one document: the same flags and defaults for every command that reads one."""
     p.add_argument("--timeout", type=float, default=config.DEFAULT_TIMEOUT, metavar="S",
@@ -48,6 +53,7 @@ def add_limit_arguments(p: argparse.ArgumentParser) -> None:
 def _extract_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="the document to read")
     add_meta_arguments(p)
+    add_ocr_argument(p)
     p.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default csv)")
     add_limit_arguments(p)
 
@@ -61,6 +67,7 @@ def _check_arguments(p: argparse.ArgumentParser) -> None:
                    "document (with --catalog)")
     add_meta_arguments(p)
     add_limit_arguments(p)
+    add_ocr_argument(p)
 
 
 def _run_arguments(p: argparse.ArgumentParser) -> None:
@@ -80,6 +87,7 @@ def _run_arguments(p: argparse.ArgumentParser) -> None:
                    help="accept catalog paths outside the catalog's folder (absolute, '..', links)")
     p.add_argument("--cache", type=Path, default=None, metavar="DIR", help="cache folder (default: OUT/.cache)")
     p.add_argument("--wait", action="store_true", help="wait for another run on --out instead of refusing")
+    add_ocr_argument(p)
 
 
 def _report_arguments(p: argparse.ArgumentParser) -> None:
@@ -104,6 +112,7 @@ def _show_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resolution", type=int, default=config.SHOW_RESOLUTION,
                    help="pixels per inch (default %(default)s; lowered for a page too large to draw)")
     add_limit_arguments(p)
+    add_ocr_argument(p)
 
 
 ARGUMENTS = {"extract": _extract_arguments, "check": _check_arguments, "run": _run_arguments,

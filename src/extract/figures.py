@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import math
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -25,12 +26,33 @@ from extract.grammar import labels as lab
 from extract.grammar.quantity import find_quantities
 from extract.grammar.sentences import split_sentences
 from extract.grammar.tables import Relation, read_table
-from extract.model import FIGURE_COLUMNS, Block, DocMeta, Document, DocumentError, Figure, Table, table_text
+from extract.model import (
+    FIGURE_COLUMNS,
+    FLAGS,
+    GARBLED_CHAR,
+    Block,
+    DocMeta,
+    Document,
+    DocumentError,
+    Figure,
+    Table,
+    table_text,
+)
 
 if TYPE_CHECKING:  # pandas only where a frame is built: workers and a run's start never need it
     import pandas as pd
 
+    from extract.read.ocr import OcrSettings
+
 LIST_ITEM_RE = re.compile(r"^(?:——|[-•·●▪]|[一二三四五六七八九十]+是|[①-⑳]|\d+[.．、)）]|[（(]\d+[）)])")
+# A percentage beyond this is no real share or growth rate: a misread figure (a lost decimal point, two numbers
+# fused); flagged implausible. Real growth rates of a few hundred percent exist (280.4%).
+MAX_PLAUSIBLE_PERCENT = 1000.0
+# A level, its change and its growth rate in one sentence agree when change / (level - change) is the rate
+# within this share of it (or 0.15 points): they are printed rounded.
+GROWTH_TOLERANCE = 0.15
+# Between a level and its rate, words that make the rate other than the change over one year.
+_MULTI_YEAR = re.compile(r"年均|平均|每年|[比较](?:[12]\d{3}|[一二三四五六七八九十]+)年|[两三四五六七八九十]年")
 # A "heading" block longer than this is a paragraph with a run-in head (（一）强化创新…。提升…): its text
 # does not set the time of the section.
 MAX_HEADING_CHARS = 60
@@ -133,13 +155,60 @@ def block_figures(block: Block, state: _State) -> list[Figure]:
                           lead=state.lead if LIST_ITEM_RE.match(text) else None)
         qs = by_sentence.get(k, [])
         if qs:
+            contradicted = _contradicted_levels(qs, text)
             labels = lab.label_sentence(joined, qs, ctx, offset=a - (len(joined) - len(sentence)))
             for q, label in zip(qs, labels, strict=True):
+                flags = ";".join(_flags(q, text, contradicted, _low_confidence(block, q, state)))
                 # a figure stated for several measures (城乡居民收入均增长8%) gives one row per measure
-                figures.extend(_figure(q, each, block, joined, state) for each in [label, *label.also])
+                for each in [label, *label.also]:
+                    figure = _figure(q, each, block, joined, state)
+                    figure.flags = flags
+                    figures.append(figure)
         _advance_passage(state, sentence, ctx)
     state.carry = _unfinished(text, spans) if block.kind == "body" else ""
     return figures
+
+
+def _flags(q, text: str, contradicted: set[int], low_confidence: bool) -> list[str]:
+    """The warnings on one figure (model.FLAGS), in the vocabulary's order."""
+    flags = []
+    if not math.isfinite(q.value) or (q.unit == "%" and abs(q.value) > MAX_PLAUSIBLE_PERCENT) or id(q) in contradicted:
+        flags.append("implausible")
+    if low_confidence:
+        flags.append("ocr_low_confidence")
+    if GARBLED_CHAR in text[max(0, q.start - 1):q.end + 1]:
+        flags.append("garbled_text")  # an unreadable glyph inside the figure or touching it
+    return flags
+
+
+def _contradicted_levels(qs: list, text: str) -> set[int]:
+    """ids of levels that contradict their own growth rate: "收入L亿元，增加D亿元，增长P%" in one sentence,
+    where D / (L - D) is not P%. Only a level directly followed by its change and its one-year rate is judged:
+    a change since an earlier year with an average rate ("比2010年增加13480元，年均递增12.2%") is not one."""
+    out: set[int] = set()
+    for level, change, rate in zip(qs, qs[1:], qs[2:], strict=False):
+        if level.change or not change.change or change.unit != level.unit or rate.unit != "%" or not rate.change:
+            continue
+        if change.change != rate.change or level.unit in ("%", "个百分点", ""):
+            continue
+        if _MULTI_YEAR.search(text, level.end, rate.start):
+            continue
+        before = level.value - change.value
+        if before <= 0:
+            continue
+        implied = 100.0 * change.value / before
+        if abs(implied - rate.value) > max(GROWTH_TOLERANCE * abs(rate.value), 0.15):
+            out.add(id(level))
+    return out
+
+
+def _low_confidence(block: Block, q, state: _State) -> bool:
+    """An OCR figure with a character read below the engine's threshold (extract.read.ocr)."""
+    if block.confidence is None or not state.ocr_pages:
+        return False
+    from extract.read.ocr import LOW_CONFIDENCE
+
+    return any(c < LOW_CONFIDENCE for c in block.confidence[q.start:q.end])
 
 
 SENTENCE_ENDS = frozenset("。！？；!?;：:”’）)")
@@ -279,6 +348,7 @@ class _TableChains:
             if offset is not None:
                 fig.char_start = state.offset + offset + cf.start
                 fig.char_end = state.offset + offset + cf.end
+            fig.flags = ";".join(_cell_flags(fig, cf, block, offset, state))
             fig.file, fig.sha256 = self.meta.file, self.meta.sha256
             self.placed[(root, k)] = first_index + len(figures)
             figures.append(fig)
@@ -294,6 +364,24 @@ class _TableChains:
                     continue
                 out.append(Relation(total, parts, rel.rule, rel.kind, rel.expression, rel.partial))
         return out
+
+
+def _cell_flags(fig: Figure, cf, block: Block, offset: int | None, state: _State) -> list[str]:
+    """A table figure's flags: the grammar's own (fig.flags), then the warnings text figures get (_flags) on the
+    cell's text: an implausible percentage, an OCR character read below the threshold, an unreadable glyph."""
+    flags = [f for f in (fig.flags or "").split(";") if f]
+    value = fig.value if fig.value is not None else 0.0
+    if (not math.isfinite(value) or (fig.unit == "%" and abs(value) > MAX_PLAUSIBLE_PERCENT)) \
+            and "implausible" not in flags:
+        flags.append("implausible")
+    if block.confidence is not None and offset is not None and state.ocr_pages:
+        from extract.read.ocr import LOW_CONFIDENCE
+
+        if any(c < LOW_CONFIDENCE for c in block.confidence[offset + cf.start:offset + cf.end]):
+            flags.append("ocr_low_confidence")
+    if GARBLED_CHAR in cf.cell.text[max(0, cf.start - 1):cf.end + 1] and "garbled_text" not in flags:
+        flags.append("garbled_text")
+    return sorted(flags, key=lambda f: FLAGS.index(f) if f in FLAGS else len(FLAGS))
 
 
 def _cell_offsets(block: Block) -> dict[tuple[int, int], int]:
@@ -318,16 +406,26 @@ def _cell_offsets(block: Block) -> dict[tuple[int, int], int]:
     return out
 
 
+def ocr_settings(enabled: bool = True, progress: bool = True) -> OcrSettings:
+    """The OCR settings a command passes to extract_document: ``--no-ocr`` and a progress line per OCRed page."""
+    from extract.read.ocr import OcrSettings, print_progress
+
+    return OcrSettings(enabled=enabled, progress=print_progress if progress else None)
+
+
 def extract_document(path: str | Path, meta: DocMeta | None = None, backend: str | None = None,
-                     max_pages: int | None = None, document_info: dict | None = None) -> list[Figure]:
+                     max_pages: int | None = None, document_info: dict | None = None,
+                     ocr: OcrSettings | None = None) -> list[Figure]:
     """Read ``path`` (extract.read.read_document) and return its figures with file, page, box and sha256.
     The document's warnings are raised with ``warnings.warn`` (a run records them per document); a dict
-    given as ``document_info`` receives describe_document's facts (format, pages, characters, …)."""
-    return extract(path, meta, backend=backend, max_pages=max_pages, document_info=document_info).figures
+    given as ``document_info`` receives describe_document's facts (format, pages, characters, …).
+    ``ocr``: how scanned pages are read (default: OCR on, extract.read.ocr.OcrSettings)."""
+    return extract(path, meta, backend=backend, max_pages=max_pages, document_info=document_info, ocr=ocr).figures
 
 
 def extract(path: str | Path, meta: DocMeta | None = None, backend: str | None = None,
-            max_pages: int | None = None, document_info: dict | None = None) -> Extraction:
+            max_pages: int | None = None, document_info: dict | None = None,
+            ocr: OcrSettings | None = None) -> Extraction:
     """extract_document with what the document's tables say adds up (Extraction.relations)."""
     from extract.read import read_document
 
@@ -340,7 +438,7 @@ def extract(path: str | Path, meta: DocMeta | None = None, backend: str | None =
         meta.sha256 = meta.sha256 or sha256_of(path)
     except OSError as exc:
         raise DocumentError(f"cannot read file: {exc.strerror or exc}") from exc
-    document = read_document(str(path), backend=backend, max_pages=max_pages)
+    document = read_document(str(path), backend=backend, max_pages=max_pages, ocr=ocr)
     # `reviewfigs run` records warnings raised from the package (repaired PDF, pages without text)
     for message in document.warnings:
         warnings.warn(message, stacklevel=3)

@@ -34,6 +34,10 @@ FORMATS = ("pdf", "html", "txt", "docx")
 ORIGINS = ("text", "table")  # a figure stands in a sentence or in a table cell
 # Warnings on one figure (figures.csv `flags`, ';'-separated).
 FLAGS = ("implausible", "total_mismatch", "ocr_low_confidence", "garbled_text")
+# A glyph whose font gives no Unicode value (private-use code, no map) and that no rule could read with
+# certainty: kept in the text in its place (with its box) so a figure beside it is flagged garbled_text,
+# never silently read without it.
+GARBLED_CHAR = "\ufffd"
 STANCES = ("actual", "target")
 QUALIFIERS = ("exact", "about", "more_than", "at_least", "at_most", "range")
 ADMIN_LEVELS = ("nation", "province", "city", "county")  # largest first

@@ -23,9 +23,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extract.grammar.tables import Relation, half_unit, printed_number, sum_status
 from extract.model import DocMeta, Figure
+
+if TYPE_CHECKING:
+    from extract.read.ocr import OcrSettings
 
 MISMATCH_FLAG = "total_mismatch"
 
@@ -39,12 +43,13 @@ class CheckedExtraction:
 
 
 def extract_checked(path: str | Path, meta: DocMeta | None = None, backend: str | None = None,
-                    max_pages: int | None = None, document_info: dict | None = None) -> CheckedExtraction:
+                    max_pages: int | None = None, document_info: dict | None = None,
+                    ocr: OcrSettings | None = None) -> CheckedExtraction:
     """extract.figures.extract, then the checks of its tables; the figures of a mismatch are flagged. A dict
     given as ``document_info`` receives what documents.csv says of the document."""
     from extract.figures import extract
 
-    extraction = extract(path, meta, backend=backend, max_pages=max_pages, document_info=document_info)
+    extraction = extract(path, meta, backend=backend, max_pages=max_pages, document_info=document_info, ocr=ocr)
     rows = check_rows(extraction.figures, extraction.relations, flag=True)
     return CheckedExtraction(extraction.figures, rows)
 

@@ -60,6 +60,7 @@ class RunOptions:
     allow_outside: bool = False
     cache: Path | None = None  # default: <out>/.cache
     wait: bool = False  # wait for another run on --out instead of refusing
+    ocr: bool = True  # OCR pages without a text layer (--no-ocr: report them instead)
 
     @property
     def cache_dir(self) -> Path:
@@ -88,7 +89,7 @@ def run_command(args: argparse.Namespace) -> int:
     options = RunOptions(raw=args.raw, out=args.out, jobs=args.jobs, scheduler=args.scheduler, quiet=args.quiet,
                          strict=args.strict, timeout=args.timeout, max_pages=args.max_pages,
                          memory_mb=args.memory_mb, allow_outside=args.allow_outside, cache=args.cache,
-                         wait=args.wait)
+                         wait=args.wait, ocr=not args.no_ocr)
     result = run(options)
     if result.summary:
         print(result.summary)
@@ -99,7 +100,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def run(options: RunOptions, extractor: Extractor | None = None, stderr: Any = None) -> RunResult:
-    """Run over ``options.raw``. ``extractor(path, meta=, max_pages=) -> list[Figure]`` (or an object with
+    """Run over ``options.raw``. ``extractor(path, meta=, max_pages=, ocr=) -> list[Figure]`` (or an object with
     ``figures`` and ``checks``) defaults to extract.corpus.checks.extract_checked; it must be a module-level
     function (it runs in worker processes)."""
     stderr = stderr or sys.stderr
@@ -186,10 +187,10 @@ def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: l
     problems = _Problems(options.strict, stderr)
 
     shas, primaries = _checksums(entries, problems)
-    outcomes, tasks = _plan(primaries, shas, cache)
+    outcomes, tasks = _plan(primaries, shas, cache, options.ocr)
     result.cached, result.corrupt_cache = len(outcomes), cache.corrupt
     by_key = {task.cache_key: task for task in tasks}
-    limits = Limits(options.timeout, options.max_pages, options.memory_mb)
+    limits = Limits(options.timeout, options.max_pages, options.memory_mb, options.ocr)
     for key, outcome in _execute(tasks, extractor, limits, options, lock):
         outcomes[by_key[key].meta.doc_id] = outcome
         if outcome.ok:
@@ -271,9 +272,10 @@ def _checksums(entries: list[CatalogEntry], problems: _Problems) -> tuple[dict[s
     return shas, primaries
 
 
-def _plan(primaries: list[CatalogEntry], shas: dict[str, str], cache: Cache) -> tuple[dict[str, Outcome], list[Task]]:
+def _plan(primaries: list[CatalogEntry], shas: dict[str, str], cache: Cache,
+          ocr: bool = True) -> tuple[dict[str, Outcome], list[Task]]:
     """Outcomes found in the cache (by doc_id), and a task for every other document."""
-    fingerprint = extractor_fingerprint()
+    fingerprint = extractor_fingerprint() + ("" if ocr else ":no-ocr")  # OCR on and off read scans differently
     outcomes: dict[str, Outcome] = {}
     tasks: list[Task] = []
     for entry in primaries:

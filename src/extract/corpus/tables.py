@@ -3,6 +3,9 @@ per (region, adcode, admin_level, year, period, metric, stance) for metrics.csv.
 
 Metric selection rule (documented in the README, "processed/metrics.csv"). Among the classified figures of one key, the
 chosen one is the first after sorting by:
+  0. no flags: a figure flagged ``implausible``, ``garbled_text`` or ``ocr_low_confidence`` is chosen only when
+     every candidate is flagged; ``flags`` shows the chosen figure's flags and ``n_flagged`` how many
+     candidates were flagged.
   1. the document is *about* that year: for a result (``actual``) the year lies within the document's
      ``covers``; for a target the year lies after it (the plan year of a report). A later report looking back,
      or an earlier one looking ahead, only fills a gap.
@@ -36,7 +39,7 @@ FIGURES_TABLE_COLUMNS = FIGURE_COLUMNS + FIGURE_EXTRA_COLUMNS
 
 METRIC_KEY = ["region", "adcode", "admin_level", "year", "period", "metric", "stance"]
 METRICS_COLUMNS = METRIC_KEY + ["value", "low", "high", "unit", "qualifier", "doc_id", "page", "text", "sentence",
-                                "subject", "doctype", "corrected", "n_candidates", "n_values"]
+                                "subject", "doctype", "corrected", "flags", "n_candidates", "n_values", "n_flagged"]
 ERRORS_COLUMNS = ["doc_id", "file", "stage", "error", "severity"]
 TARGETS_KEY = ["region", "adcode", "admin_level", "metric", "year"]
 TARGETS_COLUMNS = TARGETS_KEY + [
@@ -132,9 +135,10 @@ METRICS_SCHEMA = pa.DataFrameSchema(
         "high": pa.Column(float, nullable=True, checks=[_FINITE]),
         "unit": _text(), "qualifier": _text(checks=[pa.Check.isin(QUALIFIERS)]), "doc_id": _text(),
         "page": pa.Column("Int64", nullable=True), "text": _text(), "sentence": _text(), "subject": _text(),
-        "doctype": _text(), "corrected": _text(),
+        "doctype": _text(), "corrected": _text(), "flags": _text(checks=[pa.Check(lambda s: s.map(_known_flags))]),
         "n_candidates": pa.Column("Int64", checks=[pa.Check.ge(1)]),
         "n_values": pa.Column("Int64", checks=[pa.Check.ge(1)]),
+        "n_flagged": pa.Column("Int64", checks=[pa.Check.ge(0)]),
     },
     checks=[_ORDERED],
     strict=True,
@@ -211,7 +215,7 @@ def typed_frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
     text everywhere else ('' for missing text, so adcodes keep their leading digits and never become numbers)."""
     frame = pd.DataFrame.from_records(records, columns=columns) if records else pd.DataFrame(columns=columns)
     for column in columns:
-        if column in INT_COLUMNS or column in ("n_candidates", "n_values") or column in DOCUMENT_COUNTS:
+        if column in INT_COLUMNS or column in ("n_candidates", "n_values", "n_flagged") or column in DOCUMENT_COUNTS:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
         elif column in FLOAT_COLUMNS or column in TARGET_FLOAT_COLUMNS or column in ("expected", "found", "difference"):
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
@@ -287,7 +291,8 @@ def ranked_candidates(figures: pd.DataFrame) -> pd.DataFrame:
                           zip(usable["stance"], usable["doctype"], strict=True)]
     usable["_page"] = usable["page"].fillna(1 << 30)
     usable["_top"] = usable["top"].fillna(float("inf"))
-    return usable.sort_values(["_fits", "_doctype", "_page", "_top", "doc_id"], kind="stable")
+    usable["_flagged"] = (usable["flags"] != "").astype(int)
+    return usable.sort_values(["_flagged", "_fits", "_doctype", "_page", "_top", "doc_id"], kind="stable")
 
 
 def select_metrics(figures: pd.DataFrame) -> pd.DataFrame:
@@ -299,6 +304,7 @@ def select_metrics(figures: pd.DataFrame) -> pd.DataFrame:
     chosen = groups.head(1).set_index(METRIC_KEY)
     chosen["n_candidates"] = groups.size()
     chosen["n_values"] = groups["value"].nunique()
+    chosen["n_flagged"] = groups["_flagged"].sum()
     chosen = chosen.reset_index().sort_values(["adcode", "metric", "stance", "year", "period"], kind="stable")
     return METRICS_SCHEMA.validate(typed_frame(chosen.to_dict("records"), METRICS_COLUMNS))
 

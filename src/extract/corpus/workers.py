@@ -43,10 +43,18 @@ class Limits:
     timeout: float = config.DEFAULT_TIMEOUT
     max_pages: int = config.DEFAULT_MAX_PAGES
     memory_mb: int = config.DEFAULT_MEMORY_MB
+    ocr: bool = True  # OCR pages without a text layer (--no-ocr: report them instead)
+    ocr_progress: bool = False  # a line on stderr per OCRed page (one document's commands; a run has its bar)
 
     @classmethod
     def from_arguments(cls, args: Any) -> Limits:
-        return cls(args.timeout, args.max_pages, args.memory_mb)
+        return cls(args.timeout, args.max_pages, args.memory_mb, not getattr(args, "no_ocr", False), True)
+
+    def ocr_settings(self):
+        """How the reader OCRs scanned pages under these limits (extract.read.ocr.OcrSettings)."""
+        from extract.read.ocr import OcrSettings, print_progress
+
+        return OcrSettings(enabled=self.ocr, progress=print_progress if self.ocr_progress else None)
 
     @classmethod
     def current(cls) -> Limits:
@@ -94,12 +102,14 @@ class Outcome:
     document: dict = field(default_factory=dict)  # format, pages, characters, ocr_pages, tables (documents.csv)
 
 
-def extract_task(task: Task, extractor: Extractor, max_pages: int) -> Outcome:
+def extract_task(task: Task, extractor: Extractor, max_pages: int, ocr=None) -> Outcome:
     """Extract one document (runs inside the worker process). Document warnings raised with
     ``warnings.warn`` by the extract package are kept; the figures become plain dicts. An extractor may return
     its figures, or an object with ``figures`` and ``checks`` (extract.corpus.checks.extract_checked)."""
     info: dict = {}
-    extra = {"document_info": info} if _takes_document_info(extractor) else {}
+    extra = {"document_info": info} if _takes(extractor, "document_info") else {}
+    if ocr is not None and _takes(extractor, "ocr"):
+        extra["ocr"] = ocr  # extract.read.ocr.OcrSettings
     result, notes = with_document_warnings(
         lambda: extractor(task.path, meta=task.meta, max_pages=max_pages, **extra))
     figures = getattr(result, "figures", result)
@@ -123,12 +133,13 @@ def with_document_warnings(job: Callable[[], Any]) -> tuple[Any, list[str]]:
     return value, notes
 
 
-def _takes_document_info(extractor: Extractor) -> bool:
-    """Whether the extractor reports what it read (extract_document does; a test's stand-in may not)."""
+def _takes(extractor: Extractor, name: str) -> bool:
+    """Whether the extractor takes keyword ``name`` (extract_document takes document_info, to report what it
+    read, and ocr; a test's stand-in may not)."""
     import inspect
 
     try:
-        return "document_info" in inspect.signature(extractor).parameters
+        return name in inspect.signature(extractor).parameters
     except (TypeError, ValueError):
         return False
 
@@ -269,7 +280,8 @@ def run_local(tasks: list[Task], extractor: Extractor, limits: Limits, jobs: int
               close_fds: list[int] | None = None) -> Iterator[tuple[str, Outcome]]:
     """Extract ``tasks`` with at most ``jobs`` worker processes, one per document; yield (cache_key, outcome) as
     they finish. The parent only forks, waits on pipes and enforces deadlines: no threads."""
-    work = [(functools.partial(extract_task, task, extractor, limits.max_pages), task.cache_key) for task in tasks]
+    ocr = limits.ocr_settings()
+    work = [(functools.partial(extract_task, task, extractor, limits.max_pages, ocr), task.cache_key) for task in tasks]
     yield from _run_work(work, limits, jobs, close_fds)
 
 

@@ -159,7 +159,7 @@ _CANDIDATE_RE = re.compile(
     r"(?P<neg>[-－−])?"
     rf"(?P<num>{_NOT_AFTER_DIGIT}{_MIXED}|{_NOT_AFTER_DIGIT}{_ARABIC}(?![0-9０-９])|{_CN_CORE}|[万亿](?=[余多]))"
     r"(?P<mid1>余|多)?"
-    rf"(?:(?P<sp>[ \u00a0\n])(?=[万亿千百十]|{_alt(UNITS)}))?"  # a space or a kept line break
+    rf"(?:(?P<sp>[ \u00a0\u3000\n])(?=[万亿千百十]|{_alt(UNITS)}))?"  # a space or a kept line break
     rf"(?P<scale>{_SCALE})?"
     r"(?P<mid2>余|多)?"
     r"(?P<scale2>(?<=[余多])(?:亿|万))?"

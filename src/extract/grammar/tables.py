@@ -83,6 +83,9 @@ NUMBERING_PREFIX_RE = re.compile(r"^(?:[一二三四五六七八九十百]+[、.
                                  r"|附[:：])\s*")
 ACTUAL_CUE_RE = re.compile(r"执行|决算|实际|完成|实绩|实现")
 TARGET_CUE_RE = re.compile(r"预算|计划|预计|建议|目标|草案|预期|安排|拟")
+# 预算 in the name of an account is no stance: 一般公共预算收入 is budget revenue as collected in a statistics
+# bulletin's table as much as a plan's; 预算稳定调节基金 is a fund.
+ACCOUNT_NAME_RE = re.compile(r"(?:一般公共|政府性基金|国有资本经营|社会保险基金|公共财政)预算|预算(?=收入|支出|收支|稳定调节)")
 # 比2025年执行数增减, 较上年, 与2024年相比: the year and stance words of a comparison are not the column's.
 COMPARISON_RE = re.compile(r"(?:比|较|与|同比)\s*(?:\d{4}\s*年(?:末|底|初)?|上年|去年|上年同期|同期)"
                            r"(?:[^/增减长降]{0,8}?(?:数|额))?(?:相比)?")
@@ -540,7 +543,7 @@ def _strip_comparisons(text: str) -> str:
 
 @lru_cache(maxsize=8192)
 def _stance_of(text: str) -> str:
-    text = _strip_comparisons(fold(text))
+    text = ACCOUNT_NAME_RE.sub("", _strip_comparisons(fold(text)))
     if ACTUAL_CUE_RE.search(text):
         return "actual"
     if TARGET_CUE_RE.search(text):

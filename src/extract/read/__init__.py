@@ -5,12 +5,13 @@ format has pages).
 
 Owns: ``sniff`` (what a file is, from its bytes; a one-line error for formats that cannot be read, saying how
 to convert them), ``pdf`` (characters and their boxes from a PDF, with the guards against broken and hostile
-files, and the one verdict on whether a page has a text layer; the page's drawn rules), ``layout`` (characters
--> lines, columns, blocks, paragraphs and headings), ``tables`` (ruled and unruled tables on a PDF page, tables
-continued over pages), ``decode`` (bytes -> text: BOM, declared charset, detection), ``textblocks`` (the rules
-shared by formats without pages: furniture lines, wrapped lines, headings), ``webpage`` (saved web pages),
-``plaintext`` (text files) and ``word`` (DOCX). Every reader returns the same ``Document``; a table is one Block
-of kind "table" holding its ``Table`` (extract.grammar.tables reads it, whatever the format).
+files, and the one verdict on whether a page has a text layer; the page's drawn rules), ``ocr`` (the characters
+of a page without one, from its image), ``layout`` (characters -> lines, columns, blocks, paragraphs and
+headings), ``tables`` (ruled and unruled tables on a PDF page, tables continued over pages), ``decode`` (bytes
+-> text: BOM, declared charset, detection), ``textblocks`` (the rules shared by formats without pages:
+furniture lines, wrapped lines, headings), ``webpage`` (saved web pages), ``plaintext`` (text files) and
+``word`` (DOCX). Every reader returns the same ``Document``; a table is one Block of kind "table" holding its
+``Table`` (extract.grammar.tables reads it, whatever the format).
 ``garbled`` is the one rule for text no Chinese document is written in (broken fonts, wrong encodings),
 applied by ``read_document`` to the Document of every format.
 
@@ -22,12 +23,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract.model import Document
+from extract.read.ocr import OcrSettings
 
 
-def read_document(path: str | Path, backend: str | None = None, max_pages: int | None = None) -> Document:
+def read_document(path: str | Path, backend: str | None = None, max_pages: int | None = None,
+                  ocr: OcrSettings | None = None) -> Document:
     """Read ``path`` into a Document, whatever its format (``Document.format``). DocumentError says why a file
     cannot be read (one line); the reader's notes (a repaired file, scanned pages, unreadable fonts, doubled
-    glyphs, undecodable bytes, garbled pages) are in ``Document.warnings``."""
+    glyphs, undecodable bytes, garbled pages) are in ``Document.warnings``. A PDF's scanned pages are OCRed
+    unless ``ocr`` says otherwise (default: OcrSettings(), on)."""
     from extract.read import garbled
     from extract.read.sniff import sniff_format
 
@@ -45,15 +49,17 @@ def read_document(path: str | Path, backend: str | None = None, max_pages: int |
 
         document = read_docx(path)
     else:
-        document = read_pdf(path, backend=backend, max_pages=max_pages)
+        document = read_pdf(path, backend=backend, max_pages=max_pages, ocr=ocr)
     return garbled.apply(document)  # every format: no figure from text no Chinese document is written in
 
 
-def read_pdf(path: str | Path, backend: str | None = None, max_pages: int | None = None) -> Document:
+def read_pdf(path: str | Path, backend: str | None = None, max_pages: int | None = None,
+             ocr: OcrSettings | None = None) -> Document:
     from extract.read import layout, pdf
 
     reader_warnings: list[str] = []
-    kwargs: dict = {"max_pages": max_pages, "warnings": reader_warnings}
+    kwargs: dict = {"max_pages": max_pages, "warnings": reader_warnings,
+                    "ocr": ocr if ocr is not None else OcrSettings()}
     if backend is not None:
         kwargs["backend"] = backend
     document = layout.document_from_pages(pdf.iter_pages(path, **kwargs), path=str(path))

@@ -31,7 +31,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from extract.model import Block, Document, DocumentError
+from extract.model import GARBLED_CHAR, Block, Document, DocumentError
 
 FOREIGN_SHARE = 0.02
 RARE_SHARE = 0.10
@@ -65,7 +65,9 @@ def _is_ideograph(code: int) -> bool:
 def kind(ch: str) -> str:
     """'ok', 'foreign' or 'rare' (an ideograph outside GB2312) for one character."""
     code = ord(ch)
-    if code < 0x80:
+    if code < 0x80 or ch == GARBLED_CHAR:
+        # GARBLED_CHAR is the PDF reader's mark for a glyph its font gives no Unicode value for: counted by the
+        # reader's own verdict (unreadable share), and every figure touching one is flagged garbled_text
         return "ok"
     if _is_ideograph(code):
         try:

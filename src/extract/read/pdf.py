@@ -1,9 +1,16 @@
 """Read a PDF into pages of plain character dicts, the one input the layout stage needs.
 
 Every char is a dict with pdfplumber's keys: text, x0, top, x1, bottom (PDF points, top-left origin, exactly
-pdfplumber's coordinate convention, including rotated pages and offset media boxes), size, fontname.
+pdfplumber's coordinate convention, including rotated pages and offset media boxes), size, fontname, and
+``baseline`` (the top-left y of the glyph's origin, for upright text on unrotated pages): the layout builds
+lines from baselines, because a box hangs from the font's descent and a digit font with a broken descent
+(Founder's E-BZ: 1.03 em) would put its digits on the next line.
 Whitespace is not a character here (PDFs disagree on whether spaces exist; gaps are geometry), nor are control
-characters or characters whose font has no Unicode map (they are counted and reported instead).
+characters. A glyph whose font has no Unicode map or maps it into the private-use area is counted (the
+document-level verdict) and kept as GARBLED_CHAR in its place, unless the glyph rules (``GlyphRules``) read it
+with certainty: a small dot on the baseline between two digits of its own font is a decimal point (Tianjin's
+U+1001B0 in E-BZ), and then every glyph of that code in that font is; ASCII punctuation drawn one em wide in
+Chinese text is the full-width mark the page shows (Founder's E-BX maps 。 to U+002E).
 
 Two backends give the same chars (tests/test_pdf.py compares them on every corpus PDF):
     "pdfium"      pypdfium2's raw text API, ~9x faster than pdfplumber's extract_text; the default.
@@ -26,15 +33,18 @@ import functools
 import math
 import os
 import re
+import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pypdfium2_raw.bindings
 
-from extract.model import DocumentError
+from extract.model import GARBLED_CHAR, DocumentError
 from extract.read.guard import ContentGuard, library_log, open_plumber, too_many_chars
 
 Rule = tuple[float, float, float, float]
@@ -51,6 +61,10 @@ class PageChars:
     # Horizontal and vertical edges drawn on the page (ruling lines, the sides of rectangles), each
     # (x0, top, x1, bottom) with top == bottom or x0 == x1: what table finders read (extract.read.tables).
     rules: list[Rule] = field(default_factory=list)
+    ocr: bool = False  # the chars were read by OCR from the page image (extract.read.ocr); each has a confidence
+    # Boxes (x0, top, x1, bottom) of the space glyphs the PDF itself draws (not spaces a reader infers): a gap
+    # a space fills is a word space ("113.6 %"), never a column gutter.
+    spaces: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 CHAR_KEYS = ("text", "x0", "top", "x1", "bottom", "size", "fontname")
@@ -67,6 +81,41 @@ UNREADABLE_WARNING_SHARE = 0.02
 SCANNED_ERROR_SHARE = 0.9
 
 _FORM_DEPTH_LIMIT = 8  # nested form XObjects walked when probing a page's fonts and images
+
+
+# ---------------------------------------------------------------------------------------------------------
+# No system fonts: the same characters, boxes and speed on every machine
+# ---------------------------------------------------------------------------------------------------------
+
+_NO_SYSTEM_FONTS: list = []  # the installed font info and its callbacks, kept alive while pdfium may call them
+
+
+def disable_system_fonts() -> None:
+    """Make pdfium map no font of the machine (FPDF_SetSystemFontInfo with a font info that knows none).
+
+    pdfium substitutes an installed font for a PDF's non-embedded fonts; with a CJK font on the machine it
+    takes that one, whose metrics change the boxes (and so the figures) and whose size makes reading ~2x
+    slower. Without system fonts pdfium uses its own built-in substitutes everywhere. Called once when this
+    module is imported (before any document is opened); anything else drawing pages with pdfium (charts'
+    page images) gets the same fonts. Idempotent.
+    """
+    if _NO_SYSTEM_FONTS:
+        return
+    info_type = pdfium_c.FPDF_SYSFONTINFO
+    fields = dict(info_type._fields_)
+    callbacks = {
+        "Release": fields["Release"](lambda this: None),
+        "EnumFonts": fields["EnumFonts"](lambda this, mapper: None),
+        "MapFont": fields["MapFont"](lambda this, weight, italic, charset, pitch, face, exact: None),
+        "GetFont": fields["GetFont"](lambda this, face: None),
+        "GetFontData": fields["GetFontData"](lambda this, font, table, buffer, size: 0),
+        "GetFaceName": fields["GetFaceName"](lambda this, font, buffer, size: 0),
+        "GetFontCharset": fields["GetFontCharset"](lambda this, font: 0),
+        "DeleteFont": fields["DeleteFont"](lambda this, font: None),
+    }
+    info = info_type(version=1, **callbacks)
+    pdfium_c.FPDF_SetSystemFontInfo(ctypes.byref(info))
+    _NO_SYSTEM_FONTS.extend([info, callbacks])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -332,6 +381,11 @@ def is_unreadable_text(text: str) -> bool:
     return any(0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd" or 0xF0000 <= ord(ch) for ch in text)
 
 
+def is_scanned(n_chars: int, has_image: bool) -> bool:
+    """The one verdict on a page's text layer: an image and (almost) no characters is a scan."""
+    return has_image and n_chars < MIN_TEXT_CHARS_PER_PAGE
+
+
 @dataclass
 class _TextLayerStats:
     n_pages: int = 0
@@ -339,6 +393,9 @@ class _TextLayerStats:
     n_unreadable: int = 0
     scanned_pages: list[int] = field(default_factory=list)  # pages with an image and (almost) no text
     unreadable_pages: list[int] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # scanned pages whose text OCR read
+    ocr_incomplete: list[int] = field(default_factory=list)  # ... stopped by the per-page time budget
+    ocr_tried: bool = False
     skipped_pages: list[int] = field(default_factory=list)  # pages neither reader could build
     tree_mismatch: tuple[int, int] | None = None  # (pdfium's, pdfminer's) page counts when they differ
     library_problems: int = 0  # warnings the PDF library logged (pdfminer), summarised in one line
@@ -351,16 +408,26 @@ class _TextLayerStats:
         self.n_pages += 1
         self.n_chars += n_chars
         self.n_unreadable += n_unreadable
-        if has_image and n_chars + n_unreadable < MIN_TEXT_CHARS_PER_PAGE:
+        if is_scanned(n_chars + n_unreadable, has_image):
             self.scanned_pages.append(page_number)
         if n_unreadable:
             self.unreadable_pages.append(page_number)
+
+    def add_ocr_page(self, page_number: int, n_chars: int, complete: bool) -> None:
+        self.n_pages += 1
+        self.n_chars += n_chars
+        self.ocr_tried = True
+        (self.ocr_pages if n_chars >= MIN_TEXT_CHARS_PER_PAGE else self.scanned_pages).append(page_number)
+        if not complete:
+            self.ocr_incomplete.append(page_number)
 
     def verdict(self, warnings: list[str] | None) -> None:
         """Raise for a document without a usable text layer; append warnings for partial problems."""
         total = self.n_chars + self.n_unreadable
         if self.n_pages and len(self.scanned_pages) >= SCANNED_ERROR_SHARE * self.n_pages:
-            raise DocumentError("no text layer: needs OCR (the pages are scanned images)")
+            if self.ocr_tried:
+                raise DocumentError("no text layer, and OCR found no text on the scanned pages")
+            raise DocumentError("no text layer: needs OCR (the pages are scanned images; OCR is off: --no-ocr)")
         if total and self.n_unreadable >= UNREADABLE_ERROR_SHARE * total:
             raise DocumentError(
                 "text layer unreadable: fonts have no Unicode map (copying text from it gives garbage)"
@@ -387,17 +454,113 @@ class _TextLayerStats:
                 f"no text layer on {len(self.scanned_pages)} of {self.n_pages} pages (scanned images, pages "
                 f"{_page_list(self.scanned_pages)}): figures there are missed unless the file is OCRed"
             )
+        if self.ocr_incomplete:
+            warnings.append(
+                f"OCR stopped by its time budget on pages {_page_list(self.ocr_incomplete)}: "
+                "figures further down those pages are missed"
+            )
         if total and self.n_unreadable >= UNREADABLE_WARNING_SHARE * total:
             share = 100 * self.n_unreadable / total
             warnings.append(
                 f"{share:.0f}% of characters unreadable (fonts without Unicode map, pages "
-                f"{_page_list(self.unreadable_pages)}): some figures may be missed"
+                f"{_page_list(self.unreadable_pages)}): kept as U+FFFD, figures touching them are flagged garbled_text"
             )
 
 
 def _page_list(pages: list[int], limit: int = 10) -> str:
     shown = ", ".join(str(p) for p in pages[:limit])
     return shown + (", ..." if len(pages) > limit else "")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Glyph rules: what a glyph with no (or a wrong) Unicode value shows, where its font makes it certain
+# ---------------------------------------------------------------------------------------------------------
+
+# ASCII punctuation a CJK font draws one em wide is the full-width mark the page shows.
+FULL_WIDTH_PUNCTUATION = {",": "，", ".": "。", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
+# A decimal point's ink: a dot at most this many ems wide and high ...
+DOT_MAX_EM = 0.25
+# ... whose lowest ink lies between this far above the baseline and this far below it (a comma descends).
+DOT_LOW_EM, DOT_DESCENT_EM = 0.3, 0.05
+
+
+def _is_digit(text: str) -> bool:
+    return "0" <= text <= "9" or "\uff10" <= text <= "\uff19"
+
+
+def _is_han(text: str) -> bool:
+    return "\u3400" <= text <= "\u9fff" or "\uf900" <= text <= "\ufaff"
+
+
+class GlyphRules:
+    """Reads glyphs whose fonts give no (or a wrong) Unicode value, page by page through one document.
+
+    A private-use glyph between two digits of its own font whose ink is a small dot on the baseline is a
+    decimal point; from then on every glyph of that code in that font is one (the font makes it certain:
+    "1.一般公共预算" after "2221.7"). A private-use glyph no rule reads stays GARBLED_CHAR. ASCII punctuation
+    drawn one em wide beside a Chinese character is its full-width form (。 for a full-em "."), so sentences end
+    where the page shows they do. Both backends pass their chars through the same rules.
+    """
+
+    def __init__(self) -> None:
+        self.learned: dict[tuple[str, int], str] = {}  # (font, private-use code) -> text
+        self.repaired = 0
+
+    def apply(self, chars: list[dict]) -> None:
+        for row in _baseline_rows(chars):
+            for k, c in enumerate(row):
+                if "code" in c and "ink" in c and (c["fontname"], c["code"]) not in self.learned:
+                    if _is_decimal_point(c, _neighbour(row, k, -1), _neighbour(row, k, 1)):
+                        self.learned[(c["fontname"], c["code"])] = "."
+                elif c["text"] in FULL_WIDTH_PUNCTUATION and c["x1"] - c["x0"] >= 0.9 * c["size"]:
+                    near = (_neighbour(row, k, -1), _neighbour(row, k, 1))
+                    # a bracket is never an em wide in a latin font; a full-em dot between digits could be ．
+                    if c["text"] in "()" or any(n is not None and _is_han(n["text"]) for n in near):
+                        c["text"] = FULL_WIDTH_PUNCTUATION[c["text"]]
+                        self.repaired += 1
+        if self.learned:
+            for c in chars:
+                text = self.learned.get((c["fontname"], c["code"])) if "code" in c else None
+                if text is not None:
+                    c["text"] = text
+                    del c["code"]
+                    self.repaired += 1
+
+
+def _baseline_rows(chars: list[dict]) -> list[list[dict]]:
+    """Chars with a baseline grouped into rows (baselines within a third of an em: a digit font may sit a
+    little lower than the Chinese text), each left to right."""
+    placed = sorted((c for c in chars if c.get("baseline") is not None), key=itemgetter("baseline"))
+    rows: list[list[dict]] = []
+    for c in placed:
+        if rows and c["baseline"] - rows[-1][-1]["baseline"] <= 0.3 * c["size"]:
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+    for row in rows:
+        row.sort(key=itemgetter("x0"))
+    return rows
+
+
+def _neighbour(row: list[dict], k: int, step: int) -> dict | None:
+    """The char next to row[k] on its side, if it stands within an em and a half of it."""
+    j = k + step
+    if not 0 <= j < len(row):
+        return None
+    c, n = row[k], row[j]
+    gap = n["x0"] - c["x1"] if step > 0 else c["x0"] - n["x1"]
+    return n if gap <= 1.5 * c["size"] else None
+
+
+def _is_decimal_point(c: dict, left: dict | None, right: dict | None) -> bool:
+    if left is None or right is None or not (_is_digit(left["text"]) and _is_digit(right["text"])):
+        return False
+    if not left["fontname"] == right["fontname"] == c["fontname"]:
+        return False
+    x0, top, x1, bottom = c["ink"]
+    size, baseline = c["size"], c["baseline"]
+    small = x1 - x0 <= DOT_MAX_EM * size and bottom - top <= DOT_MAX_EM * size
+    return small and baseline - DOT_LOW_EM * size <= bottom <= baseline + DOT_DESCENT_EM * size
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -593,7 +756,12 @@ def _char_class(code: int) -> int:
 
 
 def _page_text_codes(raw, n: int) -> list[int]:
-    """Code points of chars 0..n-1 in one call; per-char FPDFText_GetUnicode when surrogates break the 1:1."""
+    """Code points of chars 0..n-1 in one call; per-char FPDFText_GetUnicode when surrogates break the 1:1.
+
+    pdfium gives a char beyond the BMP (a supplementary private-use code such as U+1001B0) as two chars, one
+    per UTF-16 unit, with the same box: the pair becomes the code point at the first index and 0 (no char)
+    at the second.
+    """
     buf = ctypes.create_string_buffer(2 * (n + 1))
     got = pdfium_c.FPDFText_GetText(raw, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
     units = buf.raw[: 2 * max(0, got - 1)]
@@ -601,11 +769,21 @@ def _page_text_codes(raw, n: int) -> list[int]:
         codes = list(memoryview(units).cast("H"))
         if not any(0xD800 <= u <= 0xDFFF for u in codes):
             return codes
-    return [pdfium_c.FPDFText_GetUnicode(raw, i) for i in range(n)]
+    codes = [pdfium_c.FPDFText_GetUnicode(raw, i) for i in range(n)]
+    for i in range(n - 1):
+        if 0xD800 <= codes[i] <= 0xDBFF and 0xDC00 <= codes[i + 1] <= 0xDFFF:
+            codes[i] = 0x10000 + ((codes[i] - 0xD800) << 10) + (codes[i + 1] - 0xDC00)
+            codes[i + 1] = 0
+    return codes
 
 
-def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: dict) -> tuple[list[dict], int]:
-    """Chars of one page as pdfplumber-style dicts, and the number of unreadable chars dropped.
+SPACE_CODES = frozenset({0x20, 0xA0, 0x3000})
+
+
+def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: dict,
+                       spaces: list | None = None) -> tuple[list[dict], int]:
+    """Chars of one page as pdfplumber-style dicts, and the number of unreadable chars (kept as GARBLED_CHAR,
+    with the glyph's ink box for the glyph rules).
 
     Hot loop: three ctypes calls per char (text object, loose box, origin); font, size and orientation are
     looked up once per text object.
@@ -632,14 +810,17 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
     fontname, descent, size, upright, unmapped, substituted = "", 0.0, 0.0, True, False, False
     previous: dict | None = None
     for i, code in enumerate(codes):
-        # Whitespace (real or generated by pdfium), controls and NUL carry no text; gaps are geometry.
-        if code <= 0x20:
+        # Whitespace (real or generated by pdfium), controls and NUL carry no text; gaps are geometry. The
+        # PDF's own space glyphs are kept apart (PageChars.spaces).
+        if code <= 0x20 or code in SPACE_CODES:
+            if spaces is not None and code in SPACE_CODES and fast and not pdfium_c.FPDFText_IsGenerated(raw, i):
+                get_loose_box(handle, i, rect_ref)
+                spaces.append((xa * rect[0] + xc, tb * rect[1] + tc, xa * rect[2] + xc, tb * rect[3] + tc))
             continue
         kind = _CHAR_CLASS.get(code)
         if kind is None:
             kind = _char_class(code)
-        if kind:
-            unreadable += kind == 2
+        if kind == 1:
             continue
         obj = get_text_object(handle, i)
         if obj != last_obj:  # a new text object (every few chars): font, size and orientation
@@ -662,10 +843,8 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
             # pdfium's size is the Tf operand; pdfminer's is the rendered height (scaled by the text matrix
             # and the CTM), which is what the layout compares.
             size = get_font_size(handle, i) * (md if upright else math.hypot(mc, md))
-        if unmapped:
-            unreadable += 1
-            continue
         get_loose_box(handle, i, rect_ref)  # rect = left, top, right, bottom (floats)
+        baseline = None
         if upright:
             # pdfminer's box: from the baseline + font descent, one font size high, one advance wide.
             get_origin(handle, i, origin_ref, origin_y_ref)
@@ -673,12 +852,19 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
             if fast:
                 x0, x1 = xa * rect[0] + xc, xa * rect[2] + xc
                 top, bottom = tb * (y_low + size) + tc, tb * y_low + tc
+                baseline = tb * origin_y.value + tc
             else:
                 x0, top, x1, bottom = _box_to_plumber(geo, rect[0], y_low, rect[2], y_low + size)
         else:  # rotated or mirrored text: pdfium's loose box, axis-aligned (pdfminer's differs slightly)
             x0, top, x1, bottom = _box_to_plumber(geo, rect[0], rect[3], rect[2], rect[1])
         char = {"text": chr(code), "x0": x0, "top": top, "x1": x1, "bottom": bottom, "size": size,
-                "fontname": fontname}
+                "fontname": fontname, "baseline": baseline}
+        if unmapped or kind == 2:
+            unreadable += 1
+            char["text"] = GARBLED_CHAR
+            if not unmapped and fast:  # a private-use code: its ink may tell what it is (GlyphRules)
+                char["code"] = code
+                char["ink"] = _ink_box(raw, i, xa, xc, tb, tc)
         chars.append(char)
         if substituted and fast and upright:
             # A font that is not embedded is drawn with a substitute whose widths pdfium may use for the box
@@ -690,14 +876,37 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
     return chars, unreadable
 
 
+def _ink_box(raw, index: int, xa: float, xc: float, tb: float, tc: float) -> tuple[float, float, float, float]:
+    """The glyph's inked box (pdfium's tight char box) in top-left coordinates of an unrotated page."""
+    left, right, low, high = (ctypes.c_double() for _ in range(4))
+    pdfium_c.FPDFText_GetCharBox(raw, index, left, right, low, high)
+    return xa * left.value + xc, tb * high.value + tc, xa * right.value + xc, tb * low.value + tc
+
+
+def _ocr(page: pdfium.PdfPage, bbox: tuple[float, float, float, float], page_number: int, n_pages: int,
+         settings, stats: _TextLayerStats) -> list[dict]:
+    """The chars OCR reads on a scanned page (extract.read.ocr), counted in the text-layer statistics."""
+    from extract.read import ocr
+
+    started = time.monotonic()
+    image_scale = ocr.OCR_DPI / 72.0
+    image = page.render(scale=image_scale).to_numpy()
+    chars, complete = ocr.ocr_image(image, image_scale, (bbox[0], bbox[1]), started + settings.page_seconds)
+    stats.add_ocr_page(page_number, len(chars), complete)
+    if settings.progress is not None:
+        settings.progress(page_number, n_pages, time.monotonic() - started)
+    return chars
+
+
 class _PdfiumCannotReadPages(Exception):
     """pdfium cannot build the first page it tries (a broken page tree): pdfminer reads the document instead."""
 
 
 def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max_chars_per_page: int,
-                 stats: _TextLayerStats, warnings: list[str] | None) -> Iterator[PageChars]:
+                 stats: _TextLayerStats, warnings: list[str] | None, ocr=None) -> Iterator[PageChars]:
     guard: ContentGuard | None = None
     plumber_doc = None  # opened on demand for pages pdfium cannot decode
+    rules = GlyphRules()
     try:
         n_pages = len(doc)
         _check_page_count(n_pages, max_pages)
@@ -712,6 +921,7 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
                     raise _PdfiumCannotReadPages from None
                 stats.skip(page_number)
                 continue
+            spaces: list[tuple[float, float, float, float]] = []
             try:
                 geo = _page_geometry(tuple(page.get_mediabox()), page.get_rotation())
                 textpage = page.get_textpage()
@@ -723,21 +933,28 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
                     if probe.undecodable_font:
                         if plumber_doc is None:
                             plumber_doc = _open_plumber_or_fail(path)
-                        found = _plumber_page(plumber_doc, index)
+                        found = _plumber_page(plumber_doc, index, spaces)
                         if found is None:
                             stats.skip(page_number)
                             continue
                         chars, unreadable = found
+                        _pdfium_ink_boxes(page, chars)
                     else:
                         # fonts are cached per page: pdfium may free a font with its page and reuse the address
-                        chars, unreadable = _pdfium_page_chars(textpage, geo, {})
+                        chars, unreadable = _pdfium_page_chars(textpage, geo, {}, spaces)
                 finally:
                     textpage.close()
-                rules = _page_rules(page, geo)
+                ocred = ocr is not None and is_scanned(len(chars) + unreadable, probe.has_image)
+                if ocred:
+                    chars = _ocr(page, geo.bbox, page_number, n_pages, ocr, stats)
+                page_rules = [] if ocred else _page_rules(page, geo)
             finally:
                 page.close()
-            stats.add_page(page_number, len(chars), unreadable, probe.has_image)
-            yield PageChars(page_number, geo.width, geo.height, chars, geo.bbox, rules)
+            if not ocred:
+                rules.apply(chars)
+                stats.add_page(page_number, len(chars), unreadable, probe.has_image)
+            yield PageChars(page_number, geo.width, geo.height, chars, geo.bbox, page_rules, ocr=ocred,
+                            spaces=[] if ocred else spaces)
         if guard.pdfminer_pages is not None:
             stats.tree_mismatch = (n_pages, guard.pdfminer_pages)
     finally:
@@ -763,21 +980,69 @@ def _plumber_page_rules(page) -> list[Rule]:
     return rules
 
 
-def _plumber_page_chars(page) -> tuple[list[dict], int]:
+def _plumber_descents(chars: list[dict]) -> dict[str, float]:
+    """Each font's descent in ems as pdfminer drew its boxes: the most common drop of a box below its
+    origin (chars with a text rise, sub- and superscripts, are the exceptions)."""
+    drops: dict[str, Counter] = {}
+    for c in chars:
+        if c.get("upright") and c["size"]:
+            drops.setdefault(c["fontname"], Counter())[round((c["y0"] - c["matrix"][5]) / c["size"], 3)] += 1
+    return {font: counts.most_common(1)[0][0] for font, counts in drops.items()}
+
+
+def _plumber_page_chars(page, spaces: list | None = None) -> tuple[list[dict], int]:
     chars: list[dict] = []
     unreadable = 0
+    unrotated = not (page.rotation or 0) % 360
+    descents = _plumber_descents(page.chars) if unrotated else {}
     for c in page.chars:
         text = c["text"]
-        if is_unreadable_text(text):  # before the blank test: private-use chars are not "printable" either
-            unreadable += 1
-            continue
-        if is_blank_text(text):
+        garbled = is_unreadable_text(text)  # before the blank test: private-use chars are not "printable"
+        if not garbled and is_blank_text(text):
+            if spaces is not None and len(text) == 1 and ord(text) in SPACE_CODES and unrotated:
+                spaces.append((c["x0"], c["top"], c["x1"], c["bottom"]))
             continue
         char = {k: c[k] for k in CHAR_KEYS}
         char["fontname"] = clean_fontname(str(char["fontname"]))
+        # pdfminer's box hangs from the glyph's origin (raised by any text rise, as pdfium's origin is) by the
+        # font's descent
+        descent = descents.get(c["fontname"]) if c.get("upright") else None
+        char["baseline"] = c["bottom"] + descent * c["size"] if descent is not None else None
+        if garbled:
+            unreadable += 1
+            char["text"] = GARBLED_CHAR
+            if len(text) == 1 and char["baseline"] is not None:
+                char["code"] = ord(text)
         chars.append(char)
     page.close()
     return chars, unreadable
+
+
+def _pdfium_ink_boxes(pdfium_page: pdfium.PdfPage, chars: list[dict]) -> None:
+    """Give the pdfplumber backend's private-use chars pdfium's ink boxes (pdfminer reads no glyph outlines):
+    the same code on the same baseline, in the same order along it."""
+    wanted = [c for c in chars if "code" in c]
+    if not wanted:
+        return
+    geo = _page_geometry(tuple(pdfium_page.get_mediabox()), pdfium_page.get_rotation())
+    if not geo.axis_aligned:
+        return
+    textpage = pdfium_page.get_textpage()
+    try:
+        found, _ = _pdfium_page_chars(textpage, geo, {})
+    finally:
+        textpage.close()
+    by_key: dict[tuple[int, float], list[dict]] = {}
+    for c in sorted((c for c in found if "ink" in c), key=itemgetter("x0")):
+        by_key.setdefault((c["code"], round(c["baseline"], 1)), []).append(c)
+    mine: dict[tuple[int, float], list[dict]] = {}
+    for c in sorted(wanted, key=itemgetter("x0")):
+        mine.setdefault((c["code"], round(c["baseline"], 1)), []).append(c)
+    for key, group in mine.items():
+        theirs = by_key.get(key, [])
+        if len(theirs) == len(group):
+            for c, t in zip(group, theirs, strict=True):
+                c["ink"] = t["ink"]
 
 
 def _open_plumber_or_fail(path: Path):
@@ -789,11 +1054,11 @@ def _open_plumber_or_fail(path: Path):
         raise _classify_pdfminer_error(exc) from exc
 
 
-def _plumber_page(pdf, index: int) -> tuple[list[dict], int] | None:
+def _plumber_page(pdf, index: int, spaces: list | None = None) -> tuple[list[dict], int] | None:
     """Chars of page ``index`` read by pdfminer, or None when pdfminer cannot build that page (it sees fewer
     pages than pdfium, or a font or content it cannot parse: non-numeric /Widths, a bad octal escape …)."""
     try:
-        return _plumber_page_chars(pdf.pages[index])
+        return _plumber_page_chars(pdf.pages[index], spaces)
     except MemoryError:
         raise
     except Exception:
@@ -801,7 +1066,7 @@ def _plumber_page(pdf, index: int) -> tuple[list[dict], int] | None:
 
 
 def _iter_pdfplumber(doc: pdfium.PdfDocument | None, path: Path, max_pages: int | None, max_chars_per_page: int,
-                     stats: _TextLayerStats, warnings: list[str] | None) -> Iterator[PageChars]:
+                     stats: _TextLayerStats, warnings: list[str] | None, ocr=None) -> Iterator[PageChars]:
     if doc is not None:  # pdfium counts pages without building them (a 100,000-page file is refused at once)
         try:
             _check_page_count(len(doc), max_pages)
@@ -809,6 +1074,8 @@ def _iter_pdfplumber(doc: pdfium.PdfDocument | None, path: Path, max_pages: int 
             doc.close()
     pdf = _open_plumber_or_fail(path)
     guard = ContentGuard(path, max_chars_per_page)
+    rules = GlyphRules()
+    ink_doc: pdfium.PdfDocument | None = None  # pdfium's glyph ink for private-use chars, opened on demand
     try:
         with pdf:
             try:
@@ -820,22 +1087,44 @@ def _iter_pdfplumber(doc: pdfium.PdfDocument | None, path: Path, max_pages: int 
             _check_page_count(len(pages), max_pages)
             for index, page in enumerate(pages):
                 guard.check(index, page.page_number)
+                spaces: list[tuple[float, float, float, float]] = []
                 try:
                     has_image = bool(page.images)
-                    rules = _plumber_page_rules(page)
-                    chars, unreadable = _plumber_page_chars(page)
+                    page_rules = _plumber_page_rules(page)
+                    chars, unreadable = _plumber_page_chars(page, spaces)
                     width, height, bbox = float(page.width), float(page.height), tuple(float(v) for v in page.bbox)
                 except MemoryError:
                     raise
                 except Exception:  # a page pdfminer cannot build
                     stats.skip(page.page_number)
                     continue
-                if len(chars) > max_chars_per_page:
-                    raise too_many_chars(page.page_number, len(chars), max_chars_per_page)
-                stats.add_page(page.page_number, len(chars), unreadable, has_image)
-                yield PageChars(page.page_number, width, height, chars, bbox, rules)
+                ocred = ocr is not None and is_scanned(len(chars) + unreadable, has_image)
+                pdfium_page = None  # pdfium draws the page for OCR and gives glyph ink pdfminer lacks
+                if ocred or any("code" in c for c in chars):
+                    try:
+                        ink_doc = ink_doc or pdfium.PdfDocument(str(path))
+                        pdfium_page = ink_doc[index]
+                    except pdfium.PdfiumError:
+                        ocred = False
+                if pdfium_page is not None:
+                    try:
+                        if ocred:
+                            chars = _ocr(pdfium_page, bbox, page.page_number, len(pdf.pages), ocr, stats)
+                        else:
+                            _pdfium_ink_boxes(pdfium_page, chars)
+                    finally:
+                        pdfium_page.close()
+                if not ocred:
+                    rules.apply(chars)
+                    if len(chars) > max_chars_per_page:
+                        raise too_many_chars(page.page_number, len(chars), max_chars_per_page)
+                    stats.add_page(page.page_number, len(chars), unreadable, has_image)
+                yield PageChars(page.page_number, width, height, chars, bbox, [] if ocred else page_rules, ocr=ocred,
+                                spaces=[] if ocred else spaces)
     finally:
         guard.close()
+        if ink_doc is not None:
+            ink_doc.close()
 
 
 def _classify_pdfminer_error(exc: Exception) -> DocumentError:
@@ -861,6 +1150,7 @@ def iter_pages(
     *,
     max_chars_per_page: int = DEFAULT_MAX_CHARS_PER_PAGE,
     warnings: list[str] | None = None,
+    ocr=None,
 ) -> Iterator[PageChars]:
     """Yield the pages of ``path`` one at a time; pages are closed as we go, so memory stays flat.
 
@@ -869,6 +1159,8 @@ def iter_pages(
     max_chars_per_page: refuse a page with more chars (checked on pdfium's count before building any dict).
     warnings: if a list is given, one-line warnings are appended (damaged PDF repaired, scanned pages,
         partly unreadable fonts); the caller decides whether they are fatal (--strict).
+    ocr: extract.read.ocr.OcrSettings: pages judged scanned (is_scanned) are OCRed when it is enabled; their
+        PageChars say ``ocr=True`` and each char has a ``confidence``. None or disabled: scans are reported.
     Raises DocumentError (str = one line for the user) for unreadable input, possibly after yielding pages:
     whether a document has a usable text layer is known only once every page is read.
     """
@@ -885,17 +1177,18 @@ def iter_pages(
             raise
         # pdfium gave up (it also refuses 0-page files): pdfminer scans objects and may still read it.
         doc, damaged, backend = None, True, "pdfplumber"
+    ocr = ocr if ocr is not None and ocr.enabled else None
     with library_log() as log:
         if backend == "pdfium":
             try:
-                yield from _iter_pdfium(doc, path, max_pages, max_chars_per_page, stats, warnings)
+                yield from _iter_pdfium(doc, path, max_pages, max_chars_per_page, stats, warnings, ocr)
             except _PdfiumCannotReadPages:
                 if warnings is not None:
                     warnings.append("damaged PDF: pdfium cannot read its pages (a broken page tree); "
                                     "read with pdfminer instead")
-                yield from _iter_pdfplumber(None, path, max_pages, max_chars_per_page, stats, warnings)
+                yield from _iter_pdfplumber(None, path, max_pages, max_chars_per_page, stats, warnings, ocr)
         else:
-            yield from _iter_pdfplumber(doc, path, max_pages, max_chars_per_page, stats, warnings)
+            yield from _iter_pdfplumber(doc, path, max_pages, max_chars_per_page, stats, warnings, ocr)
     stats.library_problems, stats.first_library_problem = log.count, log.first
     if damaged and warnings is not None:
         warnings.append(
@@ -908,3 +1201,5 @@ def read_pages(path: str | Path, **kwargs) -> list[PageChars]:
     """All pages at once (small documents, tests)."""
     return list(iter_pages(path, **kwargs))
 
+
+disable_system_fonts()
