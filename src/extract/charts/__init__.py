@@ -6,5 +6,6 @@ extracts a file on the spot when the tables lack it), ``report`` (`reviewfigs re
 papermill).
 
 Imports: extract.corpus.catalog (show finds a document's file), extract.figures, extract.grammar,
-extract.model, extract.fingerprint, extract.safety, extract.config. Nothing imports extract.charts.
+extract.model, extract.fingerprint, extract.safety, extract.terminal, extract.config. Nothing imports
+extract.charts.
 """

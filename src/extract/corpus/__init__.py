@@ -6,5 +6,6 @@ Owns: ``catalog`` (raw/catalog.csv, and the one way from a catalog row or comman
 document under time and memory limits: the local pool and Dask), ``tables`` (the processed tables' schemas and
 the metrics.csv selection rule), ``gold`` (`reviewfigs check`: scores against hand-checked figures).
 
-Imports: extract.figures, extract.read, extract.grammar, extract.model, extract.fingerprint, extract.safety, extract.config.
+Imports: extract.figures, extract.read, extract.grammar, extract.model, extract.fingerprint, extract.safety,
+extract.terminal, extract.config.
 """
