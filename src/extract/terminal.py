@@ -70,10 +70,11 @@ def progress_bar(total: int, desc: str, unit: str = "doc", enabled: bool = True)
                 ncols=size.columns or 80, nrows=size.lines or 20)
 
 
-def progress(items: Iterable[T], desc: str, unit: str = "doc", total: int | None = None) -> Iterator[T]:
+def progress(items: Iterable[T], desc: str, unit: str = "doc", total: int | None = None,
+             enabled: bool = True) -> Iterator[T]:
     """``items`` one by one while a bar counts them (see progress_bar)."""
     items = list(items) if total is None else items
-    with progress_bar(len(items) if total is None else total, desc, unit) as bar:
+    with progress_bar(len(items) if total is None else total, desc, unit, enabled) as bar:
         for item in items:
             yield item
             bar.update(1)
