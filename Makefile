@@ -1,12 +1,19 @@
 # reviewfigs: raw -> extract -> processed -> notebooks -> figures.
 # `make figures` and `make test` are the two commands a newcomer needs; both set up .venv when needed.
+# Outputs: processed/ and figures/ (the scheduled set, drawn only by `make figures`); hand runs go to drafts/.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 RAW    ?= raw
-OUT    ?= processed
-FIGS   ?= figures
+# Another corpus (RAW=../shared/corpus) gets its own folders, processed/shared-corpus/ and figures/shared-corpus/
+# (the last two parts of its path), so its tables and charts never mix with the demo's.
+RAW_PATH := $(abspath $(RAW))
+CORPUS ?= $(if $(filter $(abspath raw),$(RAW_PATH)),,$(notdir $(patsubst %/,%,$(dir $(RAW_PATH))))-$(notdir $(RAW_PATH)))
+OUT    ?= processed$(if $(CORPUS),/$(CORPUS))
+FIGS   ?= figures$(if $(CORPUS),/$(CORPUS))
+# JupyterLab refuses to run as root without --allow-root (containers) and cannot open a browser without a display.
+LABFLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root) $(if $(DISPLAY)$(WAYLAND_DISPLAY),,--no-browser)
 BENCH  ?= ../shared/corpus/pdf
 BENCHFLAGS ?=
 JOBS   ?=
@@ -42,8 +49,12 @@ report: bytecode
 
 figures: processed report
 
+# JupyterLab works on copies in drafts/notebooks/ (made once, never overwritten): edits and outputs stay there,
+# the tracked notebooks in notebooks/ remain the templates that `make figures` runs.
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	mkdir -p drafts/notebooks
+	for nb in notebooks/*.ipynb; do test -e drafts/$$nb || cp $$nb drafts/$$nb; done
+	$(BIN)/jupyter lab drafts/notebooks $(LABFLAGS)
 
 bench: bytecode
 	$(BIN)/python benchmarks/bench.py $(BENCHFLAGS) $(BENCH)

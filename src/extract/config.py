@@ -28,8 +28,8 @@ KERNEL_NAME = "reviewfigs"  # registered by `make setup` (python -m ipykernel in
 SHOW_RESOLUTION = 110  # pixels per inch of the pages `reviewfigs show` draws
 
 # Hand runs (papermill or JupyterLab on a working copy, `reviewfigs show`) write here, never into figures/, which
-# belongs to `make figures` / `reviewfigs report`.
-DRAFTS_DIR = REPO_DIR / "drafts"
+# belongs to `make figures` / `reviewfigs report`. REVIEWFIGS_DRAFTS moves it (tests use a temp folder).
+DRAFTS_DIR = Path(os.environ.get("REVIEWFIGS_DRAFTS") or REPO_DIR / "drafts")
 DRAFT_FIGURES_DIR = DRAFTS_DIR / "figures"
 DRAFT_NOTEBOOKS_DIR = DRAFTS_DIR / "notebooks"
 

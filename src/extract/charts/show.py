@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 from extract import config
 from extract.model import DocMeta, DocumentError
 from extract.safety import atomic_writer, confine_path
+from extract.terminal import did_you_mean
 
 CLASSIFIED = {"stroke": (31, 95, 139, 230), "fill": (31, 95, 139, 40)}
 UNCLASSIFIED = {"stroke": (217, 95, 2, 230), "fill": (217, 95, 2, 40)}
@@ -36,7 +37,8 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         pdf_path, doc_id, figs = locate(args.target, Path(args.processed), Path(args.raw))
         page = args.page or busiest_page(figs)
-        out = Path(args.out) if args.out else config.FIGURES_DIR / "show" / f"{doc_id}-p{page}.png"
+        # a hand-made page, not part of the scheduled figures/ set
+        out = Path(args.out) if args.out else config.DRAFTS_DIR / "show" / f"{doc_id}-p{page}.png"
         n = draw_page(pdf_path, figs, page, out, args.resolution)
     except (ShowError, DocumentError) as err:
         print(f"reviewfigs show: {args.target}: {err}", file=sys.stderr)
@@ -57,11 +59,7 @@ def locate(target: str, processed: Path, raw: Path) -> tuple[Path, str, pd.DataF
         raise ShowError(f"no processed tables in {processed} (run `reviewfigs run` first, or give a PDF file)")
     mine = figs[figs["doc_id"] == target]
     if mine.empty:
-        import difflib
-
-        close = difflib.get_close_matches(target, sorted(figs["doc_id"].dropna().unique()), n=3, cutoff=0.5)
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise ShowError(f"unknown doc_id{hint}")
+        raise ShowError(f"unknown doc_id{did_you_mean(target, sorted(figs['doc_id'].dropna().unique()))}")
     return pdf_of(target, mine, raw), _safe_stem(target), mine
 
 
