@@ -149,7 +149,7 @@ def _name(value) -> str:
 
 def _redraw_text(image, page, embedded: set[str]) -> None:
     """Draw the characters of not-embedded, non-standard fonts onto the rendered page, from the text layer."""
-    from extract.charts.plots import cjk_font_path
+    from extract.charts.fonts import CJK_FACE, cjk_font_path
 
     scale = image.resolution / 72
     draw = ImageDraw.Draw(image.annotated)
@@ -164,7 +164,7 @@ def _redraw_text(image, page, embedded: set[str]) -> None:
     for char in chars:
         px = max(6, round(char["size"] * scale))
         if px not in cache:
-            cache[px] = ImageFont.truetype(str(cjk_font_path()), px, index=2)  # face 2: Simplified Chinese
+            cache[px] = ImageFont.truetype(str(cjk_font_path()), px, index=CJK_FACE)
         draw.text((char["x0"] * scale, char["top"] * scale), char["text"], font=cache[px], fill=(0, 0, 0))
 
 
