@@ -179,3 +179,20 @@ def test_jupyterlab_edits_of_a_tracked_notebook_do_not_reach_a_scheduled_run(dem
     assert "义乌市" not in ran.source and "regions = []" in ran.source
     kept = nbformat.read(notebook, as_version=4)  # the user's edit is still in the file: only the run ignored it
     assert next(c for c in kept.cells if "parameters" in c.metadata.get("tags", [])).source == edited_source
+
+
+@pytest.mark.corpus
+def test_every_chart_of_the_shared_corpus_passes_its_rendered_check(corpus, tmp_path):
+    """`make figures RAW=../shared/corpus`: every chart is audited on its rendered figure before it is saved
+    (extract.charts.audit via plots.save_chart), so the report set succeeding means every chart passed."""
+    processed = tmp_path / "processed"
+    run = subprocess.run([sys.executable, "-m", "extract", "run", "--raw", str(corpus), "--out", str(processed),
+                          "-q"], capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-2000:]
+    figures = tmp_path / "figures"
+    done = report(NOTEBOOKS_DIR / "reports.yml", processed, figures, "--raw", str(corpus))
+    assert done.returncode == 0, done.stderr[-3000:]
+    charts = sorted(figures.glob("*.png"))
+    assert len(charts) >= 10
+    for png in charts:  # a footnote names what each chart leaves out: the CSV holds the rest
+        assert png.with_suffix(".csv").is_file()

@@ -88,7 +88,7 @@ def audit(chart) -> list[str]:
         if item.role in ("heading", "panel"):
             for code in CODE_NAME.findall(item.text):
                 problems.append(f"code name {code!r} in the heading {item.text!r}")
-    shown = " ".join(t.text for t in texts if t.role != "heading")
+    shown = " ".join(t.text for t in texts)  # a title names its one line's region; labels and panels the others
     for region in chart.regions:
         if region and region not in shown:
             problems.append(f"region {region} is in the data but neither drawn nor named in the footnote")
