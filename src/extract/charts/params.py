@@ -118,10 +118,13 @@ def as_year_range(name: str, value: object) -> list[int]:
     """[] (all years), [first, last], or the text "2015-2024"."""
     if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*[-–]\s*\d{4}\s*", value):
         value = [int(y) for y in re.findall(r"\d{4}", value)]
-    years = as_list(name, value, int)
+    expected = f"parameter {name}: expected [] or [first, last] years like [2015, 2024], got {_show(value)}"
+    try:
+        years = as_list(name, value, int)
+    except ParameterError:
+        raise ParameterError(expected) from None
     if len(years) not in (0, 1, 2) or any(not 1900 <= y <= 2100 for y in years):
-        raise ParameterError(f"parameter {name}: expected [] or [first, last] years like [2015, 2024], "
-                             f"got {_show(value)}")
+        raise ParameterError(expected)
     if len(years) == 2 and years[0] > years[1]:
         raise ParameterError(f"parameter {name}: first year {years[0]} is after last year {years[1]}")
     return years
