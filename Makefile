@@ -18,7 +18,7 @@ BENCH  ?= ../shared/corpus/pdf
 BENCHFLAGS ?=
 JOBS   ?=
 
-.PHONY: setup bytecode test lint figures processed report lab bench demo clean
+.PHONY: setup bytecode test test-system-fonts lint figures processed report lab bench demo clean
 
 setup: $(STAMP)
 
@@ -40,6 +40,11 @@ lint: setup
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+# The whole suite as on a machine with Chinese system fonts (a private mount namespace; nothing is installed).
+test-system-fonts: setup
+	$(BIN)/python scripts/make_cjk_font_dir.py build/cjk-fonts >/dev/null
+	sh scripts/with_system_cjk_font.sh build/cjk-fonts $(BIN)/python -m pytest -q
 
 processed: bytecode
 	$(BIN)/reviewfigs run --raw $(RAW) --out $(OUT) $(if $(JOBS),-j $(JOBS))
