@@ -184,3 +184,31 @@ def test_run_shows_a_progress_bar_on_a_terminal(tmp_path):
     text = output.decode("utf-8", "replace")
     assert os.waitstatus_to_exitcode(status) == 0, text
     assert "extracting" in text and "1/1" in text
+
+
+# ---------------------------------------------------------------- make
+
+
+def make_dry_run(*args: str, env: dict | None = None) -> str:
+    done = subprocess.run(["make", "-n", *args], capture_output=True, text=True, timeout=60, cwd=REPO_DIR,
+                          env={**{k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")},
+                               **(env or {})})
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_make_lab_opens_working_copies_and_suits_a_root_user_without_a_display():
+    lines = make_dry_run("lab").splitlines()
+    lab = next(line for line in lines if "jupyter lab" in line)
+    assert "drafts/notebooks" in lab and "--no-browser" in lab
+    assert ("--allow-root" in lab) == (os.geteuid() == 0)
+    assert any("cp $nb drafts/$nb" in line and "test -e" in line for line in lines)  # never overwrites a copy
+    assert "--no-browser" not in next(line for line in make_dry_run("lab", env={"DISPLAY": ":0"}).splitlines()
+                                      if "jupyter lab" in line)
+
+
+def test_make_figures_gives_another_corpus_its_own_folders():
+    other = make_dry_run("figures", "RAW=../shared/corpus")
+    assert "--out processed/shared-corpus" in other and "--figures figures/shared-corpus" in other
+    demo = make_dry_run("figures")
+    assert "--out processed " in demo + " " and "--figures figures " in demo

@@ -573,6 +573,7 @@ def _check_catalog(catalog: Path, key_facts: Path, min_recall: float) -> int:
     for path, meta in terminal.progress(documents, "checking"):
         try:
             figures_by_doc[meta.doc_id] = extract_document(path, meta)
+            terminal.detail(f"reviewfigs check: {meta.doc_id}: {len(figures_by_doc[meta.doc_id])} figure(s)")
         except DocumentError as err:
             print(f"reviewfigs: {path}: {err.reason}", file=sys.stderr)
             failed += 1

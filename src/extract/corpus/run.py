@@ -186,6 +186,8 @@ def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: l
     limits = Limits(options.timeout, options.max_pages, options.memory_mb)
     for key, outcome in _execute(tasks, extractor, limits, options, lock):
         outcomes[by_key[key].meta.doc_id] = outcome
+        terminal.detail(f"reviewfigs run: {by_key[key].meta.doc_id}: " +
+                        (f"{len(outcome.figures)} figure(s)" if outcome.ok else f"failed ({outcome.stage})"))
         if outcome.ok:
             result.read += 1
             cache.put(key, outcome)
