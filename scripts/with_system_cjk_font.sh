@@ -17,7 +17,8 @@ if ! unshare --mount --map-root-user true 2>/dev/null; then
 fi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-MPLCONFIGDIR="$scratch/matplotlib" XDG_CACHE_HOME="$scratch/cache" \
+# REVIEWFIGS_SYSTEM_FONTS tells tests/test_system_fonts.py that "without" is not to be had in here.
+MPLCONFIGDIR="$scratch/matplotlib" XDG_CACHE_HOME="$scratch/cache" REVIEWFIGS_SYSTEM_FONTS="$fonts" \
     unshare --mount --map-root-user sh -c '
         fonts=$1; shift
         mount -t overlay overlay -o "lowerdir=$fonts:/usr/share/fonts" /usr/share/fonts 2>/dev/null \

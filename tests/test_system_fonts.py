@@ -16,7 +16,10 @@ import pytest
 
 from extract.config import REPO_DIR
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
+    bool(os.environ.get("REVIEWFIGS_SYSTEM_FONTS")),
+    reason="the whole suite runs with system CJK fonts visible (make test-system-fonts): there is no machine without "
+           "them to compare with in here; `make test` runs these comparisons")]
 SCRIPT = REPO_DIR / "scripts" / "with_system_cjk_font.sh"
 
 CHARTS = r'''
