@@ -37,6 +37,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from extract.charts import processed  # noqa: E402
 from extract.charts.fonts import CJK_FAMILY, cjk_font_path, setup_fonts  # noqa: E402, F401 (re-exported)
@@ -366,6 +367,8 @@ def _draw_years(rows: pd.DataFrame, region_list: list[str], together: bool, shar
         own = pd.concat([part_rows["value"], part_rows["low"], part_rows["high"]]) / factor
         low, high = value_limits(all_values if shared_y else own, unit)
         ax.set_ylim(low, high)
+        if not is_rate(unit) and ((part_rows["value"] / factor) % 1 == 0).all():
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts (次, 项) get whole-number ticks
         if low < 0 < high:
             ax.axhline(0, color=MUTED, linewidth=0.8)
         _grid(ax, "y")
@@ -554,7 +557,7 @@ def compared_rows(metrics: pd.DataFrame, metric: str, year: int | str, regions: 
                                if r not in set(rows["region"])}
     for region, part in peers.groupby("region", sort=False):
         if region not in set(peers_now["region"]):
-            omitted[str(region)] = f"无{when}年数据（最近为{int(part['year'].max())}年）"
+            omitted[str(region)] = f"无{when}年数据，最近为{int(part['year'].max())}年"
     for region in dict.fromkeys(parents["region"]):
         if region not in set(parents_now["region"]):
             omitted[str(region)] = f"为图中地区的上级，且无{when}年数据"
@@ -733,7 +736,8 @@ def placement_chart(metrics: pd.DataFrame, metric: str, year: int | str = "lates
     leaders = "、".join(rows[rows["value"] == top["value"]]["region"])  # a tie names every leader
     in_year = "" if mixed_years else f"{top['year']}年"
     title = f"{in_year}{name}：{leaders}最高（{value_label(top, factor, shown_unit)}" \
-            f"{_unit_word(shown_unit)}）" if len(rows) > 1 else f"{top['region']}{name}"
+            f"{_unit_word(shown_unit)}）" if len(rows) > 1 else \
+        f"{in_year}{top['region']}{name}为{value_label(top, factor, shown_unit)}{_unit_word(shown_unit)}"
     areas, scale_words = circle_areas(rows["value"], unit)
     subtitle = f"{name}，{_when(year, rows)}，单位：{shown_unit or '—'}；{scale_words}，按经纬度放置" + \
         ("；空心圆为负值" if (rows["value"] < 0).any() else "")
