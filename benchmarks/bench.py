@@ -11,6 +11,9 @@ is that measurement's own ru_maxrss):
     --out, cache hits), on --documents N copies (default 112) of the PDFs catalogued in the folder above FOLDER,
     each copy's trailer /ID rewritten so that it is a document of its own (skipped with --no-run);
   - a generated N-page PDF (default 1,000 pages of corpus/text/*.txt via reportlab): extract time, peak RSS;
+  - the web pages and text files of FOLDER/../real (html/, txt/): documents/s per format, cold, in-process; and
+    the same text typeset as PDF pages (26 characters a line, 24 lines a page): CPU per page of text for the
+    web page against the PDF;
   - with --profile: a pyinstrument profile of the cold extract path (where the time goes).
 --quick measures the first three files only, a 200-page PDF and 28 documents (for trying changes while the CPU
 is shared).
@@ -142,8 +145,35 @@ def _hotspots(profiler, top: int = 12) -> list[tuple[str, float]]:
     return [(k, v / total) for k, v in sorted(own.items(), key=lambda kv: -kv[1])[:top]]
 
 
+def _work_formats(files: list[str]) -> dict:
+    """Web pages and text files, each extracted in turn, cold like the "extract" worker (the readers' own
+    imports are paid by the first document of their format); documents, characters and CPU per format."""
+    from extract.figures import extract_document
+    from extract.read import read_document
+
+    out: dict = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for f in files:
+            fmt = Path(f).suffix.lstrip(".")
+            entry = out.setdefault(fmt, {"documents": 0, "characters": 0, "figures": 0, "seconds": 0.0, "cpu": 0.0,
+                                         "failed": []})
+            start, cpu = time.perf_counter(), time.process_time()
+            try:
+                figures = extract_document(f)
+            except Exception as exc:  # reported, not raised
+                entry["failed"].append(f"{Path(f).name}: {exc}")
+                continue
+            entry["seconds"] += time.perf_counter() - start
+            entry["cpu"] += time.process_time() - cpu
+            entry["documents"] += 1
+            entry["figures"] += len(figures)
+            entry["characters"] += len(read_document(f).text)
+    return out
+
+
 WORKERS = {"plumber_text": _work_plumber_text, "chars": _work_chars, "extract": _work_extract,
-           "profile": _work_profile}
+           "profile": _work_profile, "formats": _work_formats}
 
 
 def _run_worker(kind: str, files: list[str], timeout: float = 3600) -> dict:
@@ -231,27 +261,39 @@ def make_copies_corpus(source: Path, target: Path, n_docs: int) -> Path:
 # ---------------------------------------------------------------------------------------------------------
 
 
+def _wrapped(paragraphs: list[str]) -> list[str]:
+    lines: list[str] = []
+    for paragraph in paragraphs:
+        paragraph = paragraph.strip()
+        lines.extend(paragraph[i : i + LINE_CHARS] for i in range(0, len(paragraph), LINE_CHARS))
+    return lines
+
+
+LINE_CHARS, PAGE_LINES = 26, 24
+
+
 def make_long_pdf(path: Path, n_pages: int, texts: list[Path]) -> int:
     """An A4 report of ``n_pages`` pages from the corpus texts (repeated as needed), 16pt CJK body."""
+    lines = _wrapped([p for t in texts for p in t.read_text(encoding="utf-8").splitlines()])
+    return write_text_pdf(path, lines or ["2021年，全市生产总值增长5.5%，开展执法检查15次。"], n_pages)
+
+
+def write_text_pdf(path: Path, lines: list[str], n_pages: int | None = None) -> int:
+    """Lines set 24 to an A4 page in 16pt STSong with a page number; ``n_pages`` repeats them as needed
+    (default: as many pages as the lines fill)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    lines: list[str] = []
-    for t in texts:
-        for paragraph in t.read_text(encoding="utf-8").splitlines():
-            paragraph = paragraph.strip()
-            lines.extend(paragraph[i : i + 26] for i in range(0, len(paragraph), 26))
-    if not lines:
-        lines = ["2021年，全市生产总值增长5.5%，开展执法检查15次。"]
+    n_pages = n_pages or max(1, -(-len(lines) // PAGE_LINES))
     c = canvas.Canvas(str(path), pagesize=A4)
     width, height = A4
     k = 0
     for page in range(n_pages):
         c.setFont("STSong-Light", 16)
-        for row in range(24):
+        for row in range(PAGE_LINES):
             c.drawString(79, height - 100 - 28 * row, lines[k % len(lines)])
             k += 1
         c.setFont("STSong-Light", 14)
@@ -259,6 +301,55 @@ def make_long_pdf(path: Path, n_pages: int, texts: list[Path]) -> int:
         c.showPage()
     c.save()
     return n_pages
+
+
+def bench_formats(real: Path, tmp: Path, quick: bool) -> dict:
+    """Documents/s of the web pages and text files under ``real``, and the web pages against PDFs of their own
+    text (each page's text set by write_text_pdf, extracted by the same cold in-process worker)."""
+    pages = sorted(str(p) for p in (real / "html").glob("*.html")) + sorted(str(p) for p in (real / "txt").glob("*.txt"))
+    if not pages:
+        return {"skipped": f"no html/ or txt/ in {real}"}
+    if quick:
+        pages = pages[:3] + [p for p in pages if p.endswith(".txt")][:2]
+    result = {"formats": _run_worker("formats", pages)}
+    from extract.read import read_document
+
+    html = [p for p in pages if p.endswith(".html")]
+    pdfs, text_pages = [], 0
+    for k, page in enumerate(html):
+        lines = _wrapped(b.text for b in read_document(page).blocks)
+        pdf = tmp / f"same-text-{k}.pdf"
+        text_pages += write_text_pdf(pdf, lines)
+        pdfs.append(str(pdf))
+    result["html_as_pdf"] = _run_worker("extract", pdfs) if pdfs else {"error": "no web pages"}
+    result["text_pages"] = text_pages
+    return result
+
+
+def print_formats(formats: dict) -> None:
+    print()
+    if "skipped" in formats:
+        print(f"web pages and text files: skipped ({formats['skipped']})")
+        return
+    measured = formats["formats"]
+    if "error" in measured:
+        print(f"web pages and text files: failed: {measured['error']}")
+        return
+    print("web pages and text files (cold, in-process):")
+    for fmt in ("html", "txt", "docx"):
+        m = measured.get(fmt)
+        if not m or not m["documents"]:
+            continue
+        print(f"  {fmt:5} {m['documents']:3d} documents {m['seconds']:6.2f}s {m['documents'] / m['seconds']:6.1f} docs/s "
+              f"({m['documents'] / max(m['cpu'], 1e-9):.1f} per cpu-s), {m['characters'] / 1000:.0f}k characters, "
+              f"{m['figures']} figures" + (f"; failed: {m['failed']}" if m["failed"] else ""))
+    pdf, html = formats["html_as_pdf"], measured.get("html")
+    if html and "error" not in pdf and pdf.get("pages"):
+        per_page_html = html["cpu"] / formats["text_pages"]
+        per_page_pdf = pdf["cpu"] / pdf["pages"]
+        print(f"  the web pages' text as {pdf['pages']} PDF pages ({LINE_CHARS}x{PAGE_LINES} characters): "
+              f"{1000 * per_page_pdf:.1f} ms cpu per PDF page, {1000 * per_page_html:.1f} ms per page of web-page text "
+              f"({per_page_html / per_page_pdf:.2f}x the PDF)")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -326,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
         long_extract = _run_worker("extract", [str(long_pdf)])
         long_chars = _run_worker("chars", [str(long_pdf)])
         profile = _run_worker("profile", files[: 3 if not args.quick else 1]) if args.profile else None
+        formats = bench_formats(corpus_root / "real", tmp, args.quick)
 
     base = _rate(plumber)
     rows = [
@@ -375,6 +467,7 @@ def main(argv: list[str] | None = None) -> int:
         for key in ("error_j1", "error_j2"):
             if key in run:
                 print(f"  {key}: {run[key]}")
+    print_formats(formats)
     rate, cpu_rate = _rate(extract), _rate(extract, "cpu")
     if rate and cpu_rate:
         print(f"pages per hour per worker core (cold extract): {rate * 3600:,.0f} measured, "

@@ -82,7 +82,7 @@ def mixed_corpus(raw):
     write_catalog(raw, rows)
     return {
         "password": ["password"], "empty": ["empty"], "truncated": ["damaged", "truncated", "incomplete"],
-        "page": ["not a PDF"], "image": ["not a PDF"], "scanned": ["OCR", "text layer", "no text"],
+        "page": ["not a PDF", "error page"], "image": ["not a PDF", "PNG image"], "scanned": ["OCR", "text layer", "no text"],
         "cid": ["unreadable", "Unicode"], "zero": ["no pages", "damaged"],
     }
 

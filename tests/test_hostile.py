@@ -219,7 +219,7 @@ def test_formula_like_cells_are_neutralised_in_every_csv(tmp_path):
         "@SUM(A1)共开展执法检查12次。",
         "+2023年全市生产总值增长6.5%。",
     ]])
-    (raw / "html.pdf").write_text("=cmd|' /C calc'!A0", encoding="utf-8")
+    (raw / "html.pdf").write_text("<html><body>=cmd|' /C calc'!A0</body></html>", encoding="utf-8")  # no article
     write_catalog(raw, [{"doc_id": "inject", "file": "inject.pdf"}, {"doc_id": "-bad-name", "file": "html.pdf"}])
     result = run(options(raw, out))
     assert result.failed == 1
@@ -237,6 +237,8 @@ def test_formula_like_cells_are_neutralised_in_every_csv(tmp_path):
     assert not metrics["sentence"].str.match(r"^[=+@\-\t\r]").any()
     errors = pd.read_csv(out / "errors.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert errors["doc_id"].tolist() == ["'-bad-name"]
+    documents = pd.read_csv(out / "documents.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert documents["doc_id"].tolist() == ["inject", "'-bad-name"]
 
 
 def test_neutralise_leaves_numbers_numbers(tmp_path):

@@ -114,7 +114,8 @@ def _report_arguments(p: argparse.ArgumentParser) -> None:
 def _show_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("target", metavar="DOC_ID|FILE", help="a doc_id of the processed tables or a document file")
     p.add_argument("--page", type=int, default=None, help="1-based page (default: the page with most figures)")
-    p.add_argument("--out", default=None, help="PNG to write (default: drafts/show/DOC_ID-pN.png)")
+    p.add_argument("--out", default=None, help="PNG to write (default: drafts/show/DOC_ID-pN.png; a document "
+                   "without pages: drafts/show/DOC_ID.html)")
     p.add_argument("--processed", default=str(config.PROCESSED_DIR), help="processed tables (default processed/)")
     p.add_argument("--raw", default=str(config.RAW_DIR), help="catalog folder to find DOC_ID's file (default raw/)")
     p.add_argument("--resolution", type=int, default=config.SHOW_RESOLUTION,

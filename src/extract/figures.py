@@ -173,9 +173,10 @@ def find_figures(document: Document, meta: DocMeta) -> list[Figure]:
 
 
 def extract_document(path: str | Path, meta: DocMeta | None = None, backend: str | None = None,
-                     max_pages: int | None = None) -> list[Figure]:
+                     max_pages: int | None = None, document_info: dict | None = None) -> list[Figure]:
     """Read ``path`` (extract.read.read_document) and return its figures with file, page, box and sha256.
-    The document's warnings are raised with ``warnings.warn`` (a run records them per document)."""
+    The document's warnings are raised with ``warnings.warn`` (a run records them per document); a dict
+    given as ``document_info`` receives describe_document's facts (format, pages, characters, …)."""
     from extract.read import read_document
 
     path = Path(path)
@@ -191,7 +192,16 @@ def extract_document(path: str | Path, meta: DocMeta | None = None, backend: str
     # `reviewfigs run` records warnings raised from the package (repaired PDF, pages without text)
     for message in document.warnings:
         warnings.warn(message, stacklevel=2)
+    if document_info is not None:
+        document_info.update(describe_document(document))
     return find_figures(document, meta)
+
+
+def describe_document(document: Document) -> dict:
+    """What processed/documents.csv says about a read document: format, pages (0 without pages), characters of
+    text, ocr_pages (how many pages came from OCR) and tables."""
+    return {"format": document.format, "pages": document.n_pages, "characters": len(document.text),
+            "ocr_pages": len(document.ocr_pages), "tables": sum(1 for b in document.blocks if b.kind == "table")}
 
 
 FRAME_DTYPES = {

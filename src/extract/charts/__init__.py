@@ -2,10 +2,13 @@
 
 Owns: ``processed`` (the processed tables as charts read them), ``params`` (notebook parameters checked into
 plain data), ``plots`` (every chart, drawn from frames it is given), ``show`` (a page with every figure boxed;
-extracts a file on the spot when the tables lack it), ``report`` (`reviewfigs report`: the notebooks with
-papermill).
+extracts a file on the spot when the tables lack it), ``docpage`` (a document without pages as an HTML page
+with every figure highlighted), ``report`` (`reviewfigs report`: the notebooks with
+papermill), ``layout`` (canvas, footnotes, label placement), ``audit`` (the check of every rendered chart) and
+``fonts`` (the shipped fonts only).
 
-Imports: extract.corpus.catalog (show finds a document's file), extract.figures, extract.grammar,
+Imports: extract.corpus.catalog (show finds a document's file), extract.read (show and docpage read a web page,
+text or Word document again to lay out its paragraphs), extract.figures, extract.grammar,
 extract.model, extract.fingerprint, extract.safety, extract.terminal, extract.config. Nothing imports
 extract.charts.
 """

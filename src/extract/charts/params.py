@@ -307,8 +307,8 @@ def document_params(processed: object = "", figures: object = "", doc_id: object
         pdf_path = Path(pdf_text).expanduser().resolve()
         if not pdf_path.is_file():
             raise ParameterError(f"parameter pdf: file {pdf_text!r} does not exist")
-        if pdf_path.suffix.lower() != ".pdf":
-            raise ParameterError(f"parameter pdf: {pdf_text!r} is not a .pdf file")
+        if pdf_path.suffix.lower() not in (".pdf", ".html", ".htm", ".txt", ".docx"):
+            raise ParameterError(f"parameter pdf: {pdf_text!r} is not a .pdf, .html, .txt or .docx file")
         empty = pd.DataFrame(columns=["metric", "region", "adcode", "doc_id"])
         return DocumentParams(Path(), figures_dir, empty, {}, doc or pdf_path.stem, pdf_path, page_list, max_pages,
                               raw_dir)

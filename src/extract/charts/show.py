@@ -1,7 +1,9 @@
-"""`reviewfigs show DOC_ID|FILE.pdf [--page N] [--out PNG]`: draw a page with every figure boxed.
+"""`reviewfigs show DOC_ID|FILE [--page N] [--out PNG|HTML]`: draw a page with every figure boxed.
 
 For auditing extraction by eye: each figure found on the page gets a box (pdfplumber's
-``page.to_image().draw_rects()``), classified figures in blue, unclassified ones in orange.
+``page.to_image().draw_rects()``), classified figures in blue, unclassified ones in orange. A document without
+pages (web page, text file, Word document) is written as one HTML page instead: its paragraphs with every
+figure highlighted and its labels on hover (extract.charts.docpage).
 
 Many Chinese PDFs use fonts that are not embedded (the demo corpus's STSong-Light, SimSun in office
 exports); a renderer without those fonts on the system draws nothing for them. When a page uses such fonts,
@@ -33,9 +35,19 @@ class ShowError(ValueError):
     """One-line reason why a page cannot be shown."""
 
 
+DOCUMENT_SUFFIXES = (".pdf", ".html", ".htm", ".txt", ".docx")
+
+
 def run_command(args: argparse.Namespace) -> int:
+    from extract.read.sniff import sniff_format
+
     try:
         pdf_path, doc_id, figs = locate(args.target, Path(args.processed), Path(args.raw))
+        if sniff_format(pdf_path) != "pdf":
+            out = Path(args.out) if args.out else config.DRAFTS_DIR / "show" / f"{doc_id}.html"
+            shown, blocks, _fragment = write_document_page(pdf_path, figs, out, doc_id)
+            print(f"{out}: {blocks} paragraphs of {pdf_path.name}, {shown} figure(s) highlighted")
+            return 0
         page = args.page or busiest_page(figs)
         # a hand-made page, not part of the scheduled figures/ set
         out = Path(args.out) if args.out else config.DRAFTS_DIR / "show" / f"{doc_id}-p{page}.png"
@@ -50,7 +62,7 @@ def run_command(args: argparse.Namespace) -> int:
 def locate(target: str, processed: Path, raw: Path) -> tuple[Path, str, pd.DataFrame]:
     """(PDF path, doc_id, its figures) for a doc_id of the processed tables or a PDF file."""
     as_file = Path(target)
-    if target.lower().endswith(".pdf"):
+    if target.lower().endswith(DOCUMENT_SUFFIXES):
         if not as_file.is_file():
             raise ShowError("file not found")
         return as_file, _safe_stem(as_file.stem), figures_of_file(as_file, processed)
@@ -87,7 +99,7 @@ def pdf_of(doc_id: str, figs: pd.DataFrame, raw: Path) -> Path:
         for path in (Path(name), raw / name):
             if path.is_file():
                 return path
-    raise ShowError(f"cannot find the PDF of {doc_id} (give --raw, the folder of its catalog)")
+    raise ShowError(f"cannot find the file of {doc_id} (give --raw, the folder of its catalog)")
 
 
 def figures_of_file(path: Path, processed: Path) -> pd.DataFrame:
@@ -103,6 +115,19 @@ def figures_of_file(path: Path, processed: Path) -> pd.DataFrame:
     meta, _problems = meta_for_file(path)  # a catalog row that does not validate: read the file undescribed
     found = extract_document(path, meta or DocMeta())
     return pd.DataFrame([f.to_dict() for f in found])
+
+
+def write_document_page(path: Path, figs: pd.DataFrame, out: Path, title: str) -> tuple[int, int, str]:
+    """Write ``out``: the document's paragraphs with every figure highlighted. Returns (figures highlighted,
+    paragraphs, the page's body as a fragment for a notebook)."""
+    from extract.charts.docpage import document_fragment, wrap_page
+    from extract.read import read_document
+
+    document = read_document(path)
+    fragment, shown, _skipped = document_fragment(document, figs, title)
+    with atomic_writer(out, durable=False) as tmp:
+        Path(tmp).write_text(wrap_page(fragment, title), encoding="utf-8")
+    return shown, len(document.blocks), fragment
 
 
 def busiest_page(figs: pd.DataFrame) -> int:
@@ -210,7 +235,7 @@ def thumbnail(png: Path | str, width: int = 480):
 
 
 # Columns of the figures table a researcher reads in 01_explore_document.
-TABLE_COLUMNS = ["page", "text", "metric", "subject", "value", "unit", "qualifier", "year", "period", "stance",
+TABLE_COLUMNS = ["page", "locator", "text", "metric", "subject", "value", "unit", "qualifier", "year", "period", "stance",
                  "sentence"]
 
 
@@ -240,13 +265,27 @@ def document_report(p) -> dict:
     metric = figs["metric"].fillna("").astype(str)
     pages = list(p.pages) or pages_with_figures(figs) or [1]
     drawn = []
-    for page in pages[: p.max_pages] if pdf_path is not None else []:
+    fragment = ""
+    if pdf_path is not None and not _is_pdf(pdf_path):
+        fragment = write_document_page(pdf_path, figs, out / "document.html", p.doc_id)[2]
+        pages = []
+    for page in pages[: p.max_pages] if pdf_path is not None and not fragment else []:
         png = out / f"page-{page}.png"
         draw_page(pdf_path, figs, page, png)
         drawn.append(png)
+    where = f"on {len(pages_with_figures(figs))} page(s)" if not fragment else "highlighted in document.html"
     summary = (f"{p.doc_id}: {len(figs)} figures, {int((metric == '').sum())} unclassified, "
-               f"on {len(pages_with_figures(figs))} page(s); files in {out}")
+               f"{where}; files in {out}")
     if pdf_path is None:
         summary += f"\nno page images: {missing}"
     return {"figures": figs, "unclassified": figs[metric == ""], "pages": drawn, "folder": out,
-            "summary": summary, "pdf": pdf_path}
+            "summary": summary, "pdf": pdf_path, "document_html": fragment}
+
+
+def _is_pdf(path: Path) -> bool:
+    from extract.read.sniff import sniff_format
+
+    try:
+        return sniff_format(path) == "pdf"
+    except DocumentError:
+        return True  # let the page drawing say what is wrong

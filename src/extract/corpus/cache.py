@@ -60,7 +60,8 @@ class Cache:
             if hashlib.sha256(payload.encode()).hexdigest() != envelope["checksum"]:
                 raise ValueError("checksum mismatch")
             data = json.loads(payload)
-            return Outcome(ok=True, figures=data["figures"], warnings=data.get("warnings", []))
+            return Outcome(ok=True, figures=data["figures"], warnings=data.get("warnings", []),
+                           document=data.get("document", {}))
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError):
@@ -70,7 +71,8 @@ class Cache:
             return None
 
     def put(self, key: str, outcome: Outcome) -> None:
-        payload = json.dumps({"figures": outcome.figures, "warnings": outcome.warnings}, ensure_ascii=False)
+        payload = json.dumps({"figures": outcome.figures, "warnings": outcome.warnings, "document": outcome.document},
+                             ensure_ascii=False)
         envelope = {"format": CACHE_FORMAT, "key": key, "extractor_version": config.EXTRACTOR_VERSION,
                     "checksum": hashlib.sha256(payload.encode()).hexdigest(), "payload": payload}
         # No fsync: an entry cut short by a crash fails its checksum and is rebuilt.

@@ -1,9 +1,11 @@
 """raw/corrections.csv: hand corrections that survive re-runs.
 
 Each row fixes one figure, drops a false one, or adds one the extractor missed. A figure is named by
-doc_id + page + text (the figure exactly as printed) + occurrence (the n-th such figure on that page, default 1).
-Columns: action (fix | drop | add), doc_id, page, text, occurrence, then the fields to set — value, low, high,
-unit, qualifier, metric, stance, year, period, subject, sentence — and reason, author (both required).
+doc_id + page + text (the figure exactly as printed) + occurrence (the n-th such figure on that page, default 1);
+in a document without pages (web page, text, Word) by doc_id + locator (``para 41``, ``para 12 table 1 row 3
+col 2``, as figures.csv gives it) + text instead — a locator also works for a PDF (``p3``).
+Columns: action (fix | drop | add), doc_id, page, locator, text, occurrence, then the fields to set — value,
+low, high, unit, qualifier, metric, stance, year, period, subject, sentence — and reason, author (both required).
 Lines beginning with '#' are comments.
 
 Corrections are applied after extraction on every run (cached extractions included). A fix or drop whose figure
@@ -22,7 +24,8 @@ from extract.corpus.catalog import RowProblemsError, UnreadableTable, read_table
 from extract.model import QUALIFIERS, STANCES
 
 ACTIONS = ("fix", "drop", "add")
-KEY_COLUMNS = ("action", "doc_id", "page", "text", "occurrence")
+KEY_COLUMNS = ("action", "doc_id", "page", "locator", "text", "occurrence")
+LOCATOR = re.compile(r"^(?:p\d+|para \d+)(?: table \d+ row \d+ col \d+)?$")
 FLOAT_FIELDS = ("value", "low", "high")
 INT_FIELDS = ("year",)
 TEXT_FIELDS = ("unit", "qualifier", "metric", "stance", "period", "subject", "sentence")
@@ -42,15 +45,23 @@ class Correction:
     row: int  # line number in the file (header = 1)
     action: str
     doc_id: str
-    page: int
+    page: int | None  # None: named by its locator
     text: str
     occurrence: int = 1
     changes: dict[str, object] = field(default_factory=dict)
     reason: str = ""
     author: str = ""
+    locator: str = ""  # names the figure instead of the page (documents without pages)
 
     def describe(self) -> str:
-        return f"row {self.row} ({self.action} {self.text!r} on page {self.page} of {self.doc_id})"
+        where = f"at {self.locator}" if self.locator else f"on page {self.page}"
+        return f"row {self.row} ({self.action} {self.text!r} {where} of {self.doc_id})"
+
+    def names(self, figure: dict) -> bool:
+        """The figure is the one this row names (but for the occurrence)."""
+        if figure.get("doc_id") != self.doc_id or figure.get("text") != self.text:
+            return False
+        return figure.get("locator") == self.locator if self.locator else figure.get("page") == self.page
 
 
 def load_corrections(path: str | Path) -> list[Correction]:
@@ -64,7 +75,9 @@ def load_corrections(path: str | Path) -> list[Correction]:
         raise CorrectionsError(path, [str(exc)]) from None
     if not header:
         return []  # empty, or comments only
-    missing = [c for c in ("action", "doc_id", "page", "text", "reason", "author") if c not in header]
+    missing = [c for c in ("action", "doc_id", "text", "reason", "author") if c not in header]
+    if "page" not in header and "locator" not in header:
+        missing.insert(2, "page (or locator)")
     if missing:
         raise CorrectionsError(path, [f"lacks column(s) {', '.join(missing)} (header: {HEADER})"])
     unknown = [c for c in header if c not in COLUMNS]
@@ -89,9 +102,12 @@ def _parse_row(row: int, cell: dict[str, str]) -> tuple[Correction | None, list[
     for required in ("doc_id", "text", "reason", "author"):
         if not cell.get(required):
             problems.append(f"empty {required}")
-    page = _to_int(cell.get("page", ""))
-    if page is None or page < 1:
-        problems.append(f"bad page {cell.get('page', '')!r} (a page number from 1)")
+    locator = " ".join(cell.get("locator", "").split())
+    page = _to_int(cell.get("page", "")) if cell.get("page", "") or not locator else None
+    if locator and not LOCATOR.match(locator):
+        problems.append(f"bad locator {locator!r} (as figures.csv gives it: para 41, para 12 table 1 row 3 col 2, p3)")
+    if (page is None and not locator) or (page is not None and page < 1):
+        problems.append(f"bad page {cell.get('page', '')!r} (a page number from 1, or give the locator)")
     occurrence = _to_int(cell.get("occurrence", "") or "1")
     if occurrence is None or occurrence < 1:
         problems.append(f"bad occurrence {cell.get('occurrence', '')!r} (1 for the first such figure on the page)")
@@ -125,7 +141,7 @@ def _parse_row(row: int, cell: dict[str, str]) -> tuple[Correction | None, list[
     if problems:
         return None, problems
     return Correction(row, action, cell["doc_id"], page, cell["text"], occurrence, changes,
-                      cell["reason"], cell["author"]), []
+                      cell["reason"], cell["author"], locator), []
 
 
 def apply_corrections(figures: list[dict], corrections: list[Correction], documents: dict[str, dict],
@@ -145,8 +161,7 @@ def apply_corrections(figures: list[dict], corrections: list[Correction], docume
             continue
         if correction.doc_id in failed:
             continue
-        matches = [i for i, f in enumerate(out) if f.get("doc_id") == correction.doc_id
-                   and f.get("page") == correction.page and f.get("text") == correction.text]
+        matches = [i for i, f in enumerate(out) if correction.names(f)]
         if correction.action == "add":
             if any(_same_value(out[i].get("value"), correction.changes.get("value")) for i in matches):
                 stale.append((correction.doc_id, f"correction {correction.describe()}: the extractor now finds this figure; "
@@ -155,7 +170,8 @@ def apply_corrections(figures: list[dict], corrections: list[Correction], docume
             added.append(_added_row(correction, documents[correction.doc_id]))
             continue
         if len(matches) < correction.occurrence:
-            found = f"only {len(matches)} such figure(s) on that page" if matches else "no such figure on that page"
+            place = "there" if correction.locator else "on that page"
+            found = f"only {len(matches)} such figure(s) {place}" if matches else f"no such figure {place}"
             stale.append((correction.doc_id, f"correction {correction.describe()}: figure no longer found ({found}); "
                          "update or remove the correction"))
             continue
@@ -189,7 +205,10 @@ def _added_row(correction: Correction, document: dict) -> dict:
     if year is None:
         covers = str(document.get("covers") or "")
         year = int(covers.split("-")[-1]) if covers else document.get("published")
-    record = {**document, "page": correction.page, "locator": f"p{correction.page}", "origin": "text",
+    locator = correction.locator or f"p{correction.page}"
+    page = correction.page if correction.page is not None else _page_of(locator)
+    record = {**document, "page": page, "locator": locator,
+              "origin": "table" if " table " in f" {locator} " else "text",
               "text": correction.text, "value": value,
               "low": changes.get("low", value if qualifier in ("exact", "about", "more_than", "at_least") else None),
               "high": changes.get("high", value if qualifier in ("exact", "about", "at_most") else None),
@@ -199,6 +218,11 @@ def _added_row(correction: Correction, document: dict) -> dict:
               "subject": changes.get("subject", ""), "sentence": changes.get("sentence", ""),
               "corrected": "add", "correction_reason": f"{correction.reason} ({correction.author})"}
     return record
+
+
+def _page_of(locator: str) -> int | None:
+    match = re.match(r"^p(\d+)", locator)
+    return int(match.group(1)) if match else None
 
 
 def _same_value(a: object, b: object) -> bool:

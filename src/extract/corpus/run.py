@@ -38,7 +38,7 @@ from extract.figures import sha256_of
 from extract.safety import OutputLock, OutputLockedError, atomic_writer, remove_stale_temps, write_csv_safely
 
 # metrics.parquet holds metrics.csv's table with exact dtypes and unneutralised text, for the charts.
-OUTPUT_FILES = ("figures.parquet", "figures.csv", "metrics.parquet", "metrics.csv", "errors.csv")
+OUTPUT_FILES = ("figures.parquet", "figures.csv", "metrics.parquet", "metrics.csv", "errors.csv", "documents.csv")
 
 
 @dataclass
@@ -203,7 +203,8 @@ def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: l
     if bad:
         figures_df = tables.figures_table(_drop_invalid_documents(records, bad, entries, failed, problems))
     metrics_df = tables.select_metrics(figures_df)
-    write_outputs(out, figures_df, metrics_df, tables.errors_table(problems.rows))
+    documents_df = tables.documents_table(document_records(entries, outcomes, failed, figures_df, problems.rows))
+    write_outputs(out, figures_df, metrics_df, tables.errors_table(problems.rows), documents_df)
 
     result.failed = len(failed)
     result.warned = problems.count("warning")
@@ -325,7 +326,26 @@ def catalog_fields(entry: CatalogEntry, sha: str) -> dict:
             "covers": entry.covers}
 
 
-def write_outputs(out: Path, figures, metrics, errors) -> None:
+def document_records(entries: list[CatalogEntry], outcomes: dict[str, Outcome], failed: set[str], figures,
+                     problems: list[dict]) -> list[dict]:
+    """One documents.csv row per catalogued document: what was read (format, pages, characters, OCR pages,
+    tables), how many figures it gave (classified: with a metric), and its status with the first problem."""
+    counts = figures.groupby("doc_id").size().to_dict() if len(figures) else {}
+    classified = figures[figures["metric"] != ""].groupby("doc_id").size().to_dict() if len(figures) else {}
+    records = []
+    for entry in entries:
+        outcome = outcomes.get(entry.doc_id)
+        info = outcome.document if outcome is not None and outcome.ok else {}
+        mine = [p for p in problems if p["doc_id"] == entry.doc_id]
+        status = "error" if entry.doc_id in failed else "warning" if mine else "ok"
+        records.append({"doc_id": entry.doc_id, "file": entry.file, "format": info.get("format", ""),
+                        **{k: info.get(k) for k in ("pages", "characters", "ocr_pages", "tables")},
+                        "figures": counts.get(entry.doc_id, 0), "classified": classified.get(entry.doc_id, 0),
+                        "status": status, "message": "; ".join(p["error"] for p in mine)})
+    return records
+
+
+def write_outputs(out: Path, figures, metrics, errors, documents) -> None:
     """The tables, each written to a temp file and renamed: a reader never sees half a file."""
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in (("figures.parquet", figures), ("metrics.parquet", metrics)):
@@ -334,6 +354,7 @@ def write_outputs(out: Path, figures, metrics, errors) -> None:
     write_csv_safely(figures, out / "figures.csv")
     write_csv_safely(metrics, out / "metrics.csv")
     write_csv_safely(errors, out / "errors.csv")
+    write_csv_safely(documents, out / "documents.csv")
 
 
 def summary_text(result: RunResult, out: Path) -> str:

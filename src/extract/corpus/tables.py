@@ -21,7 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from extract.corpus.catalog import covers_span
-from extract.model import ADMIN_LEVELS, DOCTYPES, FIGURE_COLUMNS, FLAGS, ORIGINS, QUALIFIERS, STANCES
+from extract.model import ADMIN_LEVELS, DOCTYPES, FIGURE_COLUMNS, FLAGS, FORMATS, ORIGINS, QUALIFIERS, STANCES
 
 SEVERITIES = ("error", "warning")
 
@@ -36,6 +36,10 @@ METRIC_KEY = ["region", "adcode", "admin_level", "year", "period", "metric", "st
 METRICS_COLUMNS = METRIC_KEY + ["value", "low", "high", "unit", "qualifier", "doc_id", "page", "text", "sentence",
                                 "subject", "doctype", "corrected", "n_candidates", "n_values"]
 ERRORS_COLUMNS = ["doc_id", "file", "stage", "error", "severity"]
+DOCUMENTS_COLUMNS = ["doc_id", "file", "format", "pages", "characters", "ocr_pages", "figures", "classified", "tables",
+                     "status", "message"]
+DOCUMENT_COUNTS = ("pages", "characters", "ocr_pages", "figures", "classified", "tables")
+DOCUMENT_STATUSES = ("ok", "warning", "error")
 
 DOCTYPE_RANK = {
     "actual": {"stats-bulletin": 0, "gov-report": 1, "npc-review": 2, "npc-report": 2, "other": 3},
@@ -129,12 +133,26 @@ ERRORS_SCHEMA = pa.DataFrameSchema(
 )
 
 
+DOCUMENTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "doc_id": _text(checks=[pa.Check.str_length(1, 200)]), "file": _text(),
+        "format": _text(checks=[pa.Check.isin(("", *FORMATS))]),
+        **{name: pa.Column("Int64", nullable=True, checks=[pa.Check.ge(0)]) for name in DOCUMENT_COUNTS},
+        "status": _text(checks=[pa.Check.isin(DOCUMENT_STATUSES)]),
+        "message": _text(checks=[pa.Check(lambda s: ~s.str.contains("\n"))]),
+    },
+    strict=True,
+    ordered=True,
+    unique=["doc_id"],
+)
+
+
 def typed_frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
     """A frame with exactly ``columns`` and the dtypes of the contract: Int64 years and pages, float values,
     text everywhere else ('' for missing text, so adcodes keep their leading digits and never become numbers)."""
     frame = pd.DataFrame.from_records(records, columns=columns) if records else pd.DataFrame(columns=columns)
     for column in columns:
-        if column in INT_COLUMNS or column in ("n_candidates", "n_values"):
+        if column in INT_COLUMNS or column in ("n_candidates", "n_values") or column in DOCUMENT_COUNTS:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
         elif column in FLOAT_COLUMNS:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
@@ -170,12 +188,20 @@ def warm_up() -> None:
     """Validate empty tables once. pandera imports its backends and builds its checks on a schema's first
     validation (~0.15 s): a run does this while its workers extract, instead of after them."""
     errors_table([])
+    documents_table([])
     select_metrics(figures_table([]))
 
 
 def errors_table(records: list[dict]) -> pd.DataFrame:
     rows = [{**r, "error": " ".join(str(r.get("error", "")).split())} for r in records]
     return ERRORS_SCHEMA.validate(typed_frame(rows, ERRORS_COLUMNS))
+
+
+def documents_table(records: list[dict]) -> pd.DataFrame:
+    """processed/documents.csv: one row per catalogued document (DOCUMENTS_COLUMNS); counts are empty for a
+    document that could not be read."""
+    rows = [{**r, "message": " ".join(str(r.get("message", "")).split())} for r in records]
+    return DOCUMENTS_SCHEMA.validate(typed_frame(rows, DOCUMENTS_COLUMNS))
 
 
 def select_metrics(figures: pd.DataFrame) -> pd.DataFrame:

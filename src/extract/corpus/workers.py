@@ -57,6 +57,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     stage: str = ""
     error: str = ""
+    document: dict = field(default_factory=dict)  # format, pages, characters, ocr_pages, tables (documents.csv)
 
 
 def extract_task(task: Task, extractor: Extractor, max_pages: int) -> Outcome:
@@ -64,15 +65,27 @@ def extract_task(task: Task, extractor: Extractor, max_pages: int) -> Outcome:
     ``warnings.warn`` by the extract package are kept; the figures become plain dicts."""
     import warnings
 
+    info: dict = {}
+    extra = {"document_info": info} if _takes_document_info(extractor) else {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        figures = extractor(task.path, meta=task.meta, max_pages=max_pages)
+        figures = extractor(task.path, meta=task.meta, max_pages=max_pages, **extra)
     notes: list[str] = []
     for w in caught:
         message = " ".join(str(w.message).split())
         if _is_document_warning(w) and message not in notes:
             notes.append(message)
-    return Outcome(ok=True, figures=[_figure_record(f) for f in figures], warnings=notes)
+    return Outcome(ok=True, figures=[_figure_record(f) for f in figures], warnings=notes, document=info)
+
+
+def _takes_document_info(extractor: Extractor) -> bool:
+    """Whether the extractor reports what it read (extract_document does; a test's stand-in may not)."""
+    import inspect
+
+    try:
+        return "document_info" in inspect.signature(extractor).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _is_document_warning(w: Any) -> bool:
@@ -261,7 +274,7 @@ def warm_up() -> None:
     with contextlib.suppress(Exception):
         from extract.figures import find_figures
         from extract.model import DocMeta
-        from extract.read import layout, pdf  # noqa: F401  (imported for the workers)
+        from extract.read import layout, pdf, plaintext, sniff, webpage  # noqa: F401  (imported for the workers)
         from extract.read.layout import document_from_text
 
         # Label one made-up passage so patterns compiled on first use are compiled here, once, not in every worker.

@@ -1,12 +1,14 @@
 """Reading documents: a file -> ``Document`` (blocks of text in reading order, a box per character where the
 format has pages).
 
-    document = read_document("report.pdf")
+    document = read_document("report.pdf")      # or .html, .txt, .docx: the format is sniffed from the bytes
 
-Owns: ``pdf`` (characters and their boxes from a PDF, with the guards against broken and hostile files, and
-the one verdict on whether a page has a text layer) and ``layout`` (characters -> lines, columns, blocks,
-paragraphs and headings). Readers for other formats live here too, each turning its format into the same
-``Document``.
+Owns: ``sniff`` (what a file is, from its bytes; a one-line error for formats that cannot be read, saying how
+to convert them), ``pdf`` (characters and their boxes from a PDF, with the guards against broken and hostile
+files, and the one verdict on whether a page has a text layer), ``layout`` (characters -> lines, columns,
+blocks, paragraphs and headings), ``decode`` (bytes -> text: BOM, declared charset, detection), ``textblocks``
+(the rules shared by formats without pages: furniture lines, wrapped lines, headings), ``webpage`` (saved web
+pages), ``plaintext`` (text files) and ``word`` (DOCX). Every reader returns the same ``Document``.
 
 Imports: extract.model, extract.normalize, extract.config (and nothing else of the package).
 """
@@ -19,8 +21,28 @@ from extract.model import Document
 
 
 def read_document(path: str | Path, backend: str | None = None, max_pages: int | None = None) -> Document:
-    """Read ``path`` into a Document. DocumentError says why a file cannot be read (one line); the reader's
-    notes (a repaired file, scanned pages, unreadable fonts, doubled glyphs) are in ``Document.warnings``."""
+    """Read ``path`` into a Document, whatever its format (``Document.format``). DocumentError says why a file
+    cannot be read (one line); the reader's notes (a repaired file, scanned pages, unreadable fonts, doubled
+    glyphs, undecodable bytes) are in ``Document.warnings``."""
+    from extract.read.sniff import sniff_format
+
+    fmt = sniff_format(path)
+    if fmt == "html":
+        from extract.read.webpage import read_html
+
+        return read_html(path)
+    if fmt == "txt":
+        from extract.read.plaintext import read_text
+
+        return read_text(path)
+    if fmt == "docx":
+        from extract.read.word import read_docx
+
+        return read_docx(path)
+    return read_pdf(path, backend=backend, max_pages=max_pages)
+
+
+def read_pdf(path: str | Path, backend: str | None = None, max_pages: int | None = None) -> Document:
     from extract.read import layout, pdf
 
     reader_warnings: list[str] = []
@@ -29,4 +51,5 @@ def read_document(path: str | Path, backend: str | None = None, max_pages: int |
         kwargs["backend"] = backend
     document = layout.document_from_pages(pdf.iter_pages(path, **kwargs), path=str(path))
     document.warnings = reader_warnings + document.warnings
+    document.format = "pdf"
     return document
