@@ -43,7 +43,8 @@ def drawn_texts(figure, headings=(), footer=None) -> list[DrawnText]:
         if not artist.get_visible() or not artist.get_text().strip():
             return
         role = "heading" if id(artist) in heading_ids else "footer" if artist is footer else role
-        found.append(DrawnText(artist, artist.get_window_extent(renderer), role))
+        # Text's own extent: an annotation's would include its leader line, which is not text
+        found.append(DrawnText(artist, Text.get_window_extent(artist, renderer), role))
 
     for text in figure.texts:
         add(text, "label")

@@ -167,14 +167,18 @@ class LabelPlacer:
         self.taken.append(box)
 
     def place(self, ax, text: str, xy: tuple[float, float], spots, required: bool = False, within_axes: bool = True,
-              **style) -> Text | None:
-        """The label at the first free spot (None when there is none: optional labels are then left out)."""
+              leader_after: int | None = None, **style) -> Text | None:
+        """The label at the first free spot (None when there is none: optional labels are then left out). From
+        spot ``leader_after`` on, a thin line leads from the label back to its point."""
         area = ax.bbox if within_axes else self.figure.bbox
         style = {"fontsize": 8.5, "color": INK, **style}
-        for (dx, dy), ha, va in spots:
+        for i, ((dx, dy), ha, va) in enumerate(spots):
+            leader = {"arrowprops": {"arrowstyle": "-", "color": MUTED, "linewidth": 0.6, "shrinkA": 0,
+                                     "shrinkB": 3}} if leader_after is not None and i >= leader_after else {}
             label = ax.annotate(text, xy, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                                annotation_clip=False, **style)
-            box = label.get_window_extent(self.renderer)
+                                annotation_clip=False, **leader, **style)
+            label.update_positions(self.renderer)
+            box = Text.get_window_extent(label, self.renderer)  # the text alone, without its leader line
             inside = area.x0 - 1 <= box.x0 and box.x1 <= area.x1 + 1 and area.y0 - 1 <= box.y0 and box.y1 <= area.y1 + 1
             if inside and not any(_overlap(box, other) for other in self.taken):
                 self.taken.append(box)

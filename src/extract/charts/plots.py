@@ -741,9 +741,31 @@ def placement_chart(metrics: pd.DataFrame, metric: str, year: int | str = "lates
     areas, scale_words = circle_areas(rows["value"], unit)
     subtitle = f"{name}，{_when(year, rows)}，单位：{shown_unit or '—'}；{scale_words}，按经纬度放置" + \
         ("；空心圆为负值" if (rows["value"] < 0).any() else "")
+    labels = {row.region: f"{row.region} {value_label(row._asdict(), factor, shown_unit)}" +
+              (f"（{row.year}年）" if mixed_years else "") for row in rows.itertuples()}
     notes = [omission_note(left_out)]
-    canvas = new_canvas(title, subtitle, [*[n for n in notes if n], source_line(rows, doc_names)], width=8,
-                        panel_height=4.6, left=1.4)
+    crowded: list[str] = []
+    for _attempt in range(4):  # a label with no free spot is named in the footnote instead, and the map redrawn
+        canvas, unplaced = _draw_map(rows, coords, areas, labels, title, subtitle,
+                                     [*notes, _crowded_note(crowded), source_line(rows, doc_names)], set(crowded))
+        if not unplaced:
+            break
+        plt.close(canvas.figure)
+        crowded += unplaced
+    else:
+        raise ChartCheckError(f"no room for the labels {unplaced} of the map")
+    notes.append(_crowded_note(crowded))
+    return _chart(canvas, rows, title, notes, [*every["region"], *(omitted or {})], left_out)
+
+
+def _crowded_note(labels: list[str]) -> str:
+    return "圆旁放不下、在此列出：" + "；".join(labels) if labels else ""
+
+
+def _draw_map(rows: pd.DataFrame, coords: dict, areas: pd.Series, labels: dict[str, str], title: str,
+              subtitle: str, footer: list[str], skip: set[str]) -> tuple[Canvas, list[str]]:
+    """The map with a circle per region and every label not in ``skip``; returns the labels with no free spot."""
+    canvas = new_canvas(title, subtitle, [part for part in footer if part], width=8, panel_height=4.6, left=1.4)
     fig, ax = canvas.figure, canvas.axes[0]
     lons = [coords[a[:6]][0] for a in rows["adcode"]]
     lats = [coords[a[:6]][1] for a in rows["adcode"]]
@@ -764,12 +786,10 @@ def placement_chart(metrics: pd.DataFrame, metric: str, year: int | str = "lates
     for _row, lon, lat, radius in markers:  # labels avoid every circle
         placer.block_points(ax, [lon], [lat], radius_pt=radius)
     for row, lon, lat, radius in markers:
-        label = f"{row.region} {value_label(row._asdict(), factor, shown_unit)}" + \
-            (f"（{row.year}年）" if mixed_years else "")
-        placer.place(ax, label, (lon, lat), around(radius + 3), required=True, fontsize=9)
-    if placer.failed:
-        raise ChartCheckError(f"no room for the labels {placer.failed} of the map")
-    return _chart(canvas, rows, title, notes, [*every["region"], *(omitted or {})], left_out)
+        if labels[row.region] not in skip:
+            placer.place(ax, labels[row.region], (lon, lat), around(radius + 3), required=True, fontsize=9,
+                         leader_after=8)  # beyond the first ring of spots a line shows whose label it is
+    return canvas, placer.failed
 
 
 def _map_limits(ax, lons: list[float], lats: list[float]) -> None:
