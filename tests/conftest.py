@@ -17,6 +17,15 @@ def corpus():
 
 
 @pytest.fixture(scope="session")
+def real_corpus(corpus):
+    """The real published documents of the shared corpus (../shared/corpus/real), or a skip saying why."""
+    folder = corpus / "real"
+    if not (folder / "catalog.csv").is_file():
+        pytest.skip(f"no real corpus in {folder}")
+    return folder
+
+
+@pytest.fixture(scope="session")
 def demo_processed(tmp_path_factory):
     """processed/ tables made by the real `reviewfigs run` on the bundled demo corpus in raw/ (read-only for tests)."""
     out = tmp_path_factory.mktemp("processed")

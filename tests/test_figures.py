@@ -155,3 +155,42 @@ def test_extract_command_reports_an_unreadable_file_in_one_line(tmp_path, capsys
     code, out, err = _run(["extract", str(bad)], capsys)
     assert code == 1 and out == ""
     assert len(err.strip().splitlines()) == 1 and err.startswith(f"reviewfigs: {bad}: ")
+
+
+def test_a_one_year_review_does_not_inherit_the_sections_five_years():
+    """A paragraph announcing the rest of its section (一年来，主要做了以下工作。) replaces the five-year time the
+    section's first paragraph set; 今后五年 in a heading plans the years after the review."""
+    text = ("一、过去五年和2024年工作回顾\n过去五年，我们砥砺前行。地区生产总值年均增长6%。\n一年来，主要做了以下工作。\n"
+            "（一）扩大内需\n社会消费品零售总额增长5.1%。\n三、今后五年工作建议\n地区生产总值年均增长5%以上。")
+    meta = DocMeta(region="嘉兴市", published=2025, covers="2024", doctype="gov-report")
+    figs = find_figures(document_from_text(text), meta)
+    assert [(f.text, f.metric, f.stance, f.period) for f in figs] == [
+        ("6%", "gdp_growth", "actual", "2020-2024"), ("5.1%", "retail_sales_growth", "actual", "2024"),
+        ("5%以上", "gdp_growth", "target", "2025-2029")]
+    # without the announcing paragraph the section's five years hold
+    figs = find_figures(document_from_text(text.replace("一年来，主要做了以下工作。\n", "")), meta)
+    assert figs[1].period == "2020-2024"
+
+
+def test_a_paragraph_broken_between_blocks_is_labelled_as_one_sentence():
+    """A block that stops inside a sentence (a page or column break) lends that sentence to the next block's
+    first one: its figure is not labelled from a fragment (产总值…)."""
+    from extract.model import Block, Document
+
+    parts = ["2025年，全市实现地区生", "产总值2000亿元，增长5%。"]
+    doc = Document(path="", n_pages=0, blocks=[Block(text=t, boxes=[None] * len(t)) for t in parts])
+    meta = DocMeta(region="丽水市", published=2026, covers="2025", doctype="gov-report")
+    figs = find_figures(doc, meta)
+    assert [(f.text, f.subject, f.metric, f.year) for f in figs] == [
+        ("2000亿元", "全市地区生产总值", "gdp", 2025), ("5%", "全市地区生产总值", "gdp_growth", 2025)]
+    assert figs[0].sentence == "2025年，全市实现地区生产总值2000亿元，增长5%。"
+    # a finished paragraph lends nothing
+    parts = ["全年实现地区生产总值2000亿元。", "增长5%。"]
+    doc = Document(path="", n_pages=0, blocks=[Block(text=t, boxes=[None] * len(t)) for t in parts])
+    assert find_figures(doc, meta)[1].subject == ""
+
+
+def test_every_figure_carries_a_subject_key():
+    doc = document_from_text("全市地区生产总值[2]1500亿元，规上工业增加值增长7%，新建口袋公园（含改造）12个。")
+    figs = find_figures(doc, DocMeta(region="湖州市", published=2026, covers="2025", doctype="stats-bulletin"))
+    assert [f.subject_key for f in figs] == ["地区生产总值", "规模以上工业增加值", "新建口袋公园"]

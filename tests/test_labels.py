@@ -42,7 +42,7 @@ CASES = [
     ("全省地区生产总值5.3万亿元、增长5.5%，规上工业增加值增长9.4%。", PROVINCE_2026, {
         "5.3万亿元": ("全省地区生产总值", "gdp", "actual", 2025, "2025"),
         "5.5%": ("全省地区生产总值", "gdp_growth", "actual", 2025, "2025"),
-        "9.4%": ("规上工业增加值", "", "actual", 2025, "2025"),
+        "9.4%": ("规上工业增加值", "industry_value_added_above_scale_growth", "actual", 2025, "2025"),
     }),
     # distributive lists: one subject per figure
     ("城镇、农村常住居民人均可支配收入分别增长4.4%、5.9%。", PROVINCE_2026, {
@@ -104,7 +104,7 @@ CASES = [
         "5.4%": ("全县地区生产总值（GDP）", "gdp_growth", "actual", 2024, "2024"),
     }),
     ("货物进出口总额820亿元，其中出口620亿元，增长12%。", BULLETIN, {
-        "820亿元": ("货物进出口总额", "", "actual", 2024, "2024"),
+        "820亿元": ("货物进出口总额", "imports_exports", "actual", 2024, "2024"),
         "620亿元": ("出口", "exports", "actual", 2024, "2024"),
         "12%": ("出口", "exports_growth", "actual", 2024, "2024"),
     }),
@@ -129,11 +129,11 @@ CASES = [
     }),
     # a difference is not the level
     ("城镇新增就业预期目标比去年多100万人，突出了更加重视就业的导向。", NATION_2016, {
-        "100万人": ("城镇新增就业预期目标", "", "target", 2015, "2015"),
+        "100万人": ("城镇新增就业", "", "target", 2015, "2015"),
     }),
-    # unknown measures stay unclassified: never a guess
+    # per-head output is its own measure; a named subset of exports stays unclassified: never a guess
     ("人均地区生产总值达16.7万元，机电产品出口增长12%。", PROVINCE_2026, {
-        "16.7万元": ("人均地区生产总值", "", "actual", 2025, "2025"),
+        "16.7万元": ("人均地区生产总值", "gdp_per_capita", "actual", 2025, "2025"),
         "12%": ("机电产品出口", "", "actual", 2025, "2025"),
     }),
     # averages run over the span; 从X提高到Y: X is the year before the period
@@ -149,6 +149,10 @@ CASES = [
 
 @pytest.mark.parametrize(("sentence", "meta", "expected"), CASES, ids=[c[0][:16] for c in CASES])
 def test_labels_of_sentence(sentence, meta, expected):
+    assert_labels(sentence, meta, expected)
+
+
+def assert_labels(sentence: str, meta: DocMeta, expected: dict[str, tuple]) -> None:
     got = labelled(sentence, meta)
     for text, labels in expected.items():
         assert got.get(text) == labels, f"{text}: {got.get(text)}"
@@ -277,9 +281,259 @@ def test_split_list_subject(subject, n, expected):
     ("化解各类矛盾纠纷", "件", False, "gov-report", ""),  # npc metrics only in npc documents
     ("交办问题", "个", False, "npc-review", ""),
     ("物价涨幅", "%", False, "gov-report", "cpi_growth"),
-    ("全口径财政收入", "元", False, "gov-report", ""),  # includes the centre's share
-    ("财政总收入", "%", True, "stats-bulletin", ""),
+    ("全口径财政收入", "元", False, "gov-report", "total_fiscal_revenue"),  # includes the centre's share
+    ("财政总收入", "%", True, "stats-bulletin", "total_fiscal_revenue_growth"),
     ("地方财政收入", "元", False, "gov-report", "budget_revenue"),
 ])
 def test_classify_metric(subject, unit, change, doctype, expected):
     assert classify_metric(subject, unit, change, region="浙江省", doctype=doctype) == expected
+
+
+# --- issue 15: labelling rules, one table row per rule (sentences written for the rule) -----------------------
+BUDGET_2024 = DocMeta(region="临安县", published=2024, covers="2023", doctype="budget-report")
+ACCOUNTS_2023 = DocMeta(region="临安县", published=2024, covers="2023", doctype="final-accounts")
+CITY_2026 = DocMeta(region="衢州市", published=2026, covers="2025", doctype="gov-report")
+
+RULE_CASES = [
+    # 收入总计 (revenue plus transfers) and 支出合计 are account totals, not the budget revenue/expenditure
+    ("全县一般公共预算收入总计52.6亿元，其中：一般公共预算收入20.1亿元、上级补助收入25.3亿元。", ACCOUNTS_2023, {
+        "52.6亿元": ("全县一般公共预算收入总计", "", "actual", 2023, "2023"),
+        "20.1亿元": ("一般公共预算收入", "budget_revenue", "actual", 2023, "2023"),
+        "25.3亿元": ("上级补助收入", "transfer_revenue", "actual", 2023, "2023"),
+    }),
+    ("全县一般公共预算支出合计48.2亿元。", ACCOUNTS_2023, {
+        "48.2亿元": ("全县一般公共预算支出合计", "", "actual", 2023, "2023"),
+    }),
+    # a clause relating the figure to a base is a ratio of the measure before it; the growth after it is
+    # that measure's growth
+    ("税收收入8.2亿元，完成年度预算的104.3%，增长6.5%。", ACCOUNTS_2023, {
+        "8.2亿元": ("税收收入", "tax_revenue", "actual", 2023, "2023"),
+        "104.3%": ("税收收入完成年度预算", "", "actual", 2023, "2023"),
+        "6.5%": ("税收收入", "tax_revenue_growth", "actual", 2023, "2023"),
+    }),
+    ("非税收入3.1亿元，为调整预算的97.2%，下降2.4%，占一般公共预算收入的比重为27.4%。", ACCOUNTS_2023, {
+        "2.4%": ("非税收入", "non_tax_revenue_growth", "actual", 2023, "2023"),
+        "27.4%": ("非税收入占一般公共预算收入的比重", "", "actual", 2023, "2023"),
+    }),
+    # a level listed after its growth rate is a level of the same measure
+    ("全县生产总值增长6.8%、约320亿元。", BULLETIN, {
+        "6.8%": ("全县生产总值", "gdp_growth", "actual", 2024, "2024"),
+        "约320亿元": ("全县生产总值", "gdp", "actual", 2024, "2024"),
+    }),
+    # budget facets: the budgeted amount is a target of its year, what was done is the result
+    ("2023年全县一般公共预算收入年初预算为30亿元，实际完成31.2亿元，为年初预算的104%，增长8%。", BUDGET_2024, {
+        "30亿元": ("全县一般公共预算收入年初预算", "budget_revenue", "target", 2023, "2023"),
+        "31.2亿元": ("全县一般公共预算收入", "budget_revenue", "actual", 2023, "2023"),
+        "104%": ("全县一般公共预算收入为年初预算", "", "actual", 2023, "2023"),
+        "8%": ("全县一般公共预算收入", "budget_revenue_growth", "actual", 2023, "2023"),
+    }),
+    ("一般公共收入预算1234万元，调整预算数为1200万元，实际完成1250万元，增长3%。", BUDGET_2024, {
+        "1234万元": ("一般公共收入预算", "budget_revenue", "target", 2023, "2023"),
+        "1200万元": ("一般公共收入调整预算数", "budget_revenue", "target", 2023, "2023"),
+        "1250万元": ("一般公共收入", "budget_revenue", "actual", 2023, "2023"),
+        "3%": ("一般公共收入", "budget_revenue_growth", "actual", 2023, "2023"),
+    }),
+    # final accounts quote the budget beside the accounts: the budgeted amount is no metric of theirs
+    ("2023年全县一般公共预算收入年初预算为30亿元，实际完成31.2亿元。", ACCOUNTS_2023, {
+        "30亿元": ("全县一般公共预算收入年初预算", "", "actual", 2023, "2023"),
+        "31.2亿元": ("全县一般公共预算收入", "budget_revenue", "actual", 2023, "2023"),
+    }),
+    # a growth target worded 预期增长目标为 is a growth rate
+    ("2024年全县一般公共预算收入预期增长目标为6%左右。", BUDGET_2024, {
+        "6%左右": ("全县一般公共预算收入", "budget_revenue_growth", "target", 2024, "2024"),
+    }),
+    # footnote marks are not part of the subject
+    ("全年地区生产总值[3]1234.5亿元，比上年增长5.1%[4]。", BULLETIN, {
+        "1234.5亿元": ("地区生产总值", "gdp", "actual", 2024, "2024"),
+        "5.1%": ("地区生产总值", "gdp_growth", "actual", 2024, "2024"),
+    }),
+    # a clause of predicate and time words has no subject of its own: 增长到2025年的, 稳居全省第二
+    ("地区生产总值从2020年的800亿元增长到2025年的1100亿元。", CITY_2026, {
+        "800亿元": ("地区生产总值", "gdp", "actual", 2020, "2020"),
+        "1100亿元": ("地区生产总值", "gdp", "actual", 2025, "2025"),
+    }),
+    ("全市地区生产总值稳居全省第二，比上年增长6.1%。", CITY_2026, {
+        "6.1%": ("全市地区生产总值", "gdp_growth", "actual", 2025, "2025"),
+    }),
+    ("地区生产总值连跨两个台阶，年均增长6.2%。", CITY_2026, {
+        "6.2%": ("地区生产总值", "gdp_growth", "actual", 2025, "2025"),
+    }),
+    # a change from the year-end before is the measure's change
+    ("年末常住人口512.3万人，比上年末增加1.2万人，城镇化率为68.5%。", BULLETIN, {
+        "512.3万人": ("常住人口", "population", "actual", 2024, "2024"),
+        "1.2万人": ("常住人口", "", "actual", 2024, "2024"),
+        "68.5%": ("城镇化率", "urbanisation_rate", "actual", 2024, "2024"),
+    }),
+    # measures that count what the clause before named (学校 -> 在校学生)
+    ("普通高中45所，在校学生6.2万人，毕业生2.1万人。", BULLETIN, {
+        "6.2万人": ("普通高中在校学生", "senior_high_students", "actual", 2024, "2024"),
+        "2.1万人": ("普通高中毕业生", "", "actual", 2024, "2024"),
+    }),
+    # an abbreviated list of three industries
+    ("三次产业结构比重分别为4.1%、40.2%和55.7%。", BULLETIN, {
+        "4.1%": ("第一产业结构比重", "primary_industry_share", "actual", 2024, "2024"),
+        "55.7%": ("第三产业结构比重", "tertiary_industry_share", "actual", 2024, "2024"),
+    }),
+    # 全国 in a city's report is the nation, not the city
+    ("全国居民人均可支配收入增长5.0%，全市居民人均可支配收入增长5.6%。", CITY_2026, {
+        "5.0%": ("全国居民人均可支配收入", "", "actual", 2025, "2025"),
+        "5.6%": ("全市居民人均可支配收入", "resident_income_growth", "actual", 2025, "2025"),
+    }),
+    # a note in brackets does not start a clause
+    ("广义货币M2（注：按年末余额计）增长8.1%。", CITY_2026, {
+        "8.1%": ("广义货币M2（注：按年末余额计）", "m2_growth", "actual", 2025, "2025"),
+    }),
+]
+
+
+
+def test_budget_sections_without_a_year():
+    """预算草案 is the coming year's budget (targets); 预算执行 the reviewed year's execution."""
+    got = labelled("一般公共预算收入安排32亿元，增长4%左右。", BUDGET_2024, headings=[(1, "二、预算草案")])
+    assert got["32亿元"][1:] == ("budget_revenue", "target", 2024, "2024")
+    assert got["4%左右"][1:] == ("budget_revenue_growth", "target", 2024, "2024")
+    got = labelled("一般公共预算收入完成31亿元。", BUDGET_2024, headings=[(1, "一、预算执行情况")])
+    assert got["31亿元"][1:] == ("budget_revenue", "actual", 2023, "2023")
+    # a heading without year in another doctype sets nothing
+    assert heading_time("二、预算草案", PROVINCE_2026) is None
+
+
+def test_the_next_years_set_a_future_period():
+    meta = NPC_REVIEW  # covers 2017-2021
+    assert [r for _, r in time_refs("今后五年，要坚持", meta)] == [TimeRef(2022, 2026)]
+    assert heading_time("三、今后五年工作建议", meta) == TimeRef(2022, 2026)
+    got = labelled("建成代表联络站20个以上。", meta, headings=[(1, "三、今后五年工作建议")])
+    assert got["20个以上"][2:] == ("target", 2026, "2022-2026")
+
+
+def test_own_level_sections_are_not_the_regions_figures():
+    """二、市本级…决算情况: the city government's own level; its figures carry no region metric."""
+    own = [(1, "二、市本级一般公共预算收支决算情况"), (2, "（二）收入决算情况")]
+    got = labelled("税收收入40亿元，增长3%。", ACCOUNTS_2023, headings=own)
+    assert got["40亿元"][1] == "" and got["3%"][1] == ""
+    whole = [(1, "一、全市及市本级预算执行情况"), (2, "（一）全市一般公共预算")]
+    assert labelled("税收收入40亿元。", ACCOUNTS_2023, headings=whole)["40亿元"][1] == "tax_revenue"
+    quantities = find_quantities("税收收入40亿元。")
+    (label,) = label_sentence("税收收入40亿元。", quantities, Context(meta=ACCOUNTS_2023, headings=own))
+    assert label.subject_key == "本级税收收入"
+
+
+COUNTY_2014 = DocMeta(region="伊宁市", published=2014, covers="2013", doctype="gov-report")
+
+MORE_RULE_CASES = [
+    # a method clause (按可比口径) and 递增 are predicates; the growth is the measure's
+    ("一般公共财政预算收入完成9亿元，按可比口径增长6%；", COUNTY_2014, {
+        "6%": ("一般公共财政预算收入", "budget_revenue_growth", "actual", 2013, "2013"),
+    }),
+    ("2013年城镇居民人均可支配收入完成2.1万元，比2008年增加9000元，年均递增11.2%；", COUNTY_2014, {
+        "11.2%": ("城镇居民人均可支配收入", "urban_income_growth", "actual", 2013, "2013"),
+    }),
+    # 区本级 in a government report is the district's statistic
+    ("区本级固定资产投资完成80亿元，同比增长9.5%。", COUNTY_2014, {
+        "9.5%": ("区本级固定资产投资", "fixed_investment_growth", "actual", 2013, "2013"),
+    }),
+    # a period that counts what follows it (五年新增就业) is no part of the subject
+    ("五年新增就业2.4万人。", COUNTY_2014, {"2.4万人": ("新增就业", "urban_jobs_new", "actual", 2013, "2013")}),
+    # per-head income written without 居民 or 人均, and a pastoral county's 农村牧区
+    ("城镇人均可支配收入达到2.3万元，农村牧区常住居民人均可支配收入1.6万元。", COUNTY_2014, {
+        "2.3万元": ("城镇人均可支配收入", "urban_income", "actual", 2013, "2013"),
+        "1.6万元": ("农村牧区常住居民人均可支配收入", "rural_income", "actual", 2013, "2013"),
+    }),
+]
+
+
+
+def _all_rows(sentence: str, meta: DocMeta) -> list[tuple]:
+    quantities = find_quantities(sentence)
+    rows = []
+    for q, label in zip(quantities, label_sentence(sentence, quantities, Context(meta=meta)), strict=True):
+        rows += [(q.text, each.subject, each.metric, each.stance) for each in [label, *label.also]]
+    return rows
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # one figure stated for each measure of a list: one row per measure
+    ("城乡居民可支配收入增长9%。", [("9%", "城镇居民可支配收入", "urban_income_growth", "actual"),
+                                   ("9%", "农村居民可支配收入", "rural_income_growth", "actual")]),
+    ("城镇居民人均可支配收入、农村居民人均可支配收入均增长7%。", [
+        ("7%", "城镇居民人均可支配收入", "urban_income_growth", "actual"),
+        ("7%", "农村居民人均可支配收入", "rural_income_growth", "actual")]),
+    ("城镇和农村居民人均可支配收入分别达3.1万元、1.8万元，分别增长6.5%。", [
+        ("3.1万元", "城镇居民人均可支配收入", "urban_income", "actual"),
+        ("1.8万元", "农村居民人均可支配收入", "rural_income", "actual"),
+        ("6.5%", "城镇居民人均可支配收入", "urban_income_growth", "actual"),
+        ("6.5%", "农村居民人均可支配收入", "rural_income_growth", "actual")]),
+    # an abbreviated pair that names one measure stays one row
+    ("城乡建设用地减量约8平方公里。", [("约8平方公里", "城乡建设用地减量", "", "actual")]),
+    ("进出口总额增长5%。", [("5%", "进出口总额", "imports_exports_growth", "actual")]),
+])
+def test_one_figure_for_several_measures(sentence, expected):
+    assert _all_rows(sentence, COUNTY_2014) == expected
+
+
+BULLETIN_RULES = [
+    # a dependent measure replaces the measure of the clause before, not adds to it
+    ("普通高中招生1.2万人，在校生3.5万人，毕业生1.1万人。", BULLETIN, {
+        "1.2万人": ("普通高中招生", "senior_high_enrolment", "actual", 2024, "2024"),
+        "3.5万人": ("普通高中在校生", "senior_high_students", "actual", 2024, "2024"),
+        "1.1万人": ("普通高中毕业生", "", "actual", 2024, "2024"),
+    }),
+    ("规模以上工业企业实现营业收入820亿元，增长4.5%；利润总额41亿元，下降2.1%。", BULLETIN, {
+        "41亿元": ("规模以上工业企业利润总额", "industrial_profit_above_scale", "actual", 2024, "2024"),
+        "2.1%": ("规模以上工业企业利润总额", "industrial_profit_above_scale_growth", "actual", 2024, "2024"),
+    }),
+    # a figure in brackets restating the one before in other units
+    ("全年完成造林面积2.1万公顷(31.5万亩)。", BULLETIN, {
+        "31.5万亩": ("造林面积", "", "actual", 2024, "2024"),
+    }),
+    # 增产/减产 and 比年初 are predicates of the measure before
+    ("粮食总产量52.4万吨，增产1.8%；年末住户存款余额900亿元，比年初增加60亿元。", BULLETIN, {
+        "1.8%": ("粮食总产量", "grain_output_growth", "actual", 2024, "2024"),
+        "60亿元": ("住户存款余额", "", "actual", 2024, "2024"),
+    }),
+    # 占比 relates the figure to the measure before
+    ("环境空气质量优良天数320天，占比87.7%。", BULLETIN, {
+        "320天": ("环境空气质量优良天数", "good_air_days", "actual", 2024, "2024"),
+        "87.7%": ("环境空气质量优良天数占比", "", "actual", 2024, "2024"),
+    }),
+    # a sub-group of a measure is not the measure (headline: the name opens the subject)
+    ("年末共有医疗卫生机构1200个，其中基层医疗卫生机构1100个；医院卫生技术人员1.1万人。", BULLETIN, {
+        "1200个": ("医疗卫生机构", "health_institutions", "actual", 2024, "2024"),
+        "1100个": ("基层医疗卫生机构", "", "actual", 2024, "2024"),
+        "1.1万人": ("医院卫生技术人员", "", "actual", 2024, "2024"),
+    }),
+    # classes of retail goods and of the consumer price index, industries of 规模以上工业
+    ("限额以上单位中，汽车类零售额增长3.1%，石油及制品类下降2.2%；食品烟酒类价格上涨0.8%；医药制造业增长9%。", BULLETIN, {
+        "3.1%": ("汽车类零售额", "retail_automobiles_growth", "actual", 2024, "2024"),
+        "2.2%": ("石油及制品类", "retail_petroleum_growth", "actual", 2024, "2024"),
+        "0.8%": ("食品烟酒类价格", "cpi_food_growth", "actual", 2024, "2024"),
+        "9%": ("医药制造业", "pharmaceuticals_value_added_growth", "actual", 2024, "2024"),
+    }),
+]
+
+
+# issue 15's rule tables (budget documents, subjects, one figure for several measures, bulletins)
+ISSUE15_RULES = RULE_CASES + MORE_RULE_CASES + BULLETIN_RULES
+
+
+@pytest.mark.parametrize(("sentence", "meta", "expected"), ISSUE15_RULES, ids=[c[0][:16] for c in ISSUE15_RULES])
+def test_labelling_rules(sentence, meta, expected):
+    assert_labels(sentence, meta, expected)
+
+
+def test_plans_issued_in_a_review_are_results():
+    """下达投资计划 is what was done (a plan handed down), not a budgeted amount: only budget words make a facet."""
+    got = labelled("下达中央投资计划30亿元，实施项目120个。", PROVINCE_2026, headings=[(1, "一、2025年工作回顾")])
+    assert got["30亿元"][2:4] == ("actual", 2025)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("全市贫困发生率下降至0.32%。", {"0.32%": ("全市贫困发生率", "poverty_incidence")}),
+    ("森林覆盖率由2010年的28.5%提高到2015年的30.1%。", {"28.5%": ("森林覆盖率", "forest_coverage")}),
+    ("城镇登记失业率控制到3.9%。", {"3.9%": ("城镇登记失业率", "registered_unemployment_rate")}),
+    ("全年出入境人数12万人次。", {"12万人次": ("出入境人数", "")}),  # exits too: not 入境游客
+    ("改造老旧小区供热管网30公里。", {"30公里": ("改造老旧小区供热管网", "")}),
+])
+def test_predicates_are_not_part_of_the_measure(sentence, expected):
+    got = labelled(sentence, CITY_2026)
+    assert {text: got[text][:2] for text in expected} == expected

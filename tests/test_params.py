@@ -102,3 +102,21 @@ def test_missing_processed_folder_is_one_line(tmp_path):
     with pytest.raises(ParameterError) as err:
         params.years_params(processed=str(tmp_path / "nope"), figures=str(tmp_path / "figs"))
     assert "does not exist" in one_line(err)
+
+
+def test_subject_keys_and_targets_parameters(demo_processed, tmp_path):
+    figures = processed.load_figures(demo_processed)
+    key = processed.shared_subject_keys(figures).iloc[0]["key"]
+    p = params.years_params(processed=str(demo_processed), figures=str(tmp_path), subject_keys=[key])
+    assert p.subject_keys == [key] and p.metrics and all(m.startswith(key) for m in p.metrics)
+    assert set(p.metrics) <= set(p.metrics_table["metric"])
+    p = params.regions_params(processed=str(demo_processed), figures=str(tmp_path), subject_keys=key)
+    assert p.metric == "" and p.key_series
+    with pytest.raises(ParameterError) as err:
+        params.years_params(processed=str(demo_processed), figures=str(tmp_path), subject_keys=["不存在的主题"])
+    assert "unknown subject key" in one_line(err)
+    t = params.targets_params(processed=str(demo_processed), figures=str(tmp_path), metrics=["gdp_growth"])
+    assert list(t.targets_table.columns)[:5] == ["region", "adcode", "admin_level", "metric", "year"]
+    with pytest.raises(ParameterError) as err:
+        params.targets_params(processed=str(demo_processed), figures=str(tmp_path), metrics=["gdp_grwth"])
+    assert "did you mean gdp_growth" in one_line(err)

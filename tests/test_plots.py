@@ -148,3 +148,52 @@ def test_coordinates_come_from_the_gazetteer(metrics):
     assert coords
     for lon, lat in coords.values():
         assert 118 < lon < 123 and 27 < lat < 32  # every demo region lies in Zhejiang
+
+
+def _targets_table() -> pd.DataFrame:
+    rows = []
+    cases = [(2016, 7.0, "exact", 6.8, "no"), (2017, 7.0, "about", 6.8, "yes"), (2018, 6.5, "at_least", 6.9, "yes"),
+             (2019, 6.25, "range", 6.0, "no")]
+    for region, adcode in (("义乌市", "330782"), ("东阳市", "330783")):
+        for year, value, qualifier, result, met in cases:
+            low = {"range": 6.0, "at_least": value}.get(qualifier, value)
+            high = {"range": 6.5, "at_least": None}.get(qualifier, value)
+            rows.append({"region": region, "adcode": adcode, "admin_level": "county", "metric": "gdp_growth",
+                         "year": year, "unit": "%", "target_value": value, "target_low": low, "target_high": high,
+                         "target_qualifier": qualifier, "target_text": f"{value}%", "target_doc_id": f"r{year}",
+                         "target_locator": "p2", "result_value": result, "result_text": f"{result}%",
+                         "result_doc_id": f"b{year}", "result_locator": "para 3", "met": met, "margin": result - value,
+                         "rule": "test"})
+    return pd.DataFrame(rows)
+
+
+def test_targets_chart_draws_bands_results_and_counts_the_years_met(tmp_path, caplog):
+    table = _targets_table()
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
+        warnings.simplefilter("always")
+        chart = plots.targets_chart(table, "gdp_growth", regions=["义乌市"])
+        paths = plots.save_chart(chart, tmp_path, "targets_test")
+    assert glyph_problems(caplog.records, caught) == []
+    assert chart.title == "义乌市地区生产总值增速：4个年度目标中2个达到"
+    assert len(chart.rows) == 4 and set(chart.rows["region"]) == {"义乌市"}
+    assert paths["csv"].is_file() and paths["png"].read_bytes()[:4] == b"\x89PNG"
+    plots.close(chart)
+    both = plots.targets_chart(table, "gdp_growth")  # one panel per region
+    assert len(both.figure.axes) == 2 and "2个地区" in both.title
+    plots.close(both)
+    with pytest.raises(ValueError, match="no year has both"):
+        plots.targets_chart(table, "cpi_growth")
+
+
+def test_subject_keys_are_compared_like_metrics(demo_processed):
+    figures = processed.load_figures(demo_processed)
+    shared = processed.shared_subject_keys(figures, min_regions=2)
+    assert list(shared.columns) == ["key", "unit", "regions", "years", "figures", "classified", "examples"]
+    assert not shared.empty and ((shared["regions"] >= 2) | (shared["years"] >= 2)).all()
+    key, unit = shared.iloc[0]["key"], shared.iloc[0]["unit"]
+    table = processed.subject_key_table(figures, [key])
+    assert set(table["metric"]) >= {processed.key_metric(key, unit)}
+    assert set(table["region"]) == set(figures[figures["subject_key"] == key]["region"])
+    chart = plots.regions_chart(table, processed.key_metric(key, unit), "latest", stance="both")
+    assert chart.rows["value"].notna().all()
+    plots.close(chart)

@@ -28,6 +28,8 @@ LIST_ITEM_RE = re.compile(r"^(?:——|[-•·●▪]|[一二三四五六七八�
 # A "heading" block longer than this is a paragraph with a run-in head (（一）强化创新…。提升…): its text
 # does not set the time of the section.
 MAX_HEADING_CHARS = 60
+# A paragraph that announces what the rest of its section reports: 一年来，主要做了以下工作。 / …工作如下：
+ANNOUNCING_RE = re.compile(r"(?:以下|如下|下列)(?:几个方面的?)?(?:工作|方面|情况)?[。：:]?$|[：:]$")
 
 
 def sha256_of(path: str | Path) -> str:
@@ -65,6 +67,10 @@ class _State:
         self.passage_items = False
         self.lead: lab.TimeRef | None = None
         self.after_heading = False
+        # the unfinished last sentence of the previous body block (a paragraph broken by a page or column):
+        # the next block's first sentence is labelled as its continuation (not as "发地区生产总值…")
+        self.carry = ""
+        self.section_entry: tuple[int, str] | None = None  # the time entry a paragraph added for its section
 
     def enter_heading(self, block: Block) -> None:
         level = block.level
@@ -84,9 +90,15 @@ class _State:
         spans = split_sentences(block.text)
         opening = block.text[spans[0][0]:spans[0][1]] if spans else ""
         self.lead = lab.opening_time(opening, self.meta) if opening else None
-        if first_of_section and self.lead and self.headings:
-            # an entry at the heading's level: read before the heading, dropped with it
-            self.headings.append((self.headings[-1][0], opening))
+        announcing = first_of_section or bool(ANNOUNCING_RE.search(block.text.strip()))
+        if self.lead and announcing and self.headings:
+            # an entry at the heading's level: read before the heading, dropped with it. A later paragraph
+            # that announces the rest of the section (一年来，主要做了以下工作。) replaces the earlier entry:
+            # the year under review does not inherit the five years of the section's opening.
+            if self.section_entry in self.headings:
+                self.headings.remove(self.section_entry)
+            self.section_entry = (self.headings[-1][0], opening)
+            self.headings.append(self.section_entry)
 
 
 def _figure_text(text: str) -> str:
@@ -105,17 +117,33 @@ def block_figures(block: Block, state: _State) -> list[Figure]:
         k = next((i for i, (a, b) in enumerate(spans) if a <= q.start < b), None)
         if k is not None:
             by_sentence.setdefault(k, []).append(q)
+    carry = state.carry if block.kind == "body" and not LIST_ITEM_RE.match(text) else ""
     for k, (a, b) in enumerate(spans):
         sentence = text[a:b]
+        joined = carry + sentence if k == 0 and carry else sentence
         ctx = lab.Context(meta=meta, headings=list(state.headings), before=text[spans[0][0]:a] if k else "",
                           passage=state.passage, passage_time=state.passage_time,
                           lead=state.lead if LIST_ITEM_RE.match(text) else None)
         qs = by_sentence.get(k, [])
         if qs:
-            for q, label in zip(qs, lab.label_sentence(sentence, qs, ctx, offset=a), strict=True):
-                figures.append(_figure(q, label, block, sentence, state))
+            labels = lab.label_sentence(joined, qs, ctx, offset=a - (len(joined) - len(sentence)))
+            for q, label in zip(qs, labels, strict=True):
+                # a figure stated for several measures (城乡居民收入均增长8%) gives one row per measure
+                figures.extend(_figure(q, each, block, joined, state) for each in [label, *label.also])
         _advance_passage(state, sentence, ctx)
+    state.carry = _unfinished(text, spans) if block.kind == "body" else ""
     return figures
+
+
+SENTENCE_ENDS = frozenset("。！？；!?;：:”’）)")
+
+
+def _unfinished(text: str, spans: list[tuple[int, int]]) -> str:
+    """The block's last sentence when the block stops inside it (no terminator), else ''."""
+    if not spans or text.rstrip()[-1:] in SENTENCE_ENDS:
+        return ""
+    a, b = spans[-1]
+    return text[a:b] if b - a <= 200 else ""
 
 
 def _advance_passage(state: _State, sentence: str, ctx: lab.Context) -> None:
@@ -150,6 +178,7 @@ def _figure(q, label: lab.Labels, block: Block, sentence: str, state: _State) ->
         text=_figure_text(q.text), sentence=_figure_text(sentence), page=page,
         x0=box[0] if box else None, top=box[1] if box else None, x1=box[2] if box else None,
         bottom=box[3] if box else None, locator=f"p{page}" if page else f"para {state.para}", origin="text",
+        subject_key=label.subject_key,
         ocr=page in state.ocr_pages, char_start=state.offset + q.start, char_end=state.offset + q.end,
         file=meta.file, sha256=meta.sha256,
     )

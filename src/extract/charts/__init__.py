@@ -7,8 +7,9 @@ with every figure highlighted), ``report`` (`reviewfigs report`: the notebooks w
 papermill), ``layout`` (canvas, footnotes, label placement), ``audit`` (the check of every rendered chart) and
 ``fonts`` (the shipped fonts only).
 
-Imports: extract.corpus.catalog (show finds a document's file), extract.read (show and docpage read a web page,
-text or Word document again to lay out its paragraphs), extract.figures, extract.grammar,
+Imports: extract.corpus.catalog (show finds a document's file), extract.corpus.tables (subject-key tables use
+metrics.csv's selection rule), extract.read (show and docpage read a web page, text or Word document again to lay
+out its paragraphs), extract.figures, extract.grammar,
 extract.model, extract.fingerprint, extract.safety, extract.terminal, extract.config. Nothing imports
 extract.charts.
 """

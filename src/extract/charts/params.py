@@ -217,23 +217,45 @@ class YearsParams(Common):
     stance: str = "both"
     name: str = "years"
     min_years: int = 1
+    subject_keys: list[str] = field(default_factory=list)
+
+
+def _min_years(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ParameterError(f"parameter min_years: expected a whole number >= 1, got {_show(value)}")
+    return value
+
+
+def with_subject_keys(base: Common, keys: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """The metrics table plus the rows of the subject keys asked for (processed.subject_key_table), and the
+    series names those keys take (a key per unit: 地区生产总值（%）). Unknown keys fail with close matches."""
+    if not keys:
+        return base.metrics_table, []
+    figures_table = processed_tables.load_figures(base.processed)
+    check_known("subject_keys", keys, figures_table["subject_key"].dropna().astype(str), "subject key")
+    key_rows = processed_tables.subject_key_table(figures_table, keys)
+    if key_rows.empty:
+        raise ParameterError(f"parameter subject_keys: {', '.join(keys)} has no figure with a year and a value")
+    table = pd.concat([base.metrics_table, key_rows], ignore_index=True)
+    return table, sorted(key_rows["metric"].astype(str).unique())
 
 
 def years_params(processed: object = "", figures: object = "", regions: object = None, metrics: object = None,
                  years: object = None, stance: object = "both", name: object = "years",
-                 min_years: object = 1) -> YearsParams:
-    """Parameters of 02_compare_years. metrics=[] means every metric with yearly values."""
+                 min_years: object = 1, subject_keys: object = None) -> YearsParams:
+    """Parameters of 02_compare_years. metrics=[] means every metric with yearly values (none when only
+    subject_keys are given); subject_keys draws subjects without a metric the same way (one series per unit)."""
     check_injected_names(years_params)
     base = common(processed, figures)
-    table = base.metrics_table
+    key_list = as_list("subject_keys", subject_keys)
+    table, key_series = with_subject_keys(base, key_list)
     region_list = resolve_regions("regions", as_list("regions", regions), table)
     metric_list = as_list("metrics", metrics)
-    check_known("metrics", metric_list, table["metric"].dropna().astype(str), "metric")
-    if isinstance(min_years, bool) or not isinstance(min_years, int) or min_years < 1:
-        raise ParameterError(f"parameter min_years: expected a whole number >= 1, got {_show(min_years)}")
-    return YearsParams(base.processed, base.figures, table, base.doc_names, region_list, metric_list,
+    check_known("metrics", metric_list, base.metrics_table["metric"].dropna().astype(str), "metric")
+    chosen = metric_list + key_series if (metric_list or key_series) else []
+    return YearsParams(base.processed, base.figures, table, base.doc_names, region_list, chosen,
                        as_year_range("years", years), as_choice("stance", stance, STANCES),
-                       chart_name("name", name), min_years)
+                       chart_name("name", name), _min_years(min_years), key_list)
 
 
 @dataclass
@@ -245,17 +267,22 @@ class RegionsParams(Common):
     parent_adcode: str = ""
     stance: str = "actual"
     name: str = "regions"
+    subject_keys: list[str] = field(default_factory=list)
+    key_series: list[str] = field(default_factory=list)  # the subject keys' series names (one per unit)
 
 
 def regions_params(processed: object = "", figures: object = "", metric: object = "", year: object = "latest",
                    admin_level: object = None, parent: object = "", stance: object = "actual",
-                   name: object = "regions") -> RegionsParams:
-    """Parameters of 03_compare_regions: one metric, a year (or "latest"), which regions."""
+                   name: object = "regions", subject_keys: object = None) -> RegionsParams:
+    """Parameters of 03_compare_regions: one metric (or subject keys, each compared the same way), a year (or
+    "latest"), which regions."""
     check_injected_names(regions_params)
     base = common(processed, figures)
-    table = base.metrics_table
-    metric_name = as_text("metric", metric, allow_empty=False)
-    check_known("metric", [metric_name], table["metric"].dropna().astype(str), "metric")
+    key_list = as_list("subject_keys", subject_keys)
+    table, key_series = with_subject_keys(base, key_list)
+    metric_name = as_text("metric", metric, allow_empty=bool(key_series))
+    if metric_name:
+        check_known("metric", [metric_name], base.metrics_table["metric"].dropna().astype(str), "metric")
     levels = as_list("admin_level", admin_level)
     for level in levels:
         as_choice("admin_level", level, ADMIN_LEVELS)
@@ -264,7 +291,8 @@ def regions_params(processed: object = "", figures: object = "", metric: object 
     if parent_name:
         parent_code = _parent_adcode(parent_name)
     return RegionsParams(base.processed, base.figures, table, base.doc_names, metric_name, as_year("year", year), levels,
-                         parent_name, parent_code, as_choice("stance", stance, STANCES), chart_name("name", name))
+                         parent_name, parent_code, as_choice("stance", stance, STANCES), chart_name("name", name),
+                         key_list, key_series)
 
 
 def _parent_adcode(parent: str) -> str:
@@ -278,6 +306,36 @@ def _parent_adcode(parent: str) -> str:
     except Exception as exc:  # the gazetteer's own one-line reason (unknown or ambiguous)
         raise ParameterError(f"parameter parent: {str(exc).splitlines()[0]}") from None
     return str(place.adcode)
+
+
+@dataclass
+class TargetsParams(Common):
+    targets_table: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    regions: list[str] = field(default_factory=list)
+    metrics: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    name: str = "targets"
+    min_years: int = 2
+
+
+def targets_params(processed: object = "", figures: object = "", regions: object = None, metrics: object = None,
+                   years: object = None, name: object = "targets", min_years: object = 2) -> TargetsParams:
+    """Parameters of 04_targets: targets.csv's rows for some regions and metrics (metrics=[]: every metric one
+    region pairs in min_years years)."""
+    check_injected_names(targets_params)
+    base = common(processed, figures)
+    try:
+        targets = processed_tables.load_targets(base.processed)
+    except FileNotFoundError:
+        raise ParameterError(f"parameter processed: {base.processed} has no targets.parquet (run `reviewfigs run "
+                             f"--out {base.processed}` again)") from None
+    region_list = resolve_regions("regions", as_list("regions", regions), base.metrics_table) if regions else []
+    metric_list = as_list("metrics", metrics)
+    from extract.grammar.taxonomy import load_taxonomy
+
+    check_known("metrics", metric_list, [m.id for m in load_taxonomy()], "metric")
+    return TargetsParams(base.processed, base.figures, base.metrics_table, base.doc_names, targets, region_list,
+                         metric_list, as_year_range("years", years), chart_name("name", name), _min_years(min_years))
 
 
 @dataclass

@@ -168,8 +168,8 @@ class Chart:
 
 
 def _chart(canvas: Canvas, rows: pd.DataFrame, title: str, notes: list[str], regions: Iterable[str],
-           omitted: dict[str, str]) -> Chart:
-    return Chart(canvas.figure, rows[[c for c in PLOTTED_COLUMNS if c in rows]].reset_index(drop=True), title,
+           omitted: dict[str, str], columns: Sequence[str] = PLOTTED_COLUMNS) -> Chart:
+    return Chart(canvas.figure, rows[[c for c in columns if c in rows]].reset_index(drop=True), title,
                  [n for n in notes if n], list(dict.fromkeys(regions)), omitted, [canvas.title, canvas.subtitle],
                  canvas.footer)
 
@@ -865,15 +865,16 @@ def years_report(p) -> list[dict]:
     written = []
     for metric in metrics:
         chart = years_chart(table, metric, p.regions or None, p.years, p.stance, names, min_years=p.min_years)
-        written.append(_written(chart, save_chart(chart, p.figures, f"{p.name}_{metric}"), metric=metric))
+        written.append(_written(chart, save_chart(chart, p.figures, f"{p.name}_{_file_stem(metric)}"), metric=metric))
         close(chart)
     return written
 
 
-def region_rows(p) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Rows of params.RegionsParams ``p``'s metric limited to its admin levels and parent region, and every
-    other region of that metric with the reason it is out of scope."""
-    everything = select(p.metrics_table, p.metric, None, None, p.stance)
+def region_rows(p, metric: str | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Rows of params.RegionsParams ``p``'s metric (or ``metric``) limited to its admin levels and parent region,
+    and every other region of that metric with the reason it is out of scope."""
+    metric = p.metric if metric is None else metric
+    everything = select(p.metrics_table, metric, None, None, p.stance)
     rows = everything
     if p.admin_level:
         rows = rows[rows["admin_level"].isin(p.admin_level)]
@@ -889,22 +890,167 @@ def region_rows(p) -> tuple[pd.DataFrame, dict[str, str]]:
 
 
 def regions_report(p) -> list[dict]:
-    """Ranked bars and the longitude/latitude placement for params.RegionsParams ``p``."""
-    rows, out_of_scope = region_rows(p)
+    """Ranked bars and the longitude/latitude placement for params.RegionsParams ``p``: its metric, then each
+    subject key's series."""
+    written = []
+    series = ([p.metric] if p.metric else []) + list(getattr(p, "key_series", []))
+    for metric in series:
+        written += _regions_charts(p, metric, strict=metric == p.metric)
+    return written
+
+
+def _regions_charts(p, metric: str, strict: bool) -> list[dict]:
+    rows, out_of_scope = region_rows(p, metric)
     if rows.empty:
         where = f" in {p.parent}" if p.parent else ""
         levels = f" at level {', '.join(p.admin_level)}" if p.admin_level else ""
-        raise ValueError(f"no values of metric {p.metric!r}{where}{levels}")
+        if strict:
+            raise ValueError(f"no values of metric {metric!r}{where}{levels}")
+        return [{"title": f"no chart: no values of {metric!r}{where}{levels}", "rows": 0}]
     names = p.doc_names
     written = []
-    chart = regions_chart(rows, p.metric, p.year, None, p.stance, names, omitted=out_of_scope)
-    written.append(_written(chart, save_chart(chart, p.figures, f"{p.name}_{p.metric}_ranked"), kind="ranked"))
+    chart = regions_chart(rows, metric, p.year, None, p.stance, names, omitted=out_of_scope)
+    stem = _file_stem(metric)
+    written.append(_written(chart, save_chart(chart, p.figures, f"{p.name}_{stem}_ranked"), kind="ranked"))
     close(chart)
     try:
-        chart = placement_chart(rows, p.metric, p.year, None, p.stance, names, omitted=out_of_scope)
+        chart = placement_chart(rows, metric, p.year, None, p.stance, names, omitted=out_of_scope)
     except ValueError as exc:  # no coordinates: the ranked chart still stands
         written.append({"title": f"no placement chart: {exc}", "rows": 0})
     else:
-        written.append(_written(chart, save_chart(chart, p.figures, f"{p.name}_{p.metric}_map"), kind="map"))
+        written.append(_written(chart, save_chart(chart, p.figures, f"{p.name}_{stem}_map"), kind="map"))
+        close(chart)
+    return written
+
+
+def _file_stem(series: str) -> str:
+    """A file-name part for a metric id or a subject key's series (地区生产总值（%） -> 地区生产总值_pct)."""
+    stem = series.replace("（%）", "_pct").replace("（‰）", "_permille")
+    stem = re.sub(r"[（）()]", "_", stem)
+    stem = re.sub(r"[^\w.\-]", "_", stem).strip("_.") or "series"
+    return stem[:80]
+
+
+# --- targets chart: did they reach the target? ------------------------------------------------------
+MET_COLORS = {"yes": "#2e8b57", "no": "#c0392b", "unclear": MUTED}
+MET_WORDS = {"yes": "达到", "no": "未达到", "unclear": "无法判断"}
+TARGET_ROW_COLUMNS = ["region", "adcode", "admin_level", "metric", "year", "unit", "target_value", "target_low",
+                      "target_high", "target_qualifier", "target_text", "target_doc_id", "target_locator",
+                      "result_value", "result_text", "result_doc_id", "result_locator", "met", "margin", "rule"]
+MAX_TARGET_PANELS = 8
+
+
+def _page_of(locator: object) -> float:
+    match = re.match(r"p(\d+)", str(locator or ""))
+    return float(match.group(1)) if match else float("nan")
+
+
+def _target_sources(rows: pd.DataFrame, doc_names: dict[str, str] | None) -> str:
+    docs = pd.DataFrame({
+        "doc_id": list(rows["target_doc_id"]) + list(rows["result_doc_id"]),
+        "page": [_page_of(x) for x in list(rows["target_locator"]) + list(rows["result_locator"])],
+    })
+    return source_line(docs, doc_names)
+
+
+def _band(row: pd.Series, factor: float) -> tuple[float, float | None, float | None]:
+    """(target line, band bottom, band top) in axis units: 左右 a band of the tolerance targets.csv uses, a range
+    its bounds, 以上/以内 an open side; an exact target is its line alone."""
+    value = float(row["target_value"]) / factor
+    qualifier = row["target_qualifier"]
+    if qualifier == "about":
+        tolerance = 0.5 if row["unit"] in RATE_UNITS else abs(value) * 0.05
+        return value, value - tolerance, value + tolerance
+    if qualifier == "range" and not pd.isna(row["target_low"]) and not pd.isna(row["target_high"]):
+        return value, float(row["target_low"]) / factor, float(row["target_high"]) / factor
+    if qualifier in ("at_least", "more_than") and not pd.isna(row["target_low"]):
+        return float(row["target_low"]) / factor, float(row["target_low"]) / factor, None
+    if qualifier == "at_most" and not pd.isna(row["target_high"]):
+        return float(row["target_high"]) / factor, None, float(row["target_high"]) / factor
+    return value, None, None
+
+
+def targets_chart(targets: pd.DataFrame, metric: str, regions: Sequence[str] | None = None,
+                  years: Sequence[int] | None = None, doc_names: dict[str, str] | None = None) -> Chart:
+    """Each year's target (a band for 左右 and ranges, a line for an exact target, an open side for 以上/以内)
+    against the result, one panel per region; results green when met, red when not (targets.csv's rule)."""
+    rows = targets[targets["metric"] == metric]
+    if regions:
+        wanted = {str(r) for r in regions}
+        rows = rows[rows["region"].isin(wanted) | rows["adcode"].astype(str).isin(wanted)]
+    if years:
+        rows = rows[(rows["year"] >= min(years)) & (rows["year"] <= max(years))]
+    rows = rows.sort_values(["region", "year"])
+    if rows.empty:
+        raise ValueError(f"no year has both a target and a result of metric {metric!r} with these parameters")
+    every_region = list(dict.fromkeys(rows["region"]))
+    region_list = every_region[:MAX_TARGET_PANELS]
+    omitted = {r: f"每图最多{MAX_TARGET_PANELS}个地区" for r in every_region[MAX_TARGET_PANELS:]}
+    rows = rows[rows["region"].isin(region_list)]
+    unit = str(rows["unit"].iloc[0])
+    factor, shown = unit_scale(unit, pd.concat([rows["target_value"], rows["result_value"]]))
+    met = int((rows["met"] == "yes").sum())
+    name = metric_name(metric, str(rows["admin_level"].iloc[0]))
+    where = region_list[0] if len(region_list) == 1 else f"{len(region_list)}个地区的"
+    title = f"{where}{name}：{len(rows)}个年度目标中{met}个达到"
+    subtitle = f"{name}，单位：{shown or '—'}；灰线、灰带为预期目标，▲▼为下限、上限；绿点达到，红点未达到"
+    notes = ["判定规则见 processed/targets.csv 的 rule 列（左右：±0.5个百分点或目标的5%以内，或好于目标）",
+             omission_note(omitted)]
+    canvas = new_canvas(title, subtitle, [*[n for n in notes if n], _target_sources(rows, doc_names)],
+                        panels=len(region_list), ncols=1, panel_height=1.9 if len(region_list) > 1 else 3.8)
+    all_years = sorted(int(y) for y in rows["year"].unique())
+    points = []
+    for ax, region in zip(canvas.axes, region_list, strict=True):
+        part = rows[rows["region"] == region]
+        values = []
+        for _, row in part.iterrows():
+            x = int(row["year"])
+            line, low, high = _band(row, factor)
+            if low is not None and high is not None:
+                ax.fill_between([x - 0.3, x + 0.3], low, high, color="#d9d9d9", linewidth=0)
+            ax.hlines(line, x - 0.3, x + 0.3, color=MUTED, linewidth=2)
+            if low is not None and high is None:
+                ax.scatter([x + 0.34], [line], marker="^", s=30, color=MUTED)
+            if high is not None and low is None:
+                ax.scatter([x + 0.34], [line], marker="v", s=30, color=MUTED)
+            y = float(row["result_value"]) / factor
+            color = MET_COLORS.get(str(row["met"]), MUTED)
+            ax.scatter([x], [y], s=42, color=color, zorder=3)
+            values += [line, y, *(v for v in (low, high) if v is not None)]
+            points.append((ax, x, y, f"{format_number(y)}{unit if is_rate(unit) else ''}", color))
+        ax.set_xlim(min(all_years) - 0.6, max(all_years) + 0.6)
+        ticks = year_ticks(ax, all_years)
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([str(y) for y in ticks])
+        ax.tick_params(labelsize=9)
+        ax.set_ylim(*value_limits(values, unit))
+        _grid(ax, "y")
+        if len(region_list) > 1:
+            ax.set_title(region, fontsize=10, color=INK, loc="left")
+    placer = LabelPlacer(canvas.figure)
+    for ax, x, y, _label, _color in points:
+        placer.block_points(ax, [x], [y])
+    for ax, x, y, label, color in points:
+        placer.place(ax, label, (x, y), AROUND, color=color)
+    return _chart(canvas, rows, title, notes, every_region, omitted, columns=TARGET_ROW_COLUMNS)
+
+
+def targets_report(p) -> list[dict]:
+    """One targets chart per metric for params.TargetsParams ``p`` (metrics=[]: every metric that has target
+    and result in ``p.min_years`` years of one region); [] with a note when the tables pair none."""
+    table = p.targets_table
+    metrics = list(p.metrics)
+    if not metrics:
+        counts = table.groupby(["metric", "region"])["year"].nunique().groupby("metric").max() \
+            if not table.empty else pd.Series(dtype=int)
+        metrics = sorted(counts[counts >= p.min_years].index)
+    written = []
+    for metric in metrics:
+        try:
+            chart = targets_chart(table, metric, p.regions, p.years, p.doc_names)
+        except ValueError as exc:
+            written.append({"title": f"no chart: {exc}", "rows": 0, "metric": metric})
+            continue
+        written.append(_written(chart, save_chart(chart, p.figures, f"{p.name}_{metric}"), metric=metric))
         close(chart)
     return written

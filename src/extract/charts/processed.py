@@ -27,6 +27,11 @@ def load_metrics(processed: str | Path) -> pd.DataFrame:
     return _read(processed, "metrics.parquet")
 
 
+def load_targets(processed: str | Path) -> pd.DataFrame:
+    """processed/targets.parquet: each year's target paired with its result (targets.csv's table)."""
+    return _read(processed, "targets.parquet")
+
+
 def load_figures(processed: str | Path) -> pd.DataFrame:
     """processed/figures.parquet (every figure found, classified or not)."""
     return _read(processed, "figures.parquet")
@@ -78,3 +83,41 @@ def children_of(table: pd.DataFrame, parent_adcode: str) -> pd.Series:
         prefix += "0"
     codes = table["adcode"].astype("string").fillna("")
     return codes.str.startswith(prefix) & (codes != parent_adcode)
+
+
+# --- subject keys: compare what has no metric ------------------------------------------------------
+def key_metric(key: str, unit: str) -> str:
+    """The name a subject key's values take in the metrics-shaped table: the key and its unit (a level and its
+    growth share a key; 地区生产总值（元） and 地区生产总值（%） are two series)."""
+    return f"{key}（{unit}）" if unit else key
+
+
+def subject_key_table(figures: pd.DataFrame, keys: list[str] | None = None) -> pd.DataFrame:
+    """metrics.csv's table built from subject keys instead of metric ids (the same selection rule, the same
+    columns; ``metric`` holds key_metric(key, unit)), for the keys given (all when None)."""
+    from extract.corpus import tables  # metrics.csv's selection rule, not a second one
+
+    rows = figures[figures["subject_key"].astype(str) != ""]
+    if keys:
+        rows = rows[rows["subject_key"].isin(keys)]
+    rows = rows.assign(metric=[key_metric(k, u) for k, u in zip(rows["subject_key"], rows["unit"], strict=True)])
+    return tables.select_metrics(rows)
+
+
+def shared_subject_keys(figures: pd.DataFrame, min_regions: int = 2, min_years: int = 2) -> pd.DataFrame:
+    """The subject keys (with their unit) that several regions or several years report: what can be compared
+    though it has no metric. Columns key, unit, regions, years, figures, classified (share with a metric),
+    examples (up to three regions)."""
+    rows = figures[figures["subject_key"].astype(str) != ""]
+    columns = ["key", "unit", "regions", "years", "figures", "classified", "examples"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = rows.groupby(["subject_key", "unit"], dropna=False)
+    table = pd.DataFrame({
+        "regions": grouped["region"].nunique(), "years": grouped["year"].nunique(), "figures": grouped.size(),
+        "classified": grouped["metric"].agg(lambda m: round(float((m.astype(str) != "").mean()), 2)),
+        "examples": grouped["region"].agg(lambda r: "、".join(list(dict.fromkeys(r))[:3])),
+    }).reset_index().rename(columns={"subject_key": "key"})
+    table = table[(table["regions"] >= min_regions) | (table["years"] >= min_years)]
+    return table.sort_values(["regions", "years", "figures"], ascending=False, kind="stable")[columns] \
+        .reset_index(drop=True)

@@ -4,7 +4,7 @@ Owns: ``catalog`` (raw/catalog.csv, and the one way from a catalog row or comman
 ``corrections`` (raw/corrections.csv), ``run`` (`reviewfigs run`: orchestration and the summary), ``cache``
 (one JSON file per document, keyed by the file and the code that reads it), ``workers`` (one process per
 document under time and memory limits: the local pool and Dask), ``tables`` (the processed tables' schemas and
-the metrics.csv selection rule), ``gold`` (`reviewfigs check`: scores against hand-checked figures).
+the metrics.csv selection rule), ``targets`` (targets.csv: each year's target paired with its result), ``gold`` (`reviewfigs check`: scores against hand-checked figures).
 
 Imports: extract.figures, extract.read, extract.grammar, extract.model, extract.fingerprint, extract.safety,
 extract.terminal, extract.config.

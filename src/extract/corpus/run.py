@@ -1,4 +1,5 @@
-"""`reviewfigs run`: every catalogued document -> processed/figures.parquet, figures.csv, metrics.csv, errors.csv.
+"""`reviewfigs run`: every catalogued document -> processed/figures.parquet, figures.csv, metrics.csv, targets.csv,
+errors.csv.
 
 Flow: validate the catalog and corrections (exit 2, nothing written) -> lock --out -> sha256 of every file ->
 cached documents are reused (extract.corpus.cache), the others are extracted, one process per document
@@ -38,7 +39,8 @@ from extract.figures import sha256_of
 from extract.safety import OutputLock, OutputLockedError, atomic_writer, remove_stale_temps, write_csv_safely
 
 # metrics.parquet holds metrics.csv's table with exact dtypes and unneutralised text, for the charts.
-OUTPUT_FILES = ("figures.parquet", "figures.csv", "metrics.parquet", "metrics.csv", "errors.csv", "documents.csv")
+OUTPUT_FILES = ("figures.parquet", "figures.csv", "metrics.parquet", "metrics.csv", "targets.parquet", "targets.csv",
+                "errors.csv", "documents.csv")
 
 
 @dataclass
@@ -204,7 +206,10 @@ def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: l
         figures_df = tables.figures_table(_drop_invalid_documents(records, bad, entries, failed, problems))
     metrics_df = tables.select_metrics(figures_df)
     documents_df = tables.documents_table(document_records(entries, outcomes, failed, figures_df, problems.rows))
-    write_outputs(out, figures_df, metrics_df, tables.errors_table(problems.rows), documents_df)
+    from extract.corpus.targets import pair_targets
+
+    write_outputs(out, figures_df, metrics_df, tables.errors_table(problems.rows), documents_df,
+                  pair_targets(figures_df))
 
     result.failed = len(failed)
     result.warned = problems.count("warning")
@@ -345,14 +350,19 @@ def document_records(entries: list[CatalogEntry], outcomes: dict[str, Outcome], 
     return records
 
 
-def write_outputs(out: Path, figures, metrics, errors, documents) -> None:
+def write_outputs(out: Path, figures, metrics, errors, documents, targets=None) -> None:
     """The tables, each written to a temp file and renamed: a reader never sees half a file."""
     out.mkdir(parents=True, exist_ok=True)
-    for name, frame in (("figures.parquet", figures), ("metrics.parquet", metrics)):
+    if targets is None:
+        from extract.corpus.tables import targets_table
+
+        targets = targets_table([])
+    for name, frame in (("figures.parquet", figures), ("metrics.parquet", metrics), ("targets.parquet", targets)):
         with atomic_writer(out / name) as tmp:
             frame.to_parquet(tmp, index=False)
     write_csv_safely(figures, out / "figures.csv")
     write_csv_safely(metrics, out / "metrics.csv")
+    write_csv_safely(targets, out / "targets.csv")
     write_csv_safely(errors, out / "errors.csv")
     write_csv_safely(documents, out / "documents.csv")
 

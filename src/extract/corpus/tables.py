@@ -6,8 +6,9 @@ chosen one is the first after sorting by:
   1. the document is *about* that year: for a result (``actual``) the year lies within the document's
      ``covers``; for a target the year lies after it (the plan year of a report). A later report looking back,
      or an earlier one looking ahead, only fills a gap.
-  2. the document type suited to the stance: results from a statistical bulletin, then a government report,
-     then people's-congress documents; targets from a government report first.
+  2. the document type suited to the stance: results from a statistical bulletin, then final accounts, then a
+     government report or budget report, then people's-congress documents; targets from a government report,
+     then a budget report.
   3. the place in the document: earliest page, then highest on the page. Reports state a headline figure
      in their review section first; later mentions are restatements (a summary table, a recap).
   4. doc_id, for a stable order.
@@ -28,6 +29,7 @@ SEVERITIES = ("error", "warning")
 INT_COLUMNS = ("year", "page", "published", "char_start", "char_end")
 BOOL_COLUMNS = ("ocr",)
 FLOAT_COLUMNS = ("value", "low", "high", "x0", "top", "x1", "bottom")
+TARGET_FLOAT_COLUMNS = ("target_value", "target_low", "target_high", "result_value", "margin")
 # Columns added to the contract's figure columns: the catalog's years, and corrections' marks.
 FIGURE_EXTRA_COLUMNS = ["published", "covers", "corrected", "correction_reason"]
 FIGURES_TABLE_COLUMNS = FIGURE_COLUMNS + FIGURE_EXTRA_COLUMNS
@@ -36,14 +38,21 @@ METRIC_KEY = ["region", "adcode", "admin_level", "year", "period", "metric", "st
 METRICS_COLUMNS = METRIC_KEY + ["value", "low", "high", "unit", "qualifier", "doc_id", "page", "text", "sentence",
                                 "subject", "doctype", "corrected", "n_candidates", "n_values"]
 ERRORS_COLUMNS = ["doc_id", "file", "stage", "error", "severity"]
+TARGETS_KEY = ["region", "adcode", "admin_level", "metric", "year"]
+TARGETS_COLUMNS = TARGETS_KEY + [
+    "unit", "target_value", "target_low", "target_high", "target_qualifier", "target_text", "target_doc_id",
+    "target_locator", "result_value", "result_text", "result_doc_id", "result_locator", "met", "margin", "rule"]
+MET_VALUES = ("yes", "no", "unclear")
 DOCUMENTS_COLUMNS = ["doc_id", "file", "format", "pages", "characters", "ocr_pages", "figures", "classified", "tables",
                      "status", "message"]
 DOCUMENT_COUNTS = ("pages", "characters", "ocr_pages", "figures", "classified", "tables")
 DOCUMENT_STATUSES = ("ok", "warning", "error")
 
 DOCTYPE_RANK = {
-    "actual": {"stats-bulletin": 0, "gov-report": 1, "npc-review": 2, "npc-report": 2, "other": 3},
-    "target": {"gov-report": 0, "npc-report": 1, "npc-review": 1, "stats-bulletin": 2, "other": 3},
+    "actual": {"stats-bulletin": 0, "final-accounts": 1, "gov-report": 2, "budget-report": 2, "npc-review": 3,
+               "npc-report": 3, "other": 4},
+    "target": {"gov-report": 0, "budget-report": 1, "npc-report": 2, "npc-review": 2, "stats-bulletin": 3,
+               "final-accounts": 4, "other": 4},
 }
 
 _ADCODE = pa.Check.str_matches(r"^\d{6}$")
@@ -121,6 +130,21 @@ METRICS_SCHEMA = pa.DataFrameSchema(
     unique=METRIC_KEY,
 )
 
+TARGETS_SCHEMA = pa.DataFrameSchema(
+    {
+        "region": _text(), "adcode": _text(checks=[_ADCODE]), "admin_level": _text(checks=[pa.Check.isin(ADMIN_LEVELS)]),
+        "metric": _text(checks=[pa.Check.str_length(1, None)]), "year": pa.Column("Int64", checks=[_YEAR]),
+        "unit": _text(), "target_value": pa.Column(float), "target_low": pa.Column(float, nullable=True),
+        "target_high": pa.Column(float, nullable=True), "target_qualifier": _text(checks=[pa.Check.isin(QUALIFIERS)]),
+        "target_text": _text(), "target_doc_id": _text(), "target_locator": _text(), "result_value": pa.Column(float),
+        "result_text": _text(), "result_doc_id": _text(), "result_locator": _text(),
+        "met": _text(checks=[pa.Check.isin(MET_VALUES)]), "margin": pa.Column(float, nullable=True), "rule": _text(),
+    },
+    strict=True,
+    ordered=True,
+    unique=TARGETS_KEY,
+)
+
 ERRORS_SCHEMA = pa.DataFrameSchema(
     {
         "doc_id": _text(), "file": _text(),
@@ -154,7 +178,7 @@ def typed_frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
     for column in columns:
         if column in INT_COLUMNS or column in ("n_candidates", "n_values") or column in DOCUMENT_COUNTS:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
-        elif column in FLOAT_COLUMNS:
+        elif column in FLOAT_COLUMNS or column in TARGET_FLOAT_COLUMNS:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
         elif column in BOOL_COLUMNS:  # a row added by hand has none: False
             frame[column] = frame[column].where(frame[column].notna(), False).astype(bool)
@@ -190,6 +214,11 @@ def warm_up() -> None:
     errors_table([])
     documents_table([])
     select_metrics(figures_table([]))
+    targets_table([])
+
+
+def targets_table(records: list[dict]) -> pd.DataFrame:
+    return TARGETS_SCHEMA.validate(typed_frame(records, TARGETS_COLUMNS))
 
 
 def errors_table(records: list[dict]) -> pd.DataFrame:
@@ -204,18 +233,26 @@ def documents_table(records: list[dict]) -> pd.DataFrame:
     return DOCUMENTS_SCHEMA.validate(typed_frame(rows, DOCUMENTS_COLUMNS))
 
 
-def select_metrics(figures: pd.DataFrame) -> pd.DataFrame:
-    """One row per METRIC_KEY from the classified figures of ``figures``, by the rule in the module docstring."""
+def ranked_candidates(figures: pd.DataFrame) -> pd.DataFrame:
+    """The classified figures of ``figures`` with a year and a value, best candidate of each METRIC_KEY first
+    (the rule in the module docstring); helper columns start with ``_``."""
     usable = figures[(figures["metric"] != "") & figures["year"].notna() & figures["value"].notna()].copy()
     if usable.empty:
-        return METRICS_SCHEMA.validate(typed_frame([], METRICS_COLUMNS))
+        return usable
     usable["_fits"] = [0 if _year_fits(y, s, c, p) else 1 for y, s, c, p in
                        zip(usable["year"], usable["stance"], usable["covers"], usable["published"], strict=True)]
     usable["_doctype"] = [DOCTYPE_RANK.get(s, {}).get(d, 9) for s, d in
                           zip(usable["stance"], usable["doctype"], strict=True)]
     usable["_page"] = usable["page"].fillna(1 << 30)
     usable["_top"] = usable["top"].fillna(float("inf"))
-    usable = usable.sort_values(["_fits", "_doctype", "_page", "_top", "doc_id"], kind="stable")
+    return usable.sort_values(["_fits", "_doctype", "_page", "_top", "doc_id"], kind="stable")
+
+
+def select_metrics(figures: pd.DataFrame) -> pd.DataFrame:
+    """One row per METRIC_KEY from the classified figures of ``figures``, by the rule in the module docstring."""
+    usable = ranked_candidates(figures)
+    if usable.empty:
+        return METRICS_SCHEMA.validate(typed_frame([], METRICS_COLUMNS))
     groups = usable.groupby(METRIC_KEY, sort=True, dropna=False)
     chosen = groups.head(1).set_index(METRIC_KEY)
     chosen["n_candidates"] = groups.size()

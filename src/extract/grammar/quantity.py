@@ -15,7 +15,8 @@ How it works (one regex, then rules on plain data, so it stays fast on thousands
    years and year spans (4-digit 1000-2999 before 年/年度 or a dash), bare Arabic numbers without unit or
    scale (codes, hotlines, date parts), letters glued to digits (S316, G60, PM2.5, 5G), ordinals after 第,
    anything inside 《》, ranks and anniversaries (届 级 周年, 前三名), measure words that start a longer word
-   (两位数, 三次产业, 条例, 80年代), session ordinals (十一届十次全会), named rule sets after an issuing body
+   (两位数, 三次产业, 条例, 80年代), session ordinals (十一届十次全会, 三次会议文件: a Chinese numeral
+   before 次会议 with no counting verb such as 召开), named rule sets after an issuing body
    (中央八项规定), outline counts (十个方面), money thresholds naming a class (10亿元以上项目), policy names
    in short quotes (“30条”); for Chinese numerals: the lone 一 and 二, zero, digit strings (二〇二一, 三五),
    a bare 百/千 (百年), vague amounts (数百, 几十, 上千), no measure word (五金, 周三, 四方), phases and idioms
@@ -25,7 +26,8 @@ How it works (one regex, then rules on plain data, so it stays fast on thousands
    period of what follows (五年来, 过去五年, 今后五年, 近3年, 3年内) are not figures.
 5. The verb right before a figure gives its change (增长 → increase; 下降/减少 → decrease and a negative
    value; 增加到/下降至 → a new level, no change), and figures joined by 、/和 after one verb ("分别增长
-   4.3%、5.5%") share the verb and a group id.
+   4.3%、5.5%") share the verb and a group id; a level listed after a rate keeps none ("增长5.2%、约4.4万亿元");
+   a 左右 or 以上 after the list's last figure holds for all of it ("分别增长7%和8%左右").
 """
 
 from __future__ import annotations
@@ -107,12 +109,15 @@ ISSUERS = ("党中央", "中央", "国务院", "省委", "市委", "县委", "�
 # Units of things counted one by one, people and shares: "N以上" before a noun is still a figure with them.
 _HEADCOUNT_UNITS = frozenset(COUNT_UNITS | {"人", "人次", "件次", "家次", "户次", "场次", "%", "‰", "个百分点",
                                              "倍"})
+# A change verb carries over a list only to figures of its own kind: "增长5.2%、约4.4万亿元" is a rate and a level.
+_RATE_UNITS = frozenset({"%", "‰", "个百分点", "倍"})
 MONEY_UNITS = frozenset({"元", "美元", "欧元", "日元", "港元", "英镑"})
 DURATION_UNITS = frozenset({"年", "个月", "天", "小时", "倍"})
 
 PREFIX_QUALIFIERS: dict[str, str] = {
     "大约": "about", "约": "about", "接近": "about", "将近": "about", "近": "about",
     "超过": "at_least", "超": "at_least", "逾": "at_least", "高于": "at_least", "不低于": "at_least",
+    "突破": "at_least",  # 突破6000亿元: passes the mark (contract: at_least)
     "不少于": "at_least", "多于": "more_than",
     "不超过": "at_most", "不高于": "at_most", "低于": "at_most", "少于": "at_most", "不足": "at_most",
     "不到": "at_most",
@@ -344,8 +349,8 @@ def _reject_reason(text: str, c: _Cand, titles, quotes) -> str:
         return "rank or anniversary"  # 十七届, 两级, 70周年
     if unit and any(after_unit.startswith(w) for w in UNIT_COMPOUNDS.get(unit[-1], ())):
         return "measure word inside a longer word"  # 两位数, 三次产业, 80年代
-    if unit == "次" and (after_unit == "全会" or (after_unit == "会议" and "届" in _clause_before(text, c))):
-        return "session ordinal"  # 十一届十次全会, 十二届全国人大二次会议
+    if unit == "次" and (after_unit == "全会" or (after_unit == "会议" and _session_ordinal(text, c))):
+        return "session ordinal"  # 十一届十次全会, 十二届全国人大二次会议, 四次会议文件
     if any(text.endswith(w, 0, c.num_start) for w in ISSUERS) and not c.pre:
         return "named rule set"  # 中央八项规定
     if unit in ("个", "项", "件") and after_unit.startswith(("方面", "大事")):
@@ -368,6 +373,18 @@ def _reject_reason(text: str, c: _Cand, titles, quotes) -> str:
 
 def _is_cjk(ch: str) -> bool:
     return bool(ch) and "\u4e00" <= ch <= "\u9fff"
+
+
+# Verbs that make "N次会议" a count of meetings (召开常委会三次会议); without one, a Chinese numeral before 次会议
+# names a session (三次会议, 四次会议文件: the 第 may stand on the line before).
+_MEETING_COUNT_VERBS = ("召开", "举行", "举办", "组织", "主持", "参加", "列席", "出席", "共", "累计", "先后")
+
+
+def _session_ordinal(text: str, c: _Cand) -> bool:
+    clause = _clause_before(text, c)
+    if "届" in clause:
+        return True
+    return c.kind == "cn" and not c.pre and not c.mid and not any(v in clause for v in _MEETING_COUNT_VERBS)
 
 
 def _clause_before(text: str, c: _Cand, width: int = 12) -> str:
@@ -571,7 +588,7 @@ def find_quantities(text: str) -> list[Quantity]:
         change, verb_start = _verb_before(text, start)
         group = None
         if prev is not None and text[prev.end:start] in _LIST_JOINERS and verb_start is None \
-                and prev.verb_start is not None:
+                and prev.verb_start is not None and (unit in _RATE_UNITS) == (prev.unit in _RATE_UNITS):
             # "分别增长4.3%、5.5%": the later members share the first one's verb and group
             change, verb_start = prev.change, prev.verb_start
             if prev.group is None:
@@ -592,4 +609,20 @@ def find_quantities(text: str) -> list[Quantity]:
                      qualifier=qualifier, change=change, verb_start=verb_start, group=group)
         out.append(q)
         prev = q
-    return out
+    return _share_trailing_qualifier(out)
+
+
+def _share_trailing_qualifier(quantities: list[Quantity]) -> list[Quantity]:
+    """"分别增长7%和8%左右": a 左右 or 以上 after the last figure of a list holds for every figure of it."""
+    for i in range(len(quantities) - 1, 0, -1):
+        last = quantities[i]
+        if last.group is None or last.qualifier not in ("about", "at_least"):
+            continue
+        j = i - 1
+        while j >= 0 and quantities[j].group == last.group and quantities[j].unit == last.unit \
+                and quantities[j].qualifier == "exact":
+            value = quantities[j].value
+            low, high = (value, value) if last.qualifier == "about" else (value, None)
+            quantities[j] = replace(quantities[j], qualifier=last.qualifier, low=low, high=high)
+            j -= 1
+    return quantities

@@ -30,6 +30,9 @@ class Metric:
     doctypes: frozenset[str] = frozenset()  # empty: any document
     notes: str = ""
     display: str = ""  # how charts name it (default: the first of names)
+    key: str = ""  # its subject key (default: metric_key's rule)
+    reported_in: frozenset[str] = frozenset()  # the doctypes that report it (documentation, not a filter)
+    better: str = "higher"  # which way a result beats its target (targets.csv): higher | lower
 
     @property
     def display_name(self) -> str:
@@ -52,16 +55,34 @@ def load_taxonomy(path: str | Path = TAXONOMY_FILE) -> tuple[Metric, ...]:
             units=frozenset(str(u) for u in entry.get("units") or []),
             change=entry.get("change", "any"), doctypes=frozenset(entry.get("doctypes") or []),
             notes=str(entry.get("notes") or "").strip(), display=str(entry.get("display") or ""),
+            key=str(entry.get("key") or ""),
+            reported_in=frozenset(entry.get("reported_in") or entry.get("doctypes") or []),
+            better=str(entry.get("better") or "higher"),
         ))
     return tuple(metrics)
 
 
-SCOPE_WORDS = ("全省", "全市", "全县", "全区", "全州", "全盟", "全国", "我省", "我市", "我县", "我区", "我国",
-               "本市", "本省", "本县", "全年", "今年", "去年", "其中", "全社会", "地方", "外贸", "货物", "市区", "城区", "全市区")
+SCOPE_WORDS = ("全省", "全市", "全县", "全区", "全州", "全盟", "全旗", "我省", "我市", "我县", "我区",
+               "本市", "本省", "本县", "本区", "全年", "今年", "去年", "当年", "年末", "年底", "年内", "其中", "全社会",
+               "地方", "外贸", "货物", "市区", "城区", "全市区", "全地区", "全体")
+# Numbering and lead words before a measure's name (table row labels, list items): 一、税收收入, （1）, 1., 其中：
+NUMBERING_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,3}[、.．](?!\d)|其中[：:，,]?|——|—)+")
 
 
-def _scope_prefix_re(region: str) -> re.Pattern:
-    names = list(SCOPE_WORDS)
+NATION_NAMES = ("中华人民共和国", "中国", "全国")
+
+
+BUDGET_DOCTYPES = frozenset({"budget-report", "final-accounts"})
+
+
+@lru_cache(maxsize=256)
+def _scope_prefix_re(region: str, doctype: str = "") -> re.Pattern:
+    # 全国/我国 scope a national report; in a province's report 全国居民人均可支配收入 is the nation's, not its own
+    names = list(SCOPE_WORDS) + (["全国", "我国", "国内"] if not region or region in NATION_NAMES else [])
+    if doctype not in BUDGET_DOCTYPES:
+        # 区本级固定资产投资 in a 政府工作报告 is the district's statistic; in a budget document 本级 is an account
+        # level of its own (市本级一般公共预算收入 is not the city's revenue)
+        names.append("[省市县区旗州]?本级")
     if region:
         names.append(re.escape(region))
         short = re.sub(r"(?:省|市|县|区|自治区|自治州|自治县|特别行政区)$", "", region)
@@ -70,14 +91,22 @@ def _scope_prefix_re(region: str) -> re.Pattern:
     return re.compile(r"^(?:" + "|".join(sorted(names, key=len, reverse=True)) + r")*")
 
 
+PARTICIPLE_RE = re.compile(r"(?:汇总|批准|核定|实现|完成|调整后|确定|安排|下达|编制|统计|核算)$")
+
+
 def classify_metric(subject: str, unit: str, is_change: bool, region: str = "", doctype: str = "",
                     taxonomy: tuple[Metric, ...] | None = None) -> str:
     """The metric id of a figure, or "" when no taxonomy entry fits (never a guess)."""
     if not subject:
         return ""
-    subject = fold(subject)
+    subject = NUMBERING_RE.sub("", fold(subject).strip())
+    if not subject:
+        return ""
     taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
-    scoped = _scope_prefix_re(region).sub("", subject, count=1)
+    scoped = _scope_prefix_re(region, doctype).sub("", subject, count=1)
+    # a participle before 的 says how the measure was compiled (全市汇总的一般公共收入): it may open after it
+    head, _, after = subject.rpartition("的")
+    modified = _scope_prefix_re(region, doctype).sub("", after, count=1) if PARTICIPLE_RE.search(head) else ""
     best: tuple[int, int, str] | None = None
     for order, metric in enumerate(taxonomy):
         if unit not in metric.units:
@@ -93,12 +122,67 @@ def classify_metric(subject: str, unit: str, is_change: bool, region: str = "", 
         if metric.headline and ("“" in subject or "”" in subject):
             continue  # a named subset (“新三样”出口) is not the headline measure
         for pattern in metric.keywords:
-            m = pattern.match(scoped) if metric.headline else pattern.search(subject)
+            m = (pattern.match(scoped) or pattern.match(subject) or (modified and pattern.match(modified))) \
+                if metric.headline else pattern.search(subject)
             if m:
                 key = (-(m.end() - m.start()), order, metric.id)
                 if best is None or key < best:
                     best = key
     return best[2] if best else ""
+
+
+BRACKETS_RE = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]|〔[^〔〕]*〕|［[^［］]*］")
+FOOTNOTE_MARKS_RE = re.compile(r"[①-⑳]|[¹²³⁰⁴-⁹]+")
+KEY_LEADING_RE = re.compile(r"^(?:(?:19|20)\d{2}年(?:末|底)?|年末|年底|全年|当年|其中|累计|共计)+")
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> tuple[tuple[re.Pattern, str], ...]:
+    with open(TAXONOMY_FILE, encoding="utf-8") as fh:
+        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return tuple((re.compile(pattern), canonical) for pattern, canonical in (data.get("synonyms") or {}).items())
+
+
+def metric_key(metric: str) -> str:
+    """The subject key of a metric: its ``key``, else the key of its level (gdp_growth -> gdp's), else its
+    display name. A level and its growth rate share a key; the unit tells them apart."""
+    by_id = {m.id: m for m in load_taxonomy()}
+    entry = by_id.get(metric)
+    if entry is None:
+        return metric
+    if entry.key:
+        return entry.key
+    if metric.endswith("_growth") and metric[: -len("_growth")] in by_id:
+        return metric_key(metric[: -len("_growth")])
+    return entry.display_name
+
+
+@lru_cache(maxsize=65536)
+def subject_key(subject: str, region: str = "", metric: str = "", doctype: str = "") -> str:
+    """A subject normalised for comparing figures across documents (contract.md ``subject_key``).
+
+    A classified figure takes its metric's key; any other subject is folded, stripped of footnote marks,
+    brackets, quotes, the region and scope words (全市, 全省 …), time words (年末, 2025年) and joining marks,
+    and its variants are replaced by the taxonomy's ``synonyms`` (规上 -> 规模以上)."""
+    if metric:
+        return metric_key(metric)
+    text = fold(subject)
+    text = FOOTNOTE_MARKS_RE.sub("", BRACKETS_RE.sub("", text))
+    text = re.sub(r"[“”‘’\"'「」《》\s]", "", text)
+    for _ in range(2):
+        text = _scope_prefix_re(region, doctype).sub("", text, count=1)
+        text = KEY_LEADING_RE.sub("", text)
+    for pattern, canonical in _synonyms():
+        text = pattern.sub(canonical, text)
+    return text.strip("、，,的：: ")
+
+
+def metric_direction(metric: str) -> str:
+    """"higher" or "lower": which way a result of ``metric`` beats its target (unknown ids: higher)."""
+    for entry in load_taxonomy():
+        if entry.id == metric:
+            return entry.better
+    return "higher"
 
 
 def display_name(metric: str) -> str:
