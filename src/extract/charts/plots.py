@@ -1017,7 +1017,7 @@ def targets_chart(targets: pd.DataFrame, metric: str, regions: Sequence[str] | N
             color = MET_COLORS.get(str(row["met"]), MUTED)
             ax.scatter([x], [y], s=42, color=color, zorder=3)
             values += [line, y, *(v for v in (low, high) if v is not None)]
-            points.append((ax, x, y, f"{format_number(y)}{unit if is_rate(unit) else ''}", color))
+            points.append((ax, x, y, f"{format_number(y)}{unit if is_rate(unit) else ''}", color, line))
         ax.set_xlim(min(all_years) - 0.6, max(all_years) + 0.6)
         ticks = year_ticks(ax, all_years)
         ax.set_xticks(ticks)
@@ -1028,9 +1028,10 @@ def targets_chart(targets: pd.DataFrame, metric: str, regions: Sequence[str] | N
         if len(region_list) > 1:
             ax.set_title(region, fontsize=10, color=INK, loc="left")
     placer = LabelPlacer(canvas.figure)
-    for ax, x, y, _label, _color in points:
+    for ax, x, y, _label, _color, line in points:  # labels keep off the results and the target lines
         placer.block_points(ax, [x], [y])
-    for ax, x, y, label, color in points:
+        placer.block_line(ax, [x - 0.3, x + 0.3], [line, line])
+    for ax, x, y, label, color, _line in points:
         placer.place(ax, label, (x, y), AROUND, color=color)
     return _chart(canvas, rows, title, notes, every_region, omitted, columns=TARGET_ROW_COLUMNS)
 
