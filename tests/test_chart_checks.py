@@ -188,3 +188,13 @@ def test_no_glyph_is_missing_from_the_new_charts(tmp_path, caplog):
             plots.close(chart)
     assert not [str(w.message) for w in caught if "Glyph" in str(w.message)]
     assert not [r.getMessage() for r in caplog.records if "Glyph" in r.getMessage()]
+
+
+def test_values_in_another_unit_are_left_out_and_footnoted(tmp_path):
+    rows = metrics([("中华人民共和国", 2013, "actual", 1.2e12, "more_than", "斤", "grain_output"),
+                    ("中华人民共和国", 2014, "actual", 6.07e8, "exact", "吨", "grain_output"),
+                    ("中华人民共和国", 2015, "target", 5.5e8, "at_least", "吨", "grain_output")])
+    chart = saved(plots.years_chart(rows, "grain_output"), tmp_path)
+    assert set(chart.rows["unit"]) == {"吨"}
+    assert "不含1个以斤计的值" in chart.footer.get_text()
+    plots.close(chart)

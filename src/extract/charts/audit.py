@@ -5,6 +5,7 @@
 - no two text labels overlap, and none is cut off by the figure's edge (the boxes of the rendered texts,
   tick labels included, measured with the renderer that draws them);
 - no raw metric id (``imports_exports_growth``) or other code name in the title, subtitle or panel titles;
+- no axis carries a scale factor (``1e7``): units are scaled for reading (万标准箱) instead;
 - every region of the data the chart was asked to show is drawn (its name is on the chart) or named in the
   footnote with the reason it was left out.
 """
@@ -55,6 +56,8 @@ def drawn_texts(figure, headings=(), footer=None) -> list[DrawnText]:
             add(title, "panel")
         add(ax.xaxis.label, "label")
         add(ax.yaxis.label, "label")
+        add(ax.xaxis.get_offset_text(), "tick")  # "1e7" or "+2.02e3" would be a scale the reader must apply
+        add(ax.yaxis.get_offset_text(), "tick")
         for axis, (low, high) in ((ax.xaxis, sorted(ax.get_xlim())), (ax.yaxis, sorted(ax.get_ylim()))):
             for tick in axis.get_major_ticks():
                 # ticks outside the view are not drawn (matplotlib keeps their labels around)
@@ -85,6 +88,10 @@ def audit(chart) -> list[str]:
         if box.x0 < edge.x0 - SLACK or box.y0 < edge.y0 - SLACK or box.x1 > edge.x1 + SLACK \
                 or box.y1 > edge.y1 + SLACK:
             problems.append(f"text cut off by the figure's edge: {item.text!r}")
+    for ax in figure.axes:
+        for offset in (ax.xaxis.get_offset_text(), ax.yaxis.get_offset_text()):
+            if offset.get_visible() and offset.get_text().strip():
+                problems.append(f"an axis shows a scale factor {offset.get_text()!r}: scale the unit instead")
     for item in texts:
         if item.role in ("heading", "panel"):
             for code in CODE_NAME.findall(item.text):

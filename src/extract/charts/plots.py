@@ -95,6 +95,12 @@ def unit_scale(unit: str, values: Iterable[float]) -> tuple[float, str]:
     for base, threshold, factor, shown in UNIT_SCALES:
         if unit == base and biggest >= threshold:
             return factor, shown
+    if unit and not is_rate(unit) and unit not in {u for u, *_ in UNIT_SCALES}:
+        # any other count (套, 标准箱, 公里): 亿 and 万 as Chinese print them, never 1e7 on the axis
+        if biggest >= 1e9:
+            return 1e8, f"亿{unit}"
+        if biggest >= 1e5:
+            return 1e4, f"万{unit}"
     return 1.0, unit
 
 
@@ -236,6 +242,18 @@ def _largest_first(rows: pd.DataFrame) -> pd.DataFrame:
         .drop(columns=["_rank", "_code"])
 
 
+def one_unit(rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The rows in the unit most of them have (one axis, one unit: 亿斤 and 亿吨 are never drawn on one scale),
+    and a footnote saying how many values in which other units were left out."""
+    units = rows["unit"].fillna("").astype(str)
+    if units.nunique() <= 1:
+        return rows, ""
+    main = units.value_counts().index[0]
+    others = rows[units != main]
+    listed = "、".join(f"{n}个以{u or '无单位'}计" for u, n in others["unit"].fillna("").value_counts().items())
+    return rows[units == main], f"不含{listed}的值（单位与图中的{main}不同，不画在同一刻度上）"
+
+
 def magnitude_ratio(rows: pd.DataFrame) -> float:
     """How many times larger the largest region's typical value is than the smallest's (1 for one region)."""
     typical = rows.assign(size=rows["value"].abs()).groupby("region")["size"].median()
@@ -294,10 +312,12 @@ def years_chart(metrics: pd.DataFrame, metric: str, regions: Sequence[str] | Non
     are left out and mentioned too. One panel for up to three regions of like magnitude, else small multiples.
     """
     chosen = select(metrics, metric, regions, years, stance)
+    data_regions = list(dict.fromkeys(chosen.sort_values("region")["region"]))
+    chosen, unit_note = one_unit(chosen)
     spans = chosen[chosen["period"].map(is_span)]
     rows = chosen[~chosen["period"].map(is_span)].sort_values(["region", "stance", "year"])
-    data_regions = list(dict.fromkeys(chosen.sort_values("region")["region"]))
-    omitted: dict[str, str] = {r: "只有多年合计值" for r in data_regions if r not in set(rows["region"])}
+    omitted: dict[str, str] = {r: "只有多年合计值" if r in set(spans["region"]) else "数值的单位与图中不同"
+                               for r in data_regions if r not in set(rows["region"])}
     if regions is None and min_years > 1:
         counts = rows.groupby("region")["year"].nunique()
         few = counts[counts < min_years]
@@ -322,7 +342,7 @@ def years_chart(metrics: pd.DataFrame, metric: str, regions: Sequence[str] | Non
         ("；点线跨过缺少数据的年份" if _has_gaps(rows) else "") + _bounds_legend(rows) + \
         ("；各小图纵轴刻度不同（数值相差十倍以上）" if separate else "")
     notes = [f"不含{len(spans)}个多年合计值（如{spans['period'].iloc[0]}），以免与年度值混淆" if len(spans) else "",
-             omission_note(omitted)]
+             unit_note, omission_note(omitted)]
     footer = [*[n for n in notes if n], source_line(rows, doc_names)]
     one_panel = len(region_list) == 1 or (not separate and len(region_list) <= MAX_LINES_PER_PANEL)
     attempts = [True, False] if one_panel and len(region_list) > 1 else [one_panel]
@@ -367,6 +387,7 @@ def _draw_years(rows: pd.DataFrame, region_list: list[str], together: bool, shar
         own = pd.concat([part_rows["value"], part_rows["low"], part_rows["high"]]) / factor
         low, high = value_limits(all_values if shared_y else own, unit)
         ax.set_ylim(low, high)
+        ax.ticklabel_format(axis="y", style="plain", useOffset=False)  # no "1e7" above the axis
         if not is_rate(unit) and ((part_rows["value"] / factor) % 1 == 0).all():
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts (次, 项) get whole-number ticks
         if low < 0 < high:
@@ -547,14 +568,15 @@ def compared_rows(metrics: pd.DataFrame, metric: str, year: int | str, regions: 
     """The peers' rows of the year compared, the parents' rows of that year, and every other region of the
     data with the reason it is not compared."""
     rows = select(metrics, metric, regions, None, stance)
-    rows = rows[~rows["period"].map(is_span)]
+    rows, _unit_note = one_unit(rows[~rows["period"].map(is_span)])
     peers, parents = split_parents(rows)
     when = chosen_year(peers, year)
     peers_now, parents_now = (latest_per_region(peers), latest_per_region(parents)) if when is None else \
         (peers[peers["year"] == when], parents[parents["year"] == when])
     everything = select(metrics, metric, regions, None, stance)
-    omitted: dict[str, str] = {r: "只有多年合计值" for r in dict.fromkeys(everything["region"])
-                               if r not in set(rows["region"])}
+    yearly = everything[~everything["period"].map(is_span)]
+    omitted: dict[str, str] = {r: "数值的单位与图中不同" if r in set(yearly["region"]) else "只有多年合计值"
+                               for r in dict.fromkeys(everything["region"]) if r not in set(rows["region"])}
     for region, part in peers.groupby("region", sort=False):
         if region not in set(peers_now["region"]):
             omitted[str(region)] = f"无{when}年数据，最近为{int(part['year'].max())}年"
