@@ -28,11 +28,11 @@ from test_hostile import one_page_pdf, stream
 
 from extract.config import SHARED_CORPUS
 from extract.model import DocumentError
+from extract.read.guard import StringBytes as _StringBytes
 from extract.read.pdf import (
     BACKENDS,
     DEFAULT_BACKEND,
     PageChars,
-    _StringBytes,
     iter_pages,
     read_pages,
     sniff_pdf,

@@ -50,6 +50,16 @@ def add_meta_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--doc-id", dest="doc_id", default=None, help="doc_id for the rows (default: file name)")
 
 
+def add_limit_arguments(p: argparse.ArgumentParser) -> None:
+    """The limits on reading one document: the same flags and defaults for every command that reads one."""
+    p.add_argument("--timeout", type=float, default=config.DEFAULT_TIMEOUT, metavar="S",
+                   help="wall-time limit per document in seconds (default: %(default)s)")
+    p.add_argument("--max-pages", type=int, default=config.DEFAULT_MAX_PAGES, metavar="N",
+                   help="page limit per document (default: %(default)s)")
+    p.add_argument("--memory-mb", type=int, default=config.DEFAULT_MEMORY_MB, metavar="M",
+                   help="memory a worker may use for one document, in MB (default: %(default)s)")
+
+
 def _extract_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="the document to read")
     add_meta_arguments(p)
@@ -60,6 +70,7 @@ def _extract_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default=None, metavar="FILE",
                    help="write the rows to FILE (.csv with a byte-order mark for Excel, .json, .parquet, .xlsx) "
                         "instead of stdout")
+    add_limit_arguments(p)
 
 
 def _check_arguments(p: argparse.ArgumentParser) -> None:
@@ -74,6 +85,7 @@ def _check_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--min-recall", dest="min_recall", type=float, default=config.DEFAULT_MIN_RECALL, metavar="R",
                    help="exit 1 when the share of --key-facts found is below R (default %(default)s)")
     add_meta_arguments(p)
+    add_limit_arguments(p)
 
 
 def _run_arguments(p: argparse.ArgumentParser) -> None:
@@ -87,12 +99,7 @@ def _run_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", default="", metavar="ADDRESS",
                    help="Dask scheduler (tcp://host:8786): one task per document; paths must be visible to workers")
     p.add_argument("--strict", action="store_true", help="warnings (duplicates, stale corrections) are failures")
-    p.add_argument("--timeout", type=float, default=config.DEFAULT_TIMEOUT, metavar="S",
-                   help="wall-time limit per document in seconds (default: %(default)s)")
-    p.add_argument("--max-pages", type=int, default=config.DEFAULT_MAX_PAGES, metavar="N",
-                   help="page limit per document (default: %(default)s)")
-    p.add_argument("--memory-mb", type=int, default=config.DEFAULT_MEMORY_MB, metavar="M",
-                   help="memory a worker may use for one document, in MB (default: %(default)s)")
+    add_limit_arguments(p)
     p.add_argument("--allow-outside", action="store_true",
                    help="accept catalog paths outside the catalog's folder (absolute, '..', links)")
     p.add_argument("--cache", type=Path, default=None, metavar="DIR", help="cache folder (default: OUT/.cache)")
@@ -109,6 +116,7 @@ def _report_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="run every report even if its inputs are unchanged")
     p.add_argument("--only", action="append", default=[], metavar="NAME", help="run only this report (repeatable)")
     p.add_argument("--kernel", default=None, help=f"Jupyter kernel (default {config.KERNEL_NAME}, else python3)")
+    add_limit_arguments(p)  # per notebook: its kernel's time and memory, and the documents it reads
 
 
 def _show_arguments(p: argparse.ArgumentParser) -> None:
@@ -119,7 +127,8 @@ def _show_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--processed", default=str(config.PROCESSED_DIR), help="processed tables (default processed/)")
     p.add_argument("--raw", default=str(config.RAW_DIR), help="catalog folder to find DOC_ID's file (default raw/)")
     p.add_argument("--resolution", type=int, default=config.SHOW_RESOLUTION,
-                   help="pixels per inch (default %(default)s)")
+                   help="pixels per inch (default %(default)s; lowered for a page too large to draw)")
+    add_limit_arguments(p)
 
 
 ARGUMENTS = {"extract": _extract_arguments, "check": _check_arguments, "run": _run_arguments,
@@ -169,27 +178,29 @@ def meta_overrides(args: argparse.Namespace) -> dict[str, object]:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """`reviewfigs extract FILE`: the figures of one document, as CSV or JSON on stdout, or into --out FILE."""
+    """`reviewfigs extract FILE`: the figures of one document, as CSV or JSON on stdout, or into --out FILE; read
+    in a worker process under the limits of `reviewfigs run`, its warnings one line each on stderr."""
     from extract.corpus.catalog import describe_file
-    from extract.figures import extract_document
-    from extract.model import DocumentError
+    from extract.corpus.workers import Limits
+    from extract.model import Figure
 
     path = Path(args.file)
+    limits = Limits.from_arguments(args)
     fmt, problem = output_format(args.format, args.out)
     if problem:
         print(f"reviewfigs extract: {problem}", file=sys.stderr)
         return 2
     description = describe_file(path, meta_overrides(args), Path(args.catalog) if args.catalog else None)
-    if description.meta is None:
-        print(f"reviewfigs extract: {path}: {'; '.join(description.problems)}", file=sys.stderr)
+    problems = description.problems + [p for p in [limits.problem()] if p]
+    if description.meta is None or problems:
+        print(f"reviewfigs extract: {path}: {'; '.join(problems)}", file=sys.stderr)
         return 2
-    try:
-        figs = extract_document(path, description.meta)
-    except DocumentError as err:  # one line: the file and the reason
-        print(f"reviewfigs: {path}: {err.reason}", file=sys.stderr)
+    records = extract_limited(path, description.meta, limits)
+    if records is None:
         return 1
     # where the description came from: a note when nothing described the file, else only with --verbose
     (terminal.note if description.undescribed else terminal.detail)(f"reviewfigs extract: {path}: {description.source}")
+    figs = [Figure(**r) for r in records]
     try:
         write_figures(figs, fmt, Path(args.out) if args.out else None)
     except OSError as err:
@@ -244,6 +255,21 @@ def write_figures(figs: list, fmt: str, out: Path | None) -> None:
                 frame.to_parquet(tmp, index=False)
             else:  # openpyxl would store a text cell starting with = as a formula: neutralised like the CSV
                 neutralise_frame(frame).to_excel(tmp, index=False, sheet_name="figures", engine="openpyxl")
+
+
+def extract_limited(path: Path, meta, limits) -> list[dict] | None:
+    """The figure records of one document read in a worker under ``limits``; each warning and a failure are one
+    line on stderr naming the file, as `reviewfigs run` prints them (None: the document failed)."""
+    from extract.corpus.workers import Task, run_isolated
+    from extract.figures import extract_document
+
+    outcome = run_isolated(Task(str(path), meta, "extract"), extract_document, limits)
+    for warning in outcome.warnings:
+        print(f"reviewfigs: {path}: warning: {warning}", file=sys.stderr)
+    if not outcome.ok:
+        print(f"reviewfigs: {path}: {outcome.error}", file=sys.stderr)
+        return None
+    return outcome.figures
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -24,6 +24,12 @@ EXTRACTOR_VERSION = "1"
 DEFAULT_TIMEOUT = 600.0  # seconds per document: generous; a 1,000-page report takes well under a minute
 DEFAULT_MAX_PAGES = 10_000
 DEFAULT_MEMORY_MB = 4096  # address space a worker may add to what it inherits
+# How a command passes its limits to the processes it starts (the notebook kernels of `reviewfigs report`).
+LIMIT_VARIABLES = {"timeout": "REVIEWFIGS_TIMEOUT", "max_pages": "REVIEWFIGS_MAX_PAGES",
+                   "memory_mb": "REVIEWFIGS_MEMORY_MB"}
+# The largest page image `reviewfigs show` draws, in pixels (a 20,000-point page at 110 dpi would be 9 x 10^8):
+# a larger page is drawn at a lower resolution.
+SHOW_MAX_PIXELS = 40_000_000
 KERNEL_NAME = "reviewfigs"  # registered by `make setup` (python -m ipykernel install --sys-prefix --name reviewfigs)
 SHOW_RESOLUTION = 110  # pixels per inch of the pages `reviewfigs show` draws
 

@@ -4,6 +4,8 @@
   apostrophe (OWASP "CSV injection"); numbers stay numbers; the file is written atomically.
 - ``atomic_write_bytes`` / ``atomic_writer``: write to a temp file beside the target, then ``os.replace``; an
   interrupted run never leaves a half-written file, and ``remove_stale_temps`` cleans up after a killed one.
+- ``OutputSet``: the tables of one run published together: written into a new folder, then one pointer
+  switched, so a reader (or a run killed halfway) sees either the old set or the new one, never a mix.
 - ``valid_doc_id`` / ``confine_path``: doc_ids cannot steer writes, catalog paths stay inside their folder.
 - ``OutputLock``: one run at a time per output folder (fcntl lock).
 """
@@ -15,8 +17,10 @@ import errno
 import fcntl
 import os
 import re
+import shutil
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,13 +60,17 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv_safely(df: pd.DataFrame, path: str | Path, bom: bool = True) -> Path:
+def write_csv_safely(df: pd.DataFrame, path: str | Path, bom: bool = True, atomic: bool = True) -> Path:
     """Write ``df`` to ``path`` as CSV safe to open in Excel/LibreOffice: formula-like text cells neutralised,
-    UTF-8 with BOM by default (Excel then reads Chinese correctly), written atomically. Returns the path."""
+    UTF-8 with BOM by default (Excel then reads Chinese correctly), written atomically (unless the caller
+    publishes it atomically itself, as OutputSet does). Returns the path."""
     path = Path(path)
     text = neutralise_frame(df).to_csv(index=False, lineterminator="\n")
-    encoding = "utf-8-sig" if bom else "utf-8"
-    atomic_write_bytes(path, text.encode(encoding))
+    data = text.encode("utf-8-sig" if bom else "utf-8")
+    if atomic:
+        atomic_write_bytes(path, data)
+    else:
+        path.write_bytes(data)
     return path
 
 
@@ -113,11 +121,140 @@ def remove_stale_temps(folder: str | Path) -> int:
         return 0
     removed = 0
     for p in folder.iterdir():
-        if p.name.startswith(".") and TEMP_MARK in p.name and p.is_file():
+        if p.name.startswith(".") and TEMP_MARK in p.name and (p.is_file() or p.is_symlink()):
             with contextlib.suppress(FileNotFoundError):
                 p.unlink()
                 removed += 1
     return removed
+
+
+class OutputSet:
+    """Files published together in ``folder``, as one set::
+
+        with OutputSet(out) as outputs:
+            outputs.write("figures.parquet", lambda path: frame.to_parquet(path, index=False))
+            outputs.csv("metrics.csv", metrics)        # spreadsheet-safe, as write_csv_safely
+
+    Every file goes into a new folder ``.sets/<id>/``; on leaving the block without an error the pointer
+    ``.current`` (a symbolic link) is switched to it in one rename, and each ``folder/<name>`` is a link to
+    ``.current/<name>``. A reader opening ``folder/figures.csv`` and ``folder/metrics.csv`` a moment apart could
+    still straddle a switch: ``published(folder)`` names the set's own folder, to read one set whole. A run
+    killed at any point leaves the previous set in place; the set before the previous one is deleted, so a
+    reader still busy with the previous set is not cut off. Tables written by an older version (plain files)
+    become the first set without ever showing a mix. Call it while holding the folder's OutputLock.
+    """
+
+    SETS = ".sets"
+    CURRENT = ".current"
+
+    def __init__(self, folder: str | Path, durable: bool = True):
+        self.folder = Path(folder)
+        self.durable = durable
+        self.names: list[str] = []
+        self.path: Path | None = None
+
+    def __enter__(self) -> OutputSet:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._adopt_plain_files()
+        self._remove_sets(keep={self._current_set()})
+        self.path = Path(tempfile.mkdtemp(prefix=f"{time.time_ns():020d}-", dir=self._sets()))
+        os.chmod(self.path, 0o777 & ~_umask())
+        return self
+
+    def write(self, name: str, writer: Callable[[Path], object]) -> None:
+        """Write ``name`` of the set: ``writer(path)`` writes the file at ``path``."""
+        assert self.path is not None and "/" not in name and not name.startswith(".")
+        target = self.path / name
+        writer(target)
+        os.chmod(target, 0o666 & ~_umask())
+        if self.durable:
+            _fsync_file(target)
+        self.names.append(name)
+
+    def csv(self, name: str, frame: pd.DataFrame) -> None:
+        self.write(name, lambda path: write_csv_safely(frame, path, atomic=False))
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        assert self.path is not None
+        if exc_type is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            return
+        previous = self._current_set()
+        if self.durable:
+            _fsync_dir(self.path)
+        _replace_with_link(self.folder / self.CURRENT, Path(self.SETS) / self.path.name)
+        for name in self.names:
+            link = self.folder / name
+            if not (link.is_symlink() and os.readlink(link) == str(Path(self.CURRENT) / name)):
+                _replace_with_link(link, Path(self.CURRENT) / name)
+        for link in self.folder.iterdir():  # an output this version no longer writes: its link would dangle
+            if link.is_symlink() and link.name not in self.names and os.readlink(link).startswith(self.CURRENT):
+                link.unlink()
+        if self.durable:
+            _fsync_dir(self.folder)
+        self._remove_sets(keep={self.path.name, previous})
+
+    def _sets(self) -> Path:
+        sets = self.folder / self.SETS
+        sets.mkdir(exist_ok=True)
+        return sets
+
+    def _current_set(self) -> str:
+        current = self.folder / self.CURRENT
+        return Path(os.readlink(current)).name if current.is_symlink() else ""
+
+    def _remove_sets(self, keep: set[str]) -> None:
+        for path in self._sets().iterdir():
+            if path.name in keep:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink()
+
+    def _adopt_plain_files(self) -> None:
+        """Plain output files of an older version become a set (hard links: no copy), then links to it: at
+        every moment each name shows the same content."""
+        if (self.folder / self.CURRENT).is_symlink():
+            return
+        plain = [p for p in self.folder.iterdir() if p.is_file() and not p.is_symlink()
+                 and not p.name.startswith(".")]
+        if not plain:
+            return
+        adopted = Path(tempfile.mkdtemp(prefix=f"{time.time_ns():020d}-", dir=self._sets()))
+        for p in plain:
+            try:
+                os.link(p, adopted / p.name)
+            except OSError:
+                shutil.copy2(p, adopted / p.name)
+        _replace_with_link(self.folder / self.CURRENT, Path(self.SETS) / adopted.name)
+        for p in plain:
+            _replace_with_link(p, Path(self.CURRENT) / p.name)
+
+
+def published(folder: str | Path) -> Path:
+    """The folder holding ``folder``'s current set of outputs (``folder`` itself for plain files): read every
+    table from here to see one run's set whole even while the next run publishes its own."""
+    folder = Path(folder)
+    current = folder / OutputSet.CURRENT
+    return current.resolve() if current.is_symlink() else folder
+
+
+def _replace_with_link(path: Path, target: Path) -> None:
+    """Make ``path`` a symbolic link to ``target`` in one rename (a reader sees the old entry or the new)."""
+    tmp = path.parent / f".{path.name}{TEMP_MARK}{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    os.symlink(target, tmp)
+    os.replace(tmp, path)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def valid_doc_id(doc_id: str) -> bool:

@@ -8,8 +8,10 @@ papermill), ``layout`` (canvas, footnotes, label placement), ``audit`` (the chec
 ``fonts`` (the shipped fonts only).
 
 Imports: extract.corpus.catalog (show finds a document's file), extract.corpus.tables (subject-key tables use
-metrics.csv's selection rule), extract.read (show and docpage read a web page, text or Word document again to lay
-out its paragraphs), extract.figures, extract.grammar,
+metrics.csv's selection rule), extract.corpus.workers (show reads and draws a document under the limits of
+`reviewfigs run`, report runs each notebook under them), extract.read (show and docpage read a web page, text or
+Word document again to lay out its paragraphs; show checks a page with the reader's guard before drawing it, and
+names fonts as the reader does), extract.figures, extract.grammar,
 extract.model, extract.fingerprint, extract.safety, extract.terminal, extract.config. Nothing imports
 extract.charts.
 """

@@ -24,6 +24,7 @@ from extract import config
 from extract.charts import processed as processed_tables
 from extract.model import ADMIN_LEVELS
 from extract.model import STANCES as FIGURE_STANCES
+from extract.safety import published
 from extract.terminal import did_you_mean
 
 STANCES = (*FIGURE_STANCES, "both")  # a chart may draw results, targets or both
@@ -205,6 +206,7 @@ def common(processed: object, figures: object) -> Common:
                              f"(run `reviewfigs run --out {processed_dir}` first)")
     figures_dir = resolve_dir("figures", figures, config.DRAFT_FIGURES_DIR, must_exist=False)
     figures_dir.mkdir(parents=True, exist_ok=True)
+    processed_dir = published(processed_dir)  # every table from one run's set, even while a run publishes
     return Common(processed_dir, figures_dir, processed_tables.load_metrics(processed_dir),
                   processed_tables.document_names(processed_dir))
 

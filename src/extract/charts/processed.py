@@ -13,10 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from extract.model import DOCTYPES
+from extract.safety import published
 
 
 def _read(processed: str | Path, name: str) -> pd.DataFrame:
-    path = Path(processed) / name
+    path = published(processed) / name  # one run's set, even while the next run publishes its own
     if not path.is_file():
         raise FileNotFoundError(f"{path}: not found — run `reviewfigs run --out {processed}` first")
     return pd.read_parquet(path)
@@ -44,20 +45,20 @@ def document_names(processed: str | Path) -> dict[str, str]:
     when there is one, else a four-digit year inside the doc_id (the catalog's naming convention).
     """
     processed = Path(processed)
-    published: dict[str, str] = {}
+    years: dict[str, str] = {}
     for name in ("catalog.csv", "documents.csv"):
-        path = processed / name
+        path = published(processed) / name
         if path.is_file():
             cat = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
             if {"doc_id", "published"} <= set(cat.columns):
-                published.update(dict(zip(cat["doc_id"], cat["published"].fillna(""), strict=False)))
+                years.update(dict(zip(cat["doc_id"], cat["published"].fillna(""), strict=False)))
     names: dict[str, str] = {}
     try:
         figs = load_figures(processed)
     except (FileNotFoundError, ImportError, OSError, ValueError):
         return names
     for row in figs.drop_duplicates("doc_id").to_dict("records"):
-        names[str(row["doc_id"])] = readable_name(row, published.get(row["doc_id"], ""))
+        names[str(row["doc_id"])] = readable_name(row, years.get(row["doc_id"], ""))
     return names
 
 

@@ -29,11 +29,24 @@ import yaml
 
 from extract import config, terminal
 from extract.charts.params import ParameterError, check_parameter_names, declared_parameters, to_json
+from extract.corpus.workers import Limits, run_limited
 from extract.fingerprint import code_fingerprint
 
 NAME_RE = re.compile(r"[A-Za-z0-9][\w.\-]*")
 # The tables the notebooks read (extract.charts.processed): part of every report's input key, with the code.
 PROCESSED_FILES = ("metrics.parquet", "figures.parquet")
+CONFIG_BYTES_LIMIT = 1 << 20  # a report set is a few KB; a larger reports.yml is not one
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases (*name): ten nested aliases expand a 1 KB file into 10^9 nodes
+    ("billion laughs"), and a report set never needs them."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed here", mark)
+        return super().compose_node(parent, index)
 
 
 class ConfigError(ValueError):
@@ -65,6 +78,10 @@ def run_command(args: argparse.Namespace) -> int:
     if unknown:
         print(f"reviewfigs report: {args.config}: no report named {', '.join(unknown)}", file=sys.stderr)
         return 2
+    limits = Limits.from_arguments(args)
+    if limits.problem():
+        print(f"reviewfigs report: {limits.problem()}", file=sys.stderr)
+        return 2
     processed = Path(args.processed).resolve()
     if not (processed / "metrics.parquet").is_file():
         print(f"reviewfigs report: {processed}: no metrics.parquet (run `reviewfigs run --out {args.processed}` first)",
@@ -78,7 +95,7 @@ def run_command(args: argparse.Namespace) -> int:
             continue
         terminal.detail(f"report {report.name}: {report.notebook} {to_json(report.parameters)}")
         outcome = run_report(report, processed, figures, kernel, force=args.force,
-                             raw=Path(args.raw).resolve() if args.raw else None)
+                             raw=Path(args.raw).resolve() if args.raw else None, limits=limits)
         if outcome.status == "failed":
             print(outcome.message, file=sys.stderr, flush=True)
         elif not terminal.quiet():
@@ -96,8 +113,10 @@ def load_config(path: Path) -> list[Report]:
     mapping of plain parameters."""
     if not path.is_file():
         raise ConfigError(f"{path}: not found")
+    if path.stat().st_size > CONFIG_BYTES_LIMIT:
+        raise ConfigError(f"{path}: over {CONFIG_BYTES_LIMIT >> 20} MB: not a report set")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliasLoader)  # noqa: S506 - a safe loader
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
     entries = data.get("reports") if isinstance(data, dict) else None
@@ -151,11 +170,10 @@ def inputs_key(report: Report, processed: Path, parameters: dict, source: bytes 
 
 
 def run_report(report: Report, processed: Path, figures: Path, kernel: str, force: bool = False,
-               raw: Path | None = None) -> Outcome:
-    """Run one report (or skip it when unchanged); never raises for a failing notebook."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
+               raw: Path | None = None, limits: Limits | None = None) -> Outcome:
+    """Run one report (or skip it when unchanged); never raises for a failing notebook. The notebook runs in a
+    worker under ``limits`` (its kernel inherits the memory limit, and reads documents under the same ones)."""
+    limits = limits or Limits()
     parameters = {**report.parameters, "processed": str(processed), "figures": str(figures)}
     if raw is not None and "raw" in _declared(report.notebook) and "raw" not in report.parameters:
         parameters["raw"] = str(raw)
@@ -166,7 +184,10 @@ def run_report(report: Report, processed: Path, figures: Path, kernel: str, forc
     output = out_dir / f"{report.name}.ipynb"
     stamp = out_dir / f".{report.name}.inputs"
     failed_copy = out_dir / f"{report.name}.failed.ipynb"
-    book, restored = scheduled_notebook(report.notebook)
+    try:
+        book, restored = scheduled_notebook(report.notebook)
+    except Exception as exc:  # not a notebook nbformat can read: one line, the other reports go on
+        return Outcome(report.name, "failed", f"{where} failed: {type(exc).__name__}: {first_line(str(exc))}")
     source = nbformat.writes(book).encode()
     key = inputs_key(report, processed, parameters, source)
     previous = read_stamp(stamp)
@@ -183,28 +204,25 @@ def run_report(report: Report, processed: Path, figures: Path, kernel: str, forc
     tmp = out_dir / f".{report.name}.running.ipynb"
     before = snapshot(figures)
     started = time.monotonic()
-    try:
-        papermill.execute_notebook(book, str(tmp), parameters=parameters, kernel_name=kernel,
-                                   cwd=str(report.notebook.parent), progress_bar=False, log_output=False,
-                                   # the kernel's own log (transport notes, interrupt at shut-down) is not the user's
-                                   # business; cell errors still come back through papermill
-                                   extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
-    except PapermillExecutionError as err:
+    job = run_limited(lambda: _execute(report, book, tmp, parameters, kernel, limits), limits)
+    seconds = time.monotonic() - started
+    result = job.value if job.ok else ("error", "", job.error)
+    if result[0] == "cell":
         tmp.replace(failed_copy) if tmp.exists() else None
-        return Outcome(report.name, "failed", f"{where} failed in cell {err.exec_count}: "
-                       f"{err.ename}: {first_line(err.evalue)} (notebook: {failed_copy})",
-                       time.monotonic() - started)
-    except Exception as exc:  # kernel missing, notebook unreadable, ...: still one line, others go on
+        _kind, exec_count, ename, evalue = result
+        return Outcome(report.name, "failed", f"{where} failed in cell {exec_count}: {ename}: {first_line(evalue)} "
+                       f"(notebook: {failed_copy})", seconds)
+    if result[0] == "error":  # kernel missing, notebook unreadable, a limit: still one line, others go on
         tmp.unlink(missing_ok=True)
-        return Outcome(report.name, "failed", f"{where} failed: {type(exc).__name__}: {first_line(str(exc))}",
-                       time.monotonic() - started)
+        _kind, name, message = result
+        return Outcome(report.name, "failed", f"{where} failed: {name + ': ' if name else ''}{first_line(message)}",
+                       seconds)
     tmp.replace(output)
     failed_copy.unlink(missing_ok=True)
     written = changed_files(figures, before)
     removed = remove_stale(figures, previous.get("outputs", []), written)
     stamp.write_text(json.dumps({"key": key, "outputs": written, "checksums": checksums(figures, written)},
                                 ensure_ascii=False, indent=1) + "\n")
-    seconds = time.monotonic() - started
     stale = f"; removed {removed} stale file(s) of its last run" if removed else ""
     return Outcome(report.name, "ran", f"{where}: ok in {seconds:.1f} s -> {output}{stale}", seconds)
 
@@ -301,6 +319,29 @@ def remove_stale(folder: Path, previous: list[str], written: list[str]) -> int:
             path.unlink()
             removed += 1
     return removed
+
+
+def _execute(report: Report, book, output: Path, parameters: dict, kernel: str, limits: Limits) -> tuple:
+    """papermill in the worker, on ``book`` (the notebook as a scheduled run takes it, see scheduled_notebook):
+    ("ok",), ("cell", exec_count, ename, evalue) or ("error", type, message) — plain data, whatever papermill
+    raised."""
+    import os
+
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    os.environ.update(limits.environment())  # the kernel reads documents under the command's limits
+    try:
+        papermill.execute_notebook(book, str(output), parameters=parameters, kernel_name=kernel,
+                                   cwd=str(report.notebook.parent), progress_bar=False, log_output=False,
+                                   # the kernel's own log (transport notes, interrupt at shut-down) is not the user's
+                                   # business; cell errors still come back through papermill
+                                   extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+    except PapermillExecutionError as err:
+        return ("cell", err.exec_count, str(err.ename), str(err.evalue))
+    except Exception as exc:
+        return ("error", type(exc).__name__, str(exc))
+    return ("ok",)
 
 
 def _declared(notebook: Path) -> dict:

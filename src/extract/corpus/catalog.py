@@ -35,7 +35,8 @@ class RowProblemsError(Exception):
         super().__init__(f"{path}: {len(problems)} problem(s)")
 
     def lines(self) -> list[str]:
-        return [f"{self.path}: {p}" for p in self.problems]
+        """One line per problem (a line break inside a cell, or a path, is shown escaped)."""
+        return [f"{self.path}: {p}".replace("\r", "\\r").replace("\n", "\\n") for p in self.problems]
 
 
 class CatalogError(RowProblemsError):
@@ -107,16 +108,40 @@ def read_table(path: Path, comments: bool = False) -> tuple[list[str], list[tupl
             if not any(c.strip() for c in cells):
                 continue
             if not header:
-                header = [c.strip() for c in cells]
+                header = _header(cells)
                 continue
             if len(cells) > len(header):
                 problems.append(f"row {reader.line_num}: {len(cells)} cells but the header has {len(header)}")
+                continue
+            control = next(((header[i], ch) for i, c in enumerate(cells) for ch in c if _is_control(ch)), None)
+            if control:
+                problems.append(f"row {reader.line_num}: column {control[0]} holds a control character "
+                                f"(U+{ord(control[1]):04X}); delete it")
                 continue
             rows.append((reader.line_num, {name: cells[i].strip() if i < len(cells) else ""
                                            for i, name in enumerate(header)}))
     except csv.Error as exc:
         raise UnreadableTable(f"not a readable CSV (line {reader.line_num}): {exc}") from None
     return header, rows, problems
+
+
+def _is_control(ch: str) -> bool:
+    """C0/C1 control characters and NUL; tab and line breaks (inside a quoted cell) are ordinary text."""
+    code = ord(ch)
+    return (code < 0x20 and ch not in "\t\n\r") or 0x7F <= code <= 0x9F
+
+
+def _header(cells: list[str]) -> list[str]:
+    """The header's column names; a name given twice, or a control character, makes the table unusable (a
+    second doc_id column would silently replace the first in every row)."""
+    header = [c.strip() for c in cells]
+    for i, name in enumerate(header):
+        if any(_is_control(ch) for ch in name):
+            raise UnreadableTable(f"not usable: header column {i + 1} holds a control character")
+        if name and name in header[:i]:
+            raise UnreadableTable(f"not usable: the header names column {name!r} twice (columns "
+                                  f"{header.index(name) + 1} and {i + 1}); rename or delete one")
+    return header
 
 
 def row_of(problem: str) -> int:
@@ -320,21 +345,30 @@ def _check_file(file: str, base: Path, allow_outside: bool, problems: list[str])
     if not file:
         problems.append("empty file")
         return None, False
-    resolved, problem = confine_path(base, file, allow_outside=False)
-    outside = problem is not None
-    if problem and not allow_outside:
-        problems.append(problem)
+    try:
+        resolved, problem = confine_path(base, file, allow_outside=False)
+        outside = problem is not None
+        if problem and not allow_outside:
+            problems.append(problem)
+            return None, False
+        if not resolved.exists():
+            problems.append(f"missing file {file!r}{_near_file(file, resolved, base)} (not found at {resolved})")
+            return None, outside
+        if not resolved.is_file():
+            problems.append(f"file {file!r} is not a regular file")
+            return None, outside
+    except (OSError, ValueError) as exc:  # a name too long for the file system, an invalid path
+        problems.append(f"file {file[:80]!r} cannot be used: {getattr(exc, 'strerror', None) or exc}")
         return None, False
-    if not resolved.exists():
-        near = [str(p.relative_to(base)) for p in resolved.parent.glob("*") if p.is_file()] \
-            if resolved.parent.is_dir() else []
-        hint = did_you_mean(str(Path(file)), near, cutoff=0.8)
-        problems.append(f"missing file {file!r}{hint} (not found at {resolved})")
-        return None, outside
-    if not resolved.is_file():
-        problems.append(f"file {file!r} is not a regular file")
-        return None, outside
     return resolved, outside
+
+
+def _near_file(file: str, resolved: Path, base: Path) -> str:
+    """" (did you mean pdf/x_2021.pdf?)" for a mistyped file name: the close names beside where it should be."""
+    if not resolved.parent.is_dir():
+        return ""
+    near = [str(p.relative_to(base)) for p in resolved.parent.glob("*") if p.is_file() and p.is_relative_to(base)]
+    return did_you_mean(str(Path(file)), near, cutoff=0.8)
 
 
 def _parse_year(text: str) -> int | None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract.corpus.catalog import RowProblemsError, UnreadableTable, read_table, row_of
+from extract.grammar.numerals import MAX_MAGNITUDE, within_bounds
 from extract.model import QUALIFIERS, STANCES
 
 ACTIONS = ("fix", "drop", "add")
@@ -84,14 +85,29 @@ def load_corrections(path: str | Path) -> list[Correction]:
     if unknown:
         problems.insert(0, f"unknown column(s) {', '.join(unknown)} (header: {HEADER})")
     corrections = []
+    first_row_of: dict[tuple, int] = {}
     for row, cell in rows:
         correction, row_problems = _parse_row(row, cell)
-        problems += [f"row {row}: {p}" for p in row_problems]
         if correction is not None:
+            key = _target(correction)
+            if key in first_row_of:
+                row_problems.append(f"{'adds' if correction.action == 'add' else 'corrects'} the same figure as "
+                                    f"row {first_row_of[key]} (one row per figure: merge them)")
+            else:
+                first_row_of[key] = row
+        problems += [f"row {row}: {p}" for p in row_problems]
+        if correction is not None and not row_problems:
             corrections.append(correction)
     if problems:
         raise CorrectionsError(path, sorted(problems, key=row_of))
     return corrections
+
+
+def _target(correction: Correction) -> tuple:
+    """What a row corrects: a fix or drop names a figure; an add names the figure it adds (page, text, value)."""
+    if correction.action == "add":
+        return ("add", correction.doc_id, correction.page, correction.text, correction.changes.get("value"))
+    return ("figure", correction.doc_id, correction.page, correction.text, correction.occurrence)
 
 
 def _parse_row(row: int, cell: dict[str, str]) -> tuple[Correction | None, list[str]]:
@@ -119,7 +135,8 @@ def _parse_row(row: int, cell: dict[str, str]) -> tuple[Correction | None, list[
         if name in FLOAT_FIELDS:
             number = _to_float(text)
             if number is None:
-                problems.append(f"bad {name} {text!r} (a number in base units, e.g. 350000000)")
+                problems.append(f"bad {name} {text!r} (a number in base units such as 350000000, "
+                                f"at most {MAX_MAGNITUDE:.0e})")
             changes[name] = number
         elif name in INT_FIELDS:
             number = _to_int(text)
@@ -131,7 +148,12 @@ def _parse_row(row: int, cell: dict[str, str]) -> tuple[Correction | None, list[
                 problems.append(f"bad {name} {text!r} (use {' | '.join(CHOICES[name])})")
             if name == "period" and not re.fullmatch(r"\d{4}(-\d{4})?", text):
                 problems.append(f"bad period {text!r} (a year such as 2021 or a span such as 2017-2021)")
+            if name == "metric" and text not in _metric_ids():
+                problems.append(f"unknown metric {text!r} (see the taxonomy: {_close_metrics(text)})")
             changes[name] = text
+    low, high = changes.get("low"), changes.get("high")
+    if isinstance(low, float) and isinstance(high, float) and low > high:
+        problems.append(f"low {cell['low']!r} is above high {cell['high']!r}")
     if action == "fix" and not changes:
         problems.append("a fix changes nothing (fill at least one of " + ", ".join(FIELDS) + ")")
     if action == "add" and ("value" not in changes or "unit" not in changes):
@@ -178,13 +200,18 @@ def apply_corrections(figures: list[dict], corrections: list[Correction], docume
         index = matches[correction.occurrence - 1]
         if correction.action == "drop":
             dropped.add(index)
-        else:
-            _fix_row(out[index], correction)
+            continue
+        fixed = _fix_row(dict(out[index]), correction)
+        if _bounds_disorder(fixed):
+            stale.append((correction.doc_id, f"correction {correction.describe()}: not applied, the figure's low "
+                         f"{fixed['low']!r} would be above its high {fixed['high']!r} (set both)"))
+            continue
+        out[index] = fixed
     kept = [f for i, f in enumerate(out) if i not in dropped]
     return kept + added, stale
 
 
-def _fix_row(record: dict, correction: Correction) -> None:
+def _fix_row(record: dict, correction: Correction) -> dict:
     changes = dict(correction.changes)
     qualifier = changes.get("qualifier", record.get("qualifier"))
     if "value" in changes and qualifier in ("exact", "about"):
@@ -195,6 +222,15 @@ def _fix_row(record: dict, correction: Correction) -> None:
     record.update(changes)
     record["corrected"] = "fix"
     record["correction_reason"] = f"{correction.reason} ({correction.author})"
+    return record
+
+
+def _bounds_disorder(record: dict) -> bool:
+    low, high = record.get("low"), record.get("high")
+    try:
+        return low is not None and high is not None and float(low) > float(high)
+    except (TypeError, ValueError):
+        return False
 
 
 def _added_row(correction: Correction, document: dict) -> dict:
@@ -232,16 +268,32 @@ def _same_value(a: object, b: object) -> bool:
         return False
 
 
+def _metric_ids() -> frozenset[str]:
+    from extract.grammar.taxonomy import load_taxonomy
+
+    return frozenset(m.id for m in load_taxonomy())
+
+
+def _close_metrics(text: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(text, sorted(_metric_ids()), n=3, cutoff=0.6)
+    return f"did you mean {', '.join(close)}?" if close else "src/extract/grammar/taxonomy.yaml lists them"
+
+
+# Numbers as a person types them: digits, an optional sign, decimals, thousands commas, an exponent. Not
+# Python's extras (1_000, inf, nan, Infinity), which float() would take.
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d{1,3})?")
+_INTEGER = re.compile(r"\d{1,9}")
+
+
 def _to_int(text: str) -> int | None:
-    try:
-        return int(text)
-    except ValueError:
-        return None
+    return int(text) if _INTEGER.fullmatch(text) else None
 
 
 def _to_float(text: str) -> float | None:
-    try:
-        value = float(text.replace(",", ""))
-    except ValueError:
+    """A finite number of at most MAX_MAGNITUDE, or None."""
+    if not _NUMBER.fullmatch(text):
         return None
-    return value if value == value else None
+    value = float(text.replace(",", ""))
+    return value if within_bounds(value) else None

@@ -25,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from extract import terminal
-from extract.model import META_FIELDS, DocMeta, DocumentError, Figure
+from extract.corpus.workers import Limits, warm_up
+from extract.model import META_FIELDS, DocMeta, Figure
 
 GOLD_KINDS = ("required", "optional", "negative")
 
@@ -394,10 +395,24 @@ def score_pages(figs: list[Figure], pages: list[int], rows: list[PageGoldRow]) -
     return score
 
 
-def check_pages(gold_dir: Path, catalog: Path, progress: bool = True) -> dict[str, PageScore]:
+def document_figures(path: Path, meta: DocMeta, limits: Limits | None = None) -> tuple[list[Figure], str]:
+    """The figures of one document read in a worker under the limits of `reviewfigs run`, and '' or the one
+    line saying why it failed; its warnings are printed one line each, as a run prints them."""
+    from extract.corpus.workers import Task, run_isolated
+    from extract.figures import extract_document
+
+    outcome = run_isolated(Task(str(path), meta, "check"), extract_document, limits or Limits())
+    for warning in outcome.warnings:
+        print(f"reviewfigs: {path}: warning: {warning}", file=sys.stderr)
+    if not outcome.ok:
+        return [], outcome.error
+    return [Figure(**record) for record in outcome.figures], ""
+
+
+def check_pages(gold_dir: Path, catalog: Path, progress: bool = True,
+                limits: Limits | None = None) -> dict[str, PageScore]:
     """doc_id -> PageScore for every document of the page gold (read through its catalog row)."""
     from extract.corpus.catalog import load_catalog
-    from extract.figures import extract_document
 
     gold = load_page_gold(gold_dir)
     entries = {e.doc_id: e for e in load_catalog(catalog)}
@@ -408,16 +423,10 @@ def check_pages(gold_dir: Path, catalog: Path, progress: bool = True) -> dict[st
     for doc in terminal.progress(list(gold), "checking", enabled=progress):
         pages, rows = gold[doc]
         entry = entries[doc]
-        try:
-            figs = extract_document(entry.path, entry.meta())
-        except DocumentError as err:
-            figs = []
-            error = f"{entry.file}: {err.reason}"
-        else:
-            error = ""
+        figs, error = document_figures(entry.path, entry.meta(), limits)
         scores[doc] = score_pages(figs, pages, rows)
         if error:
-            scores[doc].errors.append(error)
+            scores[doc].errors.append(f"{entry.file}: {error}")
     return scores
 
 
@@ -505,8 +514,12 @@ def run_command(args: argparse.Namespace) -> int:
             print(f"reviewfigs check: --{name.replace('_', '-')} must be between 0 and 1", file=sys.stderr)
             return 2
     from extract.corpus.catalog import RowProblemsError, meta_for_file
-    from extract.figures import extract_document
 
+    limits = Limits.from_arguments(args)
+    if limits.problem():
+        print(f"reviewfigs check: {limits.problem()}", file=sys.stderr)
+        return 2
+    warm_up()  # each document is read in a worker forked from here: import the extractor once
     if args.file and args.gold:
         path = Path(args.file)
         meta, problems = meta_for_file(path, {name: getattr(args, name, None) for name in META_FIELDS})
@@ -521,19 +534,18 @@ def run_command(args: argparse.Namespace) -> int:
         except ValueError as err:
             print(f"reviewfigs: {err}", file=sys.stderr)
             return 2
-        try:
-            figs = extract_document(path, meta)
-        except DocumentError as err:
-            print(f"reviewfigs: {path}: {err.reason}", file=sys.stderr)
+        figs, error = document_figures(path, meta, limits)
+        if error:
+            print(f"reviewfigs: {path}: {error}", file=sys.stderr)
             return 1
         score = score_gold(figs, gold)
         print_gold_score(score)
         return verdict("F1", score.f1, args.min_f1)
     if args.catalog and args.key_facts:
-        return _check_catalog(Path(args.catalog), Path(args.key_facts), args.min_recall)
+        return _check_catalog(Path(args.catalog), Path(args.key_facts), args.min_recall, limits)
     if args.catalog and args.pages:
         try:
-            scores = check_pages(Path(args.pages), Path(args.catalog))
+            scores = check_pages(Path(args.pages), Path(args.catalog), limits=limits)
         except (OSError, ValueError, RowProblemsError) as err:
             print(f"reviewfigs check: {err}", file=sys.stderr)
             return 2
@@ -554,9 +566,8 @@ def catalog_metas(catalog: Path) -> list[tuple[Path, DocMeta]]:
     return [(entry.path, entry.meta()) for entry in load_catalog(catalog)]
 
 
-def _check_catalog(catalog: Path, key_facts: Path, min_recall: float) -> int:
+def _check_catalog(catalog: Path, key_facts: Path, min_recall: float, limits: Limits | None = None) -> int:
     from extract.corpus.catalog import CatalogError
-    from extract.figures import extract_document
 
     try:
         documents = catalog_metas(catalog)
@@ -571,12 +582,13 @@ def _check_catalog(catalog: Path, key_facts: Path, min_recall: float) -> int:
     figures_by_doc: dict[str, list[Figure]] = {}
     failed = 0
     for path, meta in terminal.progress(documents, "checking"):
-        try:
-            figures_by_doc[meta.doc_id] = extract_document(path, meta)
-            terminal.detail(f"reviewfigs check: {meta.doc_id}: {len(figures_by_doc[meta.doc_id])} figure(s)")
-        except DocumentError as err:
-            print(f"reviewfigs: {path}: {err.reason}", file=sys.stderr)
+        figs, error = document_figures(path, meta, limits)
+        if error:
+            print(f"reviewfigs: {path}: {error}", file=sys.stderr)
             failed += 1
+        else:
+            figures_by_doc[meta.doc_id] = figs
+            terminal.detail(f"reviewfigs check: {meta.doc_id}: {len(figs)} figure(s)")
     score = score_key_facts(figures_by_doc, facts)
     print_key_fact_score(score)
     return verdict("key facts recall", score.recall, min_recall, failed)

@@ -36,7 +36,7 @@ from extract.corpus.workers import (
     warm_up,
 )
 from extract.figures import sha256_of
-from extract.safety import OutputLock, OutputLockedError, atomic_writer, remove_stale_temps, write_csv_safely
+from extract.safety import OutputLock, OutputLockedError, OutputSet, remove_stale_temps
 
 # metrics.parquet holds metrics.csv's table with exact dtypes and unneutralised text, for the charts.
 OUTPUT_FILES = ("figures.parquet", "figures.csv", "metrics.parquet", "metrics.csv", "targets.parquet", "targets.csv",
@@ -351,20 +351,21 @@ def document_records(entries: list[CatalogEntry], outcomes: dict[str, Outcome], 
 
 
 def write_outputs(out: Path, figures, metrics, errors, documents, targets=None) -> None:
-    """The tables, each written to a temp file and renamed: a reader never sees half a file."""
-    out.mkdir(parents=True, exist_ok=True)
+    """The tables, published as one set (extract.safety.OutputSet): a reader, or a run killed halfway, sees all
+    of the previous run's tables or all of this one's. One line per output file (OUTPUT_FILES lists them)."""
     if targets is None:
         from extract.corpus.tables import targets_table
 
         targets = targets_table([])
-    for name, frame in (("figures.parquet", figures), ("metrics.parquet", metrics), ("targets.parquet", targets)):
-        with atomic_writer(out / name) as tmp:
-            frame.to_parquet(tmp, index=False)
-    write_csv_safely(figures, out / "figures.csv")
-    write_csv_safely(metrics, out / "metrics.csv")
-    write_csv_safely(targets, out / "targets.csv")
-    write_csv_safely(errors, out / "errors.csv")
-    write_csv_safely(documents, out / "documents.csv")
+    with OutputSet(out) as outputs:
+        outputs.write("figures.parquet", lambda path: figures.to_parquet(path, index=False))
+        outputs.csv("figures.csv", figures)
+        outputs.write("metrics.parquet", lambda path: metrics.to_parquet(path, index=False))
+        outputs.csv("metrics.csv", metrics)
+        outputs.write("targets.parquet", lambda path: targets.to_parquet(path, index=False))
+        outputs.csv("targets.csv", targets)
+        outputs.csv("errors.csv", errors)
+        outputs.csv("documents.csv", documents)
 
 
 def summary_text(result: RunResult, out: Path) -> str:

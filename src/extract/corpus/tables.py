@@ -56,6 +56,10 @@ DOCTYPE_RANK = {
 }
 
 _ADCODE = pa.Check.str_matches(r"^\d{6}$")
+# Values are finite (a 310-digit number once became inf) and bounds ordered, whatever produced them.
+_FINITE = pa.Check(lambda s: s.isna() | s.abs().lt(float("inf")), name="finite")
+_ORDERED = pa.Check(lambda df: df["low"].isna() | df["high"].isna() | (df["low"] <= df["high"]),
+                    name="low <= high")
 _YEAR = pa.Check.in_range(1900, 2100)
 
 
@@ -81,9 +85,9 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
         "stance": _text(checks=[pa.Check.isin(STANCES)]),
         "metric": _text(),
         "subject": _text(),
-        "value": pa.Column(float, nullable=True),
-        "low": pa.Column(float, nullable=True),
-        "high": pa.Column(float, nullable=True),
+        "value": pa.Column(float, nullable=True, checks=[_FINITE]),
+        "low": pa.Column(float, nullable=True, checks=[_FINITE]),
+        "high": pa.Column(float, nullable=True, checks=[_FINITE]),
         "unit": _text(),
         "qualifier": _text(checks=[pa.Check.isin(QUALIFIERS)]),
         "text": _text(),
@@ -109,6 +113,7 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
         "corrected": _text(checks=[pa.Check.isin(("", "fix", "add"))]),
         "correction_reason": _text(),
     },
+    checks=[_ORDERED],
     strict=True,
     ordered=True,
 )
@@ -118,13 +123,15 @@ METRICS_SCHEMA = pa.DataFrameSchema(
         "region": _text(), "adcode": _text(checks=[_ADCODE]), "admin_level": _text(checks=[pa.Check.isin(ADMIN_LEVELS)]),
         "year": pa.Column("Int64", checks=[_YEAR]), "period": _text(), "metric": _text(checks=[pa.Check.str_length(1, None)]),
         "stance": _text(checks=[pa.Check.isin(STANCES)]),
-        "value": pa.Column(float), "low": pa.Column(float, nullable=True), "high": pa.Column(float, nullable=True),
+        "value": pa.Column(float, checks=[_FINITE]), "low": pa.Column(float, nullable=True, checks=[_FINITE]),
+        "high": pa.Column(float, nullable=True, checks=[_FINITE]),
         "unit": _text(), "qualifier": _text(checks=[pa.Check.isin(QUALIFIERS)]), "doc_id": _text(),
         "page": pa.Column("Int64", nullable=True), "text": _text(), "sentence": _text(), "subject": _text(),
         "doctype": _text(), "corrected": _text(),
         "n_candidates": pa.Column("Int64", checks=[pa.Check.ge(1)]),
         "n_values": pa.Column("Int64", checks=[pa.Check.ge(1)]),
     },
+    checks=[_ORDERED],
     strict=True,
     ordered=True,
     unique=METRIC_KEY,
@@ -134,11 +141,15 @@ TARGETS_SCHEMA = pa.DataFrameSchema(
     {
         "region": _text(), "adcode": _text(checks=[_ADCODE]), "admin_level": _text(checks=[pa.Check.isin(ADMIN_LEVELS)]),
         "metric": _text(checks=[pa.Check.str_length(1, None)]), "year": pa.Column("Int64", checks=[_YEAR]),
-        "unit": _text(), "target_value": pa.Column(float), "target_low": pa.Column(float, nullable=True),
-        "target_high": pa.Column(float, nullable=True), "target_qualifier": _text(checks=[pa.Check.isin(QUALIFIERS)]),
-        "target_text": _text(), "target_doc_id": _text(), "target_locator": _text(), "result_value": pa.Column(float),
+        "unit": _text(), "target_value": pa.Column(float, checks=[_FINITE]),
+        "target_low": pa.Column(float, nullable=True, checks=[_FINITE]),
+        "target_high": pa.Column(float, nullable=True, checks=[_FINITE]),
+        "target_qualifier": _text(checks=[pa.Check.isin(QUALIFIERS)]),
+        "target_text": _text(), "target_doc_id": _text(), "target_locator": _text(),
+        "result_value": pa.Column(float, checks=[_FINITE]),
         "result_text": _text(), "result_doc_id": _text(), "result_locator": _text(),
-        "met": _text(checks=[pa.Check.isin(MET_VALUES)]), "margin": pa.Column(float, nullable=True), "rule": _text(),
+        "met": _text(checks=[pa.Check.isin(MET_VALUES)]), "margin": pa.Column(float, nullable=True, checks=[_FINITE]),
+        "rule": _text(),
     },
     strict=True,
     ordered=True,
@@ -204,7 +215,8 @@ def checked_figures(records: list[dict]) -> tuple[pd.DataFrame, dict[int, str]]:
     for case in cases.itertuples():
         if case.index is None or pd.isna(case.index):
             raise pa.errors.SchemaError(FIGURES_SCHEMA, frame, f"{case.column}: {case.check}")
-        bad.setdefault(int(case.index), f"{case.column} {case.failure_case!r} fails {case.check}")
+        what = "the row" if case.schema_context == "DataFrameSchema" else f"{case.column} {case.failure_case!r}"
+        bad.setdefault(int(case.index), f"{what} fails {case.check}")
     return frame, bad
 
 

@@ -3,8 +3,9 @@ limit, so that a document that crashes the PDF library, hangs or explodes in mem
 
 ``run_local`` forks workers itself (``-j N``); ``run_dask`` sends one task per document to a Dask cluster,
 whose worker then runs ``run_isolated`` (the same forked process and limits). Both yield
-``(cache_key, Outcome)`` as documents finish. Everything that crosses a process boundary is plain data
-(``Task``, ``Outcome``).
+``(cache_key, Outcome)`` as documents finish. ``run_limited`` runs any one job the same way: `extract`,
+`show`, `check` and `report` read their documents under the very limits of `run`. Everything that crosses a
+process boundary is plain data (``Task``, ``Outcome``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import faulthandler
+import functools
 import os
 import pickle
 import resource
@@ -36,9 +38,39 @@ class SchedulerError(RuntimeError):
 
 @dataclass
 class Limits:
+    """The limits on reading one document, the same for every command (--timeout, --max-pages, --memory-mb)."""
+
     timeout: float = config.DEFAULT_TIMEOUT
     max_pages: int = config.DEFAULT_MAX_PAGES
     memory_mb: int = config.DEFAULT_MEMORY_MB
+
+    @classmethod
+    def from_arguments(cls, args: Any) -> Limits:
+        return cls(args.timeout, args.max_pages, args.memory_mb)
+
+    @classmethod
+    def current(cls) -> Limits:
+        """The limits a command passed down to this process (a notebook kernel started by `reviewfigs
+        report`), else the defaults."""
+        found = {name: os.environ.get(variable) for name, variable in config.LIMIT_VARIABLES.items()}
+        try:
+            return cls(float(found["timeout"] or config.DEFAULT_TIMEOUT),
+                       int(found["max_pages"] or config.DEFAULT_MAX_PAGES),
+                       int(found["memory_mb"] or config.DEFAULT_MEMORY_MB))
+        except ValueError:
+            return cls()
+
+    def environment(self) -> dict[str, str]:
+        """The variables ``current()`` reads, for a child process."""
+        return {config.LIMIT_VARIABLES["timeout"]: repr(self.timeout),
+                config.LIMIT_VARIABLES["max_pages"]: str(self.max_pages),
+                config.LIMIT_VARIABLES["memory_mb"]: str(self.memory_mb)}
+
+    def problem(self) -> str:
+        """'' or why the limits cannot be used (one line)."""
+        if not (self.timeout > 0 and self.max_pages > 0 and self.memory_mb > 0):
+            return "--timeout, --max-pages and --memory-mb must be positive"
+        return ""
 
 
 @dataclass
@@ -57,25 +89,33 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     stage: str = ""
     error: str = ""
+    value: Any = None  # what a run_limited job returned
     document: dict = field(default_factory=dict)  # format, pages, characters, ocr_pages, tables (documents.csv)
 
 
 def extract_task(task: Task, extractor: Extractor, max_pages: int) -> Outcome:
     """Extract one document (runs inside the worker process). Document warnings raised with
     ``warnings.warn`` by the extract package are kept; the figures become plain dicts."""
-    import warnings
-
     info: dict = {}
     extra = {"document_info": info} if _takes_document_info(extractor) else {}
+    figures, notes = with_document_warnings(
+        lambda: extractor(task.path, meta=task.meta, max_pages=max_pages, **extra))
+    return Outcome(ok=True, figures=[_figure_record(f) for f in figures], warnings=notes, document=info)
+
+
+def with_document_warnings(job: Callable[[], Any]) -> tuple[Any, list[str]]:
+    """``job()`` and the document warnings it raised (``warnings.warn`` in the extract package), each once."""
+    import warnings
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        figures = extractor(task.path, meta=task.meta, max_pages=max_pages, **extra)
+        value = job()
     notes: list[str] = []
     for w in caught:
         message = " ".join(str(w.message).split())
         if _is_document_warning(w) and message not in notes:
             notes.append(message)
-    return Outcome(ok=True, figures=[_figure_record(f) for f in figures], warnings=notes, document=info)
+    return value, notes
 
 
 def _takes_document_info(extractor: Extractor) -> bool:
@@ -105,7 +145,7 @@ def _figure_record(figure: Figure | dict) -> dict:
     return {k: (v.item() if hasattr(v, "item") else v) for k, v in record.items()}
 
 
-def _child_run(write_fd: int, task: Task, extractor: Extractor, limits: Limits, close_fds: Iterable[int]) -> None:
+def _child_run(write_fd: int, work: Callable[[], Outcome], limits: Limits, close_fds: Iterable[int]) -> None:
     """Body of a forked worker: limits first, then the document; the outcome is pickled down the pipe."""
     for fd in close_fds:
         with contextlib.suppress(OSError):
@@ -118,7 +158,7 @@ def _child_run(write_fd: int, task: Task, extractor: Extractor, limits: Limits, 
     try:
         _limit_memory(limits.memory_mb)
         try:
-            outcome = extract_task(task, extractor, limits.max_pages)
+            outcome = work()
         except DocumentError as exc:
             outcome = Outcome(ok=False, stage=getattr(exc, "stage", "read") or "read", error=exc.reason)
         except MemoryError:
@@ -126,9 +166,7 @@ def _child_run(write_fd: int, task: Task, extractor: Extractor, limits: Limits, 
         except RecursionError:
             outcome = Outcome(ok=False, stage="read", error="document structure nested too deeply to read")
         except Exception as exc:  # a bug or an unforeseen file: one document fails, the run goes on
-            first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
-            outcome = Outcome(ok=False, stage="extract",
-                              error=f"could not extract ({type(exc).__name__}: {first}); please report this file")
+            outcome = Outcome(ok=False, stage="extract", error=bug_line(exc))
         try:
             data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
@@ -141,6 +179,13 @@ def _child_run(write_fd: int, task: Task, extractor: Extractor, limits: Limits, 
         code = 70
     finally:
         os._exit(code)
+
+
+def bug_line(exc: BaseException) -> str:
+    """The one line for an error no rule foresaw: a bug of reviewfigs or of a library, to be reported."""
+    text = str(exc).strip()
+    first = text.splitlines()[0][:300] if text else ""
+    return f"could not extract ({type(exc).__name__}: {first}); please report this file"
 
 
 def _memory_outcome(limits: Limits) -> Outcome:
@@ -180,15 +225,15 @@ class _Child:
     buffer: bytearray = field(default_factory=bytearray)
 
 
-def _start_child(task: Task, extractor: Extractor, limits: Limits, close_fds: list[int]) -> _Child:
+def _start_child(work: Callable[[], Outcome], key: str, limits: Limits, close_fds: list[int]) -> _Child:
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the worker
         os.close(read_fd)
-        _child_run(write_fd, task, extractor, limits, close_fds)
+        _child_run(write_fd, work, limits, close_fds)
     os.close(write_fd)
     os.set_blocking(read_fd, False)
-    return _Child(pid, read_fd, task.cache_key, time.monotonic() + limits.timeout)
+    return _Child(pid, read_fd, key, time.monotonic() + limits.timeout)
 
 
 def _finish_child(child: _Child, limits: Limits, timed_out: bool) -> Outcome:
@@ -219,7 +264,26 @@ def run_local(tasks: list[Task], extractor: Extractor, limits: Limits, jobs: int
               close_fds: list[int] | None = None) -> Iterator[tuple[str, Outcome]]:
     """Extract ``tasks`` with at most ``jobs`` worker processes, one per document; yield (cache_key, outcome) as
     they finish. The parent only forks, waits on pipes and enforces deadlines: no threads."""
-    pending = deque(tasks)
+    work = [(functools.partial(extract_task, task, extractor, limits.max_pages), task.cache_key) for task in tasks]
+    yield from _run_work(work, limits, jobs, close_fds)
+
+
+def run_limited(job: Callable[[], Any], limits: Limits) -> Outcome:
+    """``job()`` in one forked worker under ``limits`` (time, memory; the job applies max_pages itself):
+    Outcome(ok=True, value=job's result, warnings=its document warnings), or ok=False with the one line the run
+    would print (DocumentError's reason, a limit, a crash). The result must pickle."""
+    def work() -> Outcome:
+        value, notes = with_document_warnings(job)
+        return Outcome(ok=True, value=value, warnings=notes)
+
+    for _key, outcome in _run_work([(work, "job")], limits, 1, None):
+        return outcome
+    raise RuntimeError("no outcome")  # unreachable: one job, one outcome
+
+
+def _run_work(work: list[tuple[Callable[[], Outcome], str]], limits: Limits, jobs: int,
+              close_fds: list[int] | None) -> Iterator[tuple[str, Outcome]]:
+    pending = deque(work)
     running: dict[int, _Child] = {}
     ended: list[tuple[_Child, bool]] = []  # (worker, timed out): seen to end, not yet reaped
     selector = selectors.DefaultSelector()
@@ -227,7 +291,7 @@ def run_local(tasks: list[Task], extractor: Extractor, limits: Limits, jobs: int
     try:
         while pending or running or ended:
             while pending and len(running) < jobs:
-                child = _start_child(pending.popleft(), extractor, limits,
+                child = _start_child(*pending.popleft(), limits,
                                      close_fds + [c.fd for c in running.values()] + [c.fd for c, _ in ended])
                 running[child.fd] = child
                 selector.register(child.fd, selectors.EVENT_READ)
@@ -268,9 +332,11 @@ def run_local(tasks: list[Task], extractor: Extractor, limits: Limits, jobs: int
         selector.close()
 
 
+@functools.cache
 def warm_up() -> None:
     """Import what the extractor loads lazily and read its taxonomy in the process that forks the workers: each
-    worker then starts warm instead of paying ~0.5 s per document. Best effort: failures only cost speed."""
+    worker then starts warm instead of paying ~0.5 s per document. Once per process; best effort: failures only
+    cost speed."""
     with contextlib.suppress(Exception):
         from extract.figures import find_figures
         from extract.model import DocMeta
@@ -284,7 +350,9 @@ def warm_up() -> None:
 
 
 def run_isolated(task: Task, extractor: Extractor, limits: Limits) -> Outcome:
-    """One document in its own forked process under ``limits`` (what a Dask worker runs per task)."""
+    """One document in its own forked process under ``limits`` (what a Dask worker runs per task, and `extract`,
+    `check` and `show` per document)."""
+    warm_up()
     for _key, outcome in run_local([task], extractor, limits, jobs=1):
         return outcome
     raise RuntimeError("no outcome")  # unreachable: run_local yields once per task

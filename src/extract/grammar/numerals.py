@@ -26,6 +26,20 @@ SCALES: dict[str, int] = {
     "千万": 10**7, "百万": 10**6, "十万": 10**5, "万": 10**4, "千": 10**3, "百": 10**2, "十": 10,
 }
 
+# No figure is larger: 10^18 in base units (100亿亿; China's GDP is 1.3e14 元). A longer number is a code, digits
+# of a table run together or a hostile file, never an amount, and the bound keeps every value a finite float
+# (a 310-digit number would be inf).
+MAX_MAGNITUDE = Decimal(10) ** 18
+
+
+def within_bounds(value: Decimal | float | None) -> bool:
+    """|value| <= MAX_MAGNITUDE: finite and not absurd (None and NaN are within no bound)."""
+    try:
+        return value is not None and abs(value) <= MAX_MAGNITUDE
+    except (TypeError, InvalidOperation):  # a NaN Decimal
+        return False
+
+
 _ARABIC_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
 
 
@@ -132,11 +146,16 @@ _CN_SCALE_SUFFIX_RE = re.compile("(万亿|亿|万)$")
 
 
 def parse_number(s: str) -> float | None:
-    """Parse one numeral span to a float; None if it is not a number.
+    """Parse one numeral span to a float; None if it is not a number (or is beyond MAX_MAGNITUDE).
 
     '1,234.5' -> 1234.5, '１２' -> 12, '一百一十六' -> 116, '两百' -> 200, '三千' -> 3000, '〇' -> 0,
     '3.5万' -> 35000, '82.7万亿' -> 8.27e13, '-3.5' / '负3.5' -> -3.5.
     """
+    value = _parse_number(s)
+    return value if within_bounds(value) else None
+
+
+def _parse_number(s: str) -> float | None:
     if not isinstance(s, str):
         return None
     t = s.strip()

@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from extract.grammar.numerals import SCALES, arabic_value, cn_decimal, parse_number
+from extract.grammar.numerals import SCALES, arabic_value, cn_decimal, parse_number, within_bounds
 from extract.model import QUALIFIERS
 from extract.normalize import fold
 
@@ -338,6 +338,8 @@ def _qualifier(c: _Cand) -> str:
 
 def _reject_reason(text: str, c: _Cand, titles, quotes) -> str:
     """The 'not a figure' rules: why the candidate is not a figure, or '' when it is one."""
+    if not (within_bounds(c.magnitude) and (c.low_mag is None or within_bounds(c.low_mag))):
+        return "too large to be a figure"  # a 310-digit number: a code or a hostile file (and inf as a float)
     unit = c.unit
     before = _char_before(text, c.num_start if not c.pre else c.start)
     after_unit = text[c.unit_end:c.unit_end + 2]

@@ -9,6 +9,8 @@ files, and the one verdict on whether a page has a text layer), ``layout`` (char
 blocks, paragraphs and headings), ``decode`` (bytes -> text: BOM, declared charset, detection), ``textblocks``
 (the rules shared by formats without pages: furniture lines, wrapped lines, headings), ``webpage`` (saved web
 pages), ``plaintext`` (text files) and ``word`` (DOCX). Every reader returns the same ``Document``.
+``garbled`` is the one rule for text no Chinese document is written in (broken fonts, wrong encodings),
+applied by ``read_document`` to the Document of every format.
 
 Imports: extract.model, extract.normalize, extract.config (and nothing else of the package).
 """
@@ -23,23 +25,26 @@ from extract.model import Document
 def read_document(path: str | Path, backend: str | None = None, max_pages: int | None = None) -> Document:
     """Read ``path`` into a Document, whatever its format (``Document.format``). DocumentError says why a file
     cannot be read (one line); the reader's notes (a repaired file, scanned pages, unreadable fonts, doubled
-    glyphs, undecodable bytes) are in ``Document.warnings``."""
+    glyphs, undecodable bytes, garbled pages) are in ``Document.warnings``."""
+    from extract.read import garbled
     from extract.read.sniff import sniff_format
 
     fmt = sniff_format(path)
     if fmt == "html":
         from extract.read.webpage import read_html
 
-        return read_html(path)
-    if fmt == "txt":
+        document = read_html(path)
+    elif fmt == "txt":
         from extract.read.plaintext import read_text
 
-        return read_text(path)
-    if fmt == "docx":
+        document = read_text(path)
+    elif fmt == "docx":
         from extract.read.word import read_docx
 
-        return read_docx(path)
-    return read_pdf(path, backend=backend, max_pages=max_pages)
+        document = read_docx(path)
+    else:
+        document = read_pdf(path, backend=backend, max_pages=max_pages)
+    return garbled.apply(document)  # every format: no figure from text no Chinese document is written in
 
 
 def read_pdf(path: str | Path, backend: str | None = None, max_pages: int | None = None) -> Document:

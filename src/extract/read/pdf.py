@@ -26,7 +26,6 @@ import functools
 import math
 import os
 import re
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,12 +33,9 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pypdfium2_raw.bindings
-from pdfminer.pdfdocument import PDFDocument
-from pdfminer.pdfpage import PDFPage
-from pdfminer.pdfparser import PDFParser
-from pdfminer.pdftypes import PDFStream, resolve1
 
 from extract.model import DocumentError
+from extract.read.guard import ContentGuard, library_log, open_plumber, too_many_chars
 
 
 @dataclass
@@ -225,11 +221,11 @@ def _is_damage(err: DocumentError) -> bool:
 
 def _pdfminer_page_count(path: Path) -> int:
     """Pages pdfminer finds (it scans objects when the cross-reference table is broken)."""
-    import pdfplumber  # only for files pdfium cannot open, and pages it cannot decode: not on every run's start
-
     try:
-        with pdfplumber.open(path) as pdf:
+        with open_plumber(path) as pdf:
             return len(pdf.pages)
+    except MemoryError:
+        raise
     except Exception as exc:  # pdfminer raises many types for the same thing: a file it cannot parse
         raise _classify_pdfminer_error(exc) from exc
 
@@ -338,6 +334,13 @@ class _TextLayerStats:
     n_unreadable: int = 0
     scanned_pages: list[int] = field(default_factory=list)  # pages with an image and (almost) no text
     unreadable_pages: list[int] = field(default_factory=list)
+    skipped_pages: list[int] = field(default_factory=list)  # pages neither reader could build
+    tree_mismatch: tuple[int, int] | None = None  # (pdfium's, pdfminer's) page counts when they differ
+    library_problems: int = 0  # warnings the PDF library logged (pdfminer), summarised in one line
+    first_library_problem: str = ""
+
+    def skip(self, page_number: int) -> None:
+        self.skipped_pages.append(page_number)
 
     def add_page(self, page_number: int, n_chars: int, n_unreadable: int, has_image: bool) -> None:
         self.n_pages += 1
@@ -357,10 +360,23 @@ class _TextLayerStats:
             raise DocumentError(
                 "text layer unreadable: fonts have no Unicode map (copying text from it gives garbage)"
             )
+        if self.n_pages == 0 and self.skipped_pages:
+            raise DocumentError("damaged PDF: none of its pages can be read (broken page objects or page tree)")
         if total == 0:
             raise DocumentError("PDF has no text (blank pages, or text drawn as shapes)")
         if warnings is None:
             return
+        if self.skipped_pages:
+            count = len(self.skipped_pages)
+            which = f"page {self.skipped_pages[0]}" if count == 1 else \
+                f"{count:,} of {count + self.n_pages:,} pages (pages {_page_list(self.skipped_pages)})"
+            warnings.append(f"damaged PDF: {which} cannot be read, skipped")
+        if self.tree_mismatch:
+            warnings.append(f"damaged PDF: its page tree is inconsistent (pdfium finds {self.tree_mismatch[0]:,} "
+                            f"pages, pdfminer {self.tree_mismatch[1]:,}): pages may be missing or repeated")
+        if self.library_problems:
+            warnings.append(f"damaged PDF: the PDF parser reported {self.library_problems:,} problem(s) "
+                            f"(first: {self.first_library_problem})")
         if self.scanned_pages:
             warnings.append(
                 f"no text layer on {len(self.scanned_pages)} of {self.n_pages} pages (scanned images, pages "
@@ -377,195 +393,6 @@ class _TextLayerStats:
 def _page_list(pages: list[int], limit: int = 10) -> str:
     shown = ", ".join(str(p) for p in pages[:limit])
     return shown + (", ..." if len(pages) > limit else "")
-
-
-def _too_many_chars(page_number: int, n_chars: int, limit: int, at_least: bool = False) -> DocumentError:
-    amount = f"over {n_chars:,}" if at_least else f"{n_chars:,}"
-    return DocumentError(
-        f"page {page_number} has {amount} characters (the limit is {limit:,}): malformed or hostile PDF, not read"
-    )
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Bomb guard: bound a page's chars from its raw content stream, before any parser builds them
-# ---------------------------------------------------------------------------------------------------------
-
-_CHUNK = 4 << 20  # decompress page content 4 MB at a time: memory stays small even for zip bombs
-CONTENT_BYTES_LIMIT = 64 << 20  # a page whose content inflates beyond this is refused as hostile
-# Where a string ("(", "<" but not "<<") or inline image data ("ID" between white space) may start. A single
-# character class: re scans it ~6x faster than an alternation, which matters for 64 MB of content.
-_STRING_START = re.compile(rb"[(<I]")
-_WHITE = b"\x00\t\n\x0c\r "
-_INLINE_IMAGE_END = re.compile(rb"[\x00\t\n\x0c\r ]EI(?=[\x00\t\n\x0c\r ]|$)")
-_LITERAL_STOP = re.compile(rb"[()\\]")
-
-
-class _StringBytes:
-    """Counts the bytes of string operands ((literal) and <hex>, hex digits counting half) in content fed
-    piece by piece; strings may span pieces. Linear time: the scanning is done by re/bytes in C."""
-
-    def __init__(self) -> None:
-        self.total = 0
-        self._depth = 0  # > 0 inside a literal string (parentheses nest)
-        self._hex = False
-        self._skip = 0  # an escape at the end of the previous piece
-        self._open_angle = False
-        self._image = False
-
-    def feed(self, piece: bytes) -> int:
-        if self._open_angle:  # a "<" ended the previous piece: "<<" (a dictionary) or a hex string?
-            piece = b"<" + piece
-            self._open_angle = False
-        i, n = self._skip, len(piece)
-        self._skip = 0
-        while i < n:
-            if self._depth:
-                m = _LITERAL_STOP.search(piece, i)
-                if m is None:
-                    self.total += n - i
-                    break
-                j = m.start()
-                self.total += j - i
-                stop = piece[j]
-                if stop == 0x5C:  # backslash: the next byte is part of the string
-                    self.total += 2
-                    i = j + 2
-                    self._skip = max(0, i - n)
-                elif stop == 0x28:
-                    self._depth += 1
-                    self.total += 1
-                    i = j + 1
-                else:
-                    self._depth -= 1
-                    self.total += 1 if self._depth else 0
-                    i = j + 1
-            elif self._image:  # inline image data (binary): skip to its end, EI between white space
-                m = _INLINE_IMAGE_END.search(piece, i)
-                if m is None:
-                    break  # (an EI split across pieces is missed: the count can only grow, rarely)
-                self._image = False
-                i = m.end()
-            elif self._hex:
-                j = piece.find(b">", i)
-                end = n if j < 0 else j
-                self.total += (end - i) // 2
-                self._hex = j < 0
-                i = end + 1
-            else:
-                m = _STRING_START.search(piece, i)
-                if m is None:
-                    break
-                j = m.start()
-                token = piece[j]
-                if token == 0x28:  # (
-                    self._depth = 1
-                    i = j + 1
-                elif token == 0x3C:  # <
-                    if j + 1 == n:
-                        self._open_angle = True
-                        break
-                    if piece[j + 1] == 0x3C:  # << a dictionary
-                        i = j + 2
-                    else:
-                        self._hex = True
-                        i = j + 1
-                else:  # I: the ID operator (inline image data follows) or a letter of another token
-                    if (piece[j + 1 : j + 2] == b"D" and j > 0 and piece[j - 1] in _WHITE
-                            and piece[j + 2 : j + 3] in (b"", *(bytes([w]) for w in _WHITE))):
-                        self._image = True
-                    i = j + 1
-        return self.total
-
-
-def _check_content(streams: list, max_chars: int, page_number: int) -> None:
-    """Raise DocumentError when the page's own content strings hold more than ``max_chars`` chars.
-
-    One char takes at least one byte of a string operand and at most two (CID fonts), so string bytes // 2
-    never exceeds the real count. Content of at most ``max_chars`` bytes cannot exceed it and is not scanned
-    (the common case costs one inflate). Streams with filters other than Flate are left to the readers.
-    """
-    seen_bytes = 0
-    counter = _StringBytes()
-    pending: list[bytes] = []  # pieces not scanned yet: scanned once the content exceeds max_chars bytes
-    for stream in streams:
-        filters = [getattr(f, "name", f) for f, _ in stream.get_filters()]
-        raw = stream.rawdata if stream.rawdata is not None else stream.data
-        if raw is None or filters not in ([], ["FlateDecode"]):
-            return
-        pieces = _inflate(raw) if filters else (raw[i : i + _CHUNK] for i in range(0, len(raw), _CHUNK))
-        for piece in pieces:
-            seen_bytes += len(piece)
-            if seen_bytes > CONTENT_BYTES_LIMIT:
-                raise DocumentError(
-                    f"page {page_number} content is over {CONTENT_BYTES_LIMIT >> 20} MB when unpacked: "
-                    "malformed or hostile PDF, not read"
-                )
-            pending.append(piece)
-            if seen_bytes > max_chars:
-                for p in pending:
-                    counter.feed(p)
-                pending.clear()
-                if counter.total // 2 > max_chars:
-                    raise _too_many_chars(page_number, counter.total // 2, max_chars, at_least=True)
-
-
-def _inflate(raw: bytes) -> Iterator[bytes]:
-    inflater = zlib.decompressobj()
-    data = raw
-    while data:
-        try:
-            piece = inflater.decompress(data, _CHUNK)
-        except zlib.error:
-            return
-        if not piece:
-            return
-        yield piece
-        data = inflater.unconsumed_tail
-
-
-class _ContentGuard:
-    """Refuses char bombs from the raw page content (pdfminer's lazy page tree, no parsing of the content).
-
-    pdfium builds ~250 bytes per char in its text page (10^7 chars: 25 s, 2.5 GB) and pdfminer far more, so the
-    count must be bounded before either reads the page. Text in form XObjects is not counted here; the run
-    stage's memory and time limits are the backstop for those.
-    """
-
-    def __init__(self, path: Path, max_chars: int):
-        self.max_chars = max_chars
-        self._file = None
-        self._pages: Iterator | None = None
-        self._doc = None
-        self._seen: list = []
-        try:
-            self._file = open(path, "rb")  # noqa: SIM115 - closed in close()
-            self._doc = PDFDocument(PDFParser(self._file))
-            self._pages = PDFPage.create_pages(self._doc)
-        except Exception:  # pdfminer cannot parse it: pdfium's own count is the fallback guard
-            self._pages = None
-
-    def check(self, index: int, page_number: int) -> None:
-        """Raise DocumentError if page ``index`` draws more chars than allowed (or inflates absurdly)."""
-        try:
-            while self._pages is not None and len(self._seen) <= index:
-                self._seen.append(next(self._pages))
-            page = self._seen[index] if self._pages is not None and index < len(self._seen) else None
-            if page is None:
-                return
-            self._seen[index] = None  # keep memory flat: pages are visited once
-            streams = [resolve1(c) for c in (page.contents or [])]
-            streams = [st for st in streams if isinstance(st, PDFStream)]
-        except Exception:  # a damaged page tree: leave it to the readers
-            self._pages = None
-            return
-        _check_content(streams, self.max_chars, page_number)
-        # pdfminer keeps every object it resolved, content streams included: drop them so memory stays flat
-        # with document length (parsed object streams, which hold small dictionaries, stay cached).
-        getattr(self._doc, "_cached_objs", {}).clear()
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -779,22 +606,27 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
     return chars, unreadable
 
 
+class _PdfiumCannotReadPages(Exception):
+    """pdfium cannot build the first page it tries (a broken page tree): pdfminer reads the document instead."""
+
+
 def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max_chars_per_page: int,
                  stats: _TextLayerStats, warnings: list[str] | None) -> Iterator[PageChars]:
-    guard: _ContentGuard | None = None
+    guard: ContentGuard | None = None
     plumber_doc = None  # opened on demand for pages pdfium cannot decode
     try:
         n_pages = len(doc)
         _check_page_count(n_pages, max_pages)
-        guard = _ContentGuard(path, max_chars_per_page)
+        guard = ContentGuard(path, max_chars_per_page)
         for index in range(n_pages):
             page_number = index + 1
             guard.check(index, page_number)
             try:
                 page = doc[index]
             except pdfium.PdfiumError:
-                if warnings is not None:
-                    warnings.append(f"damaged PDF: page {page_number} cannot be read, skipped")
+                if stats.n_pages == 0 and not stats.skipped_pages:
+                    raise _PdfiumCannotReadPages from None
+                stats.skip(page_number)
                 continue
             try:
                 geo = _page_geometry(tuple(page.get_mediabox()), page.get_rotation())
@@ -802,14 +634,16 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
                 try:
                     n_raw = pdfium_c.FPDFText_CountChars(textpage.raw)
                     if n_raw > max_chars_per_page:
-                        raise _too_many_chars(page_number, n_raw, max_chars_per_page)
+                        raise too_many_chars(page_number, n_raw, max_chars_per_page)
                     probe = _probe_page(page, textpage)
                     if probe.undecodable_font:
                         if plumber_doc is None:
-                            import pdfplumber
-
-                            plumber_doc = pdfplumber.open(path)
-                        chars, unreadable = _plumber_page_chars(plumber_doc.pages[index])
+                            plumber_doc = _open_plumber_or_fail(path)
+                        found = _plumber_page(plumber_doc, index)
+                        if found is None:
+                            stats.skip(page_number)
+                            continue
+                        chars, unreadable = found
                     else:
                         # fonts are cached per page: pdfium may free a font with its page and reuse the address
                         chars, unreadable = _pdfium_page_chars(textpage, geo, {})
@@ -819,6 +653,8 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
                 page.close()
             stats.add_page(page_number, len(chars), unreadable, probe.has_image)
             yield PageChars(page_number, geo.width, geo.height, chars, geo.bbox)
+        if guard.pdfminer_pages is not None:
+            stats.tree_mismatch = (n_pages, guard.pdfminer_pages)
     finally:
         if guard is not None:
             guard.close()
@@ -849,6 +685,26 @@ def _plumber_page_chars(page) -> tuple[list[dict], int]:
     return chars, unreadable
 
 
+def _open_plumber_or_fail(path: Path):
+    try:
+        return open_plumber(path)
+    except MemoryError:
+        raise
+    except Exception as exc:  # pdfminer raises many types for the same thing: a file it cannot parse
+        raise _classify_pdfminer_error(exc) from exc
+
+
+def _plumber_page(pdf, index: int) -> tuple[list[dict], int] | None:
+    """Chars of page ``index`` read by pdfminer, or None when pdfminer cannot build that page (it sees fewer
+    pages than pdfium, or a font or content it cannot parse: non-numeric /Widths, a bad octal escape …)."""
+    try:
+        return _plumber_page_chars(pdf.pages[index])
+    except MemoryError:
+        raise
+    except Exception:
+        return None
+
+
 def _iter_pdfplumber(doc: pdfium.PdfDocument | None, path: Path, max_pages: int | None, max_chars_per_page: int,
                      stats: _TextLayerStats, warnings: list[str] | None) -> Iterator[PageChars]:
     if doc is not None:  # pdfium counts pages without building them (a 100,000-page file is refused at once)
@@ -856,25 +712,32 @@ def _iter_pdfplumber(doc: pdfium.PdfDocument | None, path: Path, max_pages: int 
             _check_page_count(len(doc), max_pages)
         finally:
             doc.close()
-    import pdfplumber
-
-    try:
-        pdf = pdfplumber.open(path)
-    except Exception as exc:  # pdfminer raises many types for the same thing: a file it cannot parse
-        raise _classify_pdfminer_error(exc) from exc
-    guard = _ContentGuard(path, max_chars_per_page)
+    pdf = _open_plumber_or_fail(path)
+    guard = ContentGuard(path, max_chars_per_page)
     try:
         with pdf:
-            _check_page_count(len(pdf.pages), max_pages)
-            for index, page in enumerate(pdf.pages):
+            try:
+                pages = pdf.pages
+            except MemoryError:
+                raise
+            except Exception as exc:  # the page tree cannot be walked
+                raise _classify_pdfminer_error(exc) from exc
+            _check_page_count(len(pages), max_pages)
+            for index, page in enumerate(pages):
                 guard.check(index, page.page_number)
-                has_image = bool(page.images)
-                chars, unreadable = _plumber_page_chars(page)
+                try:
+                    has_image = bool(page.images)
+                    chars, unreadable = _plumber_page_chars(page)
+                    width, height, bbox = float(page.width), float(page.height), tuple(float(v) for v in page.bbox)
+                except MemoryError:
+                    raise
+                except Exception:  # a page pdfminer cannot build
+                    stats.skip(page.page_number)
+                    continue
                 if len(chars) > max_chars_per_page:
-                    raise _too_many_chars(page.page_number, len(chars), max_chars_per_page)
+                    raise too_many_chars(page.page_number, len(chars), max_chars_per_page)
                 stats.add_page(page.page_number, len(chars), unreadable, has_image)
-                yield PageChars(page.page_number, float(page.width), float(page.height), chars,
-                                tuple(float(v) for v in page.bbox))
+                yield PageChars(page.page_number, width, height, chars, bbox)
     finally:
         guard.close()
 
@@ -926,10 +789,18 @@ def iter_pages(
             raise
         # pdfium gave up (it also refuses 0-page files): pdfminer scans objects and may still read it.
         doc, damaged, backend = None, True, "pdfplumber"
-    if backend == "pdfium":
-        yield from _iter_pdfium(doc, path, max_pages, max_chars_per_page, stats, warnings)
-    else:
-        yield from _iter_pdfplumber(doc, path, max_pages, max_chars_per_page, stats, warnings)
+    with library_log() as log:
+        if backend == "pdfium":
+            try:
+                yield from _iter_pdfium(doc, path, max_pages, max_chars_per_page, stats, warnings)
+            except _PdfiumCannotReadPages:
+                if warnings is not None:
+                    warnings.append("damaged PDF: pdfium cannot read its pages (a broken page tree); "
+                                    "read with pdfminer instead")
+                yield from _iter_pdfplumber(None, path, max_pages, max_chars_per_page, stats, warnings)
+        else:
+            yield from _iter_pdfplumber(doc, path, max_pages, max_chars_per_page, stats, warnings)
+    stats.library_problems, stats.first_library_problem = log.count, log.first
     if damaged and warnings is not None:
         warnings.append(
             "damaged PDF: repaired (its cross-reference table was rebuilt; the file may be incomplete)"
