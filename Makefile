@@ -1,17 +1,24 @@
 # reviewfigs: raw -> extract -> processed -> notebooks -> figures.
 # `make figures` and `make test` are the two commands a newcomer needs; both set up .venv when needed.
+# Outputs: processed/ and figures/ (the scheduled set, drawn only by `make figures`); hand runs go to drafts/.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 RAW    ?= raw
-OUT    ?= processed
-FIGS   ?= figures
+# Another corpus (RAW=../shared/corpus) gets its own folders, processed/shared-corpus/ and figures/shared-corpus/
+# (the last two parts of its path), so its tables and charts never mix with the demo's.
+RAW_PATH := $(abspath $(RAW))
+CORPUS ?= $(if $(filter $(abspath raw),$(RAW_PATH)),,$(notdir $(patsubst %/,%,$(dir $(RAW_PATH))))-$(notdir $(RAW_PATH)))
+OUT    ?= processed$(if $(CORPUS),/$(CORPUS))
+FIGS   ?= figures$(if $(CORPUS),/$(CORPUS))
+# JupyterLab refuses to run as root without --allow-root (containers) and cannot open a browser without a display.
+LABFLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root) $(if $(DISPLAY)$(WAYLAND_DISPLAY),,--no-browser)
 BENCH  ?= ../shared/corpus/pdf
 BENCHFLAGS ?=
 JOBS   ?=
 
-.PHONY: setup bytecode test lint figures processed report lab bench demo clean
+.PHONY: setup bytecode test test-system-fonts lint figures processed report lab bench demo clean
 
 setup: $(STAMP)
 
@@ -34,6 +41,11 @@ lint: setup
 test: lint
 	$(BIN)/python -m pytest -q
 
+# The whole suite as on a machine with Chinese system fonts (a private mount namespace; nothing is installed).
+test-system-fonts: setup
+	$(BIN)/python scripts/make_cjk_font_dir.py build/cjk-fonts >/dev/null
+	sh scripts/with_system_cjk_font.sh build/cjk-fonts $(BIN)/python -m pytest -q
+
 # Exit 1 means some document failed (errors.csv says which) but the tables of the others were written: the
 # charts are still drawn from them. Exit 2 (nothing done) stops make.
 processed: bytecode
@@ -44,8 +56,12 @@ report: bytecode
 
 figures: processed report
 
+# JupyterLab works on copies in drafts/notebooks/ (made once, never overwritten): edits and outputs stay there,
+# the tracked notebooks in notebooks/ remain the templates that `make figures` runs.
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	mkdir -p drafts/notebooks
+	for nb in notebooks/*.ipynb; do test -e drafts/$$nb || cp $$nb drafts/$$nb; done
+	$(BIN)/jupyter lab drafts/notebooks $(LABFLAGS)
 
 bench: bytecode
 	$(BIN)/python benchmarks/bench.py $(BENCHFLAGS) $(BENCH)

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from extract import cli
+from extract.config import REPO_DIR
 from extract.corpus.gold import (
     GoldRow,
     KeyFact,
@@ -107,8 +108,52 @@ def test_check_command_reports_unreadable_inputs_in_one_line(corpus, tmp_path, c
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and err.startswith(f"reviewfigs: {bad}: ")
     pdf = corpus / "pdf" / "yongkang_2021_npc-review.official.pdf"
-    assert cli.main(["check", str(pdf), "--gold", str(tmp_path / "missing.csv")]) == 1
+    assert cli.main(["check", str(pdf), "--gold", str(tmp_path / "missing.csv")]) == 2  # cannot start
     assert "missing.csv" in capsys.readouterr().err
+
+
+DEMO_PDF = REPO_DIR / "raw" / "jinhua_2024_stats-bulletin.pdf"
+
+
+def demo_gold(tmp_path, extra_rows: int = 0):
+    """A gold file listing every figure the demo bulletin gives (so F1 is 1.0), plus ``extra_rows`` required
+    figures that are not in it (each a miss)."""
+    from extract.corpus.catalog import meta_for_file
+    from extract.figures import extract_document
+
+    figs = extract_document(DEMO_PDF, meta_for_file(DEMO_PDF)[0])
+    lines = ["kind,surface,value,unit,qualifier,year,metric,anchor"]
+    lines += [f"required,{f.text},{f.value!r},{f.unit},{f.qualifier},,," for f in figs]
+    lines += [f"required,{n}亿元,{n}00000000.0,元,exact,,," for n in range(91, 91 + extra_rows)]
+    path = tmp_path / "gold.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, len(figs)
+
+
+def test_check_exits_0_at_or_above_min_f1_and_1_below_it(tmp_path, capsys):
+    gold, n = demo_gold(tmp_path, extra_rows=2)
+    f1 = 2 * 1.0 * (n / (n + 2)) / (1.0 + n / (n + 2))
+    assert cli.main(["check", str(DEMO_PDF), "--gold", str(gold), "--min-f1", f"{f1 - 0.01:.3f}"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("reviewfigs check: PASS: F1 ")
+    assert cli.main(["check", str(DEMO_PDF), "--gold", str(gold), "--min-f1", f"{f1 + 0.01:.3f}"]) == 1
+    assert capsys.readouterr().out.splitlines()[-1].startswith("reviewfigs check: FAIL: F1 ")
+    assert cli.main(["check", str(DEMO_PDF), "--gold", str(gold)]) == 1  # the default bar (0.95) is not met
+    perfect, _n = demo_gold(tmp_path)
+    assert cli.main(["check", str(DEMO_PDF), "--gold", str(perfect)]) == 0
+    assert cli.main(["check", str(DEMO_PDF), "--gold", str(perfect), "--min-f1", "1.5"]) == 2
+
+
+def test_check_never_prints_python_none(tmp_path, capsys):
+    # A copy no catalog lists: its figures have no document year, so many years are missing.
+    copy = tmp_path / "bulletin.pdf"
+    copy.write_bytes(DEMO_PDF.read_bytes() + b"\n")
+    gold = tmp_path / "one.csv"
+    gold.write_text("kind,surface,value,unit,qualifier,year,metric,anchor\nrequired,1亿元,100000000.0,元,exact,2020,gdp,\n",
+                    encoding="utf-8")
+    assert cli.main(["check", str(copy), "--gold", str(gold)]) == 1
+    out = capsys.readouterr().out
+    assert "FALSE POSITIVE" in out and "(none)" in out
+    assert "None" not in out and "nan" not in out
 
 
 # ---------------------------------------------------------------- page gold
@@ -149,8 +194,10 @@ def test_check_pages_command_prints_documents_tables_and_overall(corpus, capsys)
     real = corpus / "real"
     if not (real / "gold" / "pages" / "CHECKED.csv").is_file():
         pytest.skip(f"no page gold in {real}")
-    assert cli.main(["check", "--pages", str(real / "gold" / "pages"), "--catalog", str(real / "catalog.csv")]) == 0
+    assert cli.main(["check", "--pages", str(real / "gold" / "pages"), "--catalog", str(real / "catalog.csv"),
+                     "--min-f1", "0"]) == 0
     out = capsys.readouterr().out.splitlines()
-    names = [line.split()[0] for line in out[-3 - len(load_page_gold(real / "gold" / "pages")):]]
+    assert out[-1].startswith("reviewfigs check: PASS: overall F1 ")
+    names = [line.split()[0] for line in out[-4 - len(load_page_gold(real / "gold" / "pages")):-1]]
     assert names[-3:] == ["table", "text", "overall"]
     assert "xian_2026_stats-bulletin" in names

@@ -12,7 +12,7 @@ import pytest
 from extract.config import PACKAGE_DIR
 
 # Top-level modules that hold plain data and helpers: they import nothing of the package.
-LEAVES = ("model", "normalize", "config", "fingerprint", "safety")
+LEAVES = ("model", "normalize", "config", "fingerprint", "safety", "terminal")
 
 
 def _modules() -> dict[str, Path]:

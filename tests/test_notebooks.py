@@ -146,6 +146,18 @@ def test_plain_papermill_command_line_takes_a_json_list(demo_processed, tmp_path
     assert (tmp_path / f"years_{metric}.png").is_file()
 
 
+def test_plain_papermill_rejects_a_misspelled_parameter(demo_processed, tmp_path):
+    papermill_cli = Path(sys.executable).parent / "papermill"
+    done = subprocess.run([str(papermill_cli), str(NOTEBOOKS_DIR / "02_compare_years.ipynb"),
+                           str(tmp_path / "out.ipynb"), "-k", pick_kernel(), "--no-progress-bar",
+                           "-p", "regoins", '["金华市"]', "-p", "processed", str(demo_processed),
+                           "-p", "figures", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0
+    assert "ParameterError: parameter regoins: this notebook has no such parameter (did you mean regions?)" in \
+        done.stderr
+    assert not list(tmp_path.glob("*.png")), "nothing is drawn after a misspelled parameter"
+
+
 def dark_pixels(image) -> int:
     gray = image.convert("L")
     return sum(1 for v in gray.get_flattened_data() if v < 100)

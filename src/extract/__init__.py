@@ -10,7 +10,8 @@ module imports another's underscore names):
     corpus/      catalog -> processed tables                     imports figures, grammar, model, safety, ...
     charts/      processed tables -> charts, pages, reports      imports corpus.catalog, figures, grammar, ...
     cli          every command's arguments                       imports anything, lazily
-    fingerprint, safety   helpers (code checksums; atomic writes, safe CSVs, paths, the output lock)
+    fingerprint, safety, terminal   helpers (code checksums; atomic writes, safe CSVs, paths, the output lock;
+                 --quiet/--verbose, progress bars, did-you-mean)
 
 Each folder's ``__init__`` says what it owns and what it may import.
 """

@@ -32,3 +32,14 @@ LIMIT_VARIABLES = {"timeout": "REVIEWFIGS_TIMEOUT", "max_pages": "REVIEWFIGS_MAX
 SHOW_MAX_PIXELS = 40_000_000
 KERNEL_NAME = "reviewfigs"  # registered by `make setup` (python -m ipykernel install --sys-prefix --name reviewfigs)
 SHOW_RESOLUTION = 110  # pixels per inch of the pages `reviewfigs show` draws
+
+# Hand runs (papermill or JupyterLab on a working copy, `reviewfigs show`) write here, never into figures/, which
+# belongs to `make figures` / `reviewfigs report`. REVIEWFIGS_DRAFTS moves it (tests use a temp folder).
+DRAFTS_DIR = Path(os.environ.get("REVIEWFIGS_DRAFTS") or REPO_DIR / "drafts")
+DRAFT_FIGURES_DIR = DRAFTS_DIR / "figures"
+DRAFT_NOTEBOOKS_DIR = DRAFTS_DIR / "notebooks"
+
+# `reviewfigs check` fails (exit 1) below these scores unless told otherwise (--min-f1, --min-recall): the
+# project's own bar for its seed pages and key facts.
+DEFAULT_MIN_F1 = 0.95
+DEFAULT_MIN_RECALL = 0.95

@@ -41,6 +41,7 @@ GARBLED_CHAR = "\ufffd"
 STANCES = ("actual", "target")
 QUALIFIERS = ("exact", "about", "more_than", "at_least", "at_most", "range")
 ADMIN_LEVELS = ("nation", "province", "city", "county")  # largest first
+ADMIN_LEVEL_NAMES = {"nation": "全国", "province": "省级", "city": "市级", "county": "县级"}  # as charts say them
 # The catalog columns that say what a document is (also the flags of `reviewfigs extract` and `check`).
 META_FIELDS = ("doc_id", "region", "adcode", "admin_level", "published", "covers", "doctype")
 

@@ -11,7 +11,6 @@ what was given — for unknown names, the close matches (difflib).
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -26,6 +25,7 @@ from extract.charts import processed as processed_tables
 from extract.model import ADMIN_LEVELS
 from extract.model import STANCES as FIGURE_STANCES
 from extract.safety import published
+from extract.terminal import did_you_mean
 
 STANCES = (*FIGURE_STANCES, "both")  # a chart may draw results, targets or both
 
@@ -119,10 +119,13 @@ def as_year_range(name: str, value: object) -> list[int]:
     """[] (all years), [first, last], or the text "2015-2024"."""
     if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*[-–]\s*\d{4}\s*", value):
         value = [int(y) for y in re.findall(r"\d{4}", value)]
-    years = as_list(name, value, int)
+    expected = f"parameter {name}: expected [] or [first, last] years like [2015, 2024], got {_show(value)}"
+    try:
+        years = as_list(name, value, int)
+    except ParameterError:
+        raise ParameterError(expected) from None
     if len(years) not in (0, 1, 2) or any(not 1900 <= y <= 2100 for y in years):
-        raise ParameterError(f"parameter {name}: expected [] or [first, last] years like [2015, 2024], "
-                             f"got {_show(value)}")
+        raise ParameterError(expected)
     if len(years) == 2 and years[0] > years[1]:
         raise ParameterError(f"parameter {name}: first year {years[0]} is after last year {years[1]}")
     return years
@@ -132,7 +135,7 @@ def as_choice(name: str, value: object, choices: Sequence[str]) -> str:
     text = as_text(name, value)
     if text not in choices:
         raise ParameterError(f"parameter {name}: {_show(text)} is not one of {', '.join(choices)}"
-                             + _did_you_mean(text, choices))
+                             + did_you_mean(text, choices))
     return text
 
 
@@ -143,11 +146,6 @@ def as_bool(name: str, value: object) -> bool:
 
 
 # --- known names ------------------------------------------------------------------------------------
-def _did_you_mean(word: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(known), n=3, cutoff=0.5)
-    return f" (did you mean {', '.join(close)}?)" if close else ""
-
-
 def check_known(name: str, values: Iterable[str], known: Iterable[str], what: str) -> None:
     """Fail on the first value not in ``known``, listing close matches and, when short, all known values."""
     known = sorted({str(k) for k in known if isinstance(k, str) and k})
@@ -155,7 +153,7 @@ def check_known(name: str, values: Iterable[str], known: Iterable[str], what: st
         if value not in known:
             listing = f"; known: {', '.join(known)}" if len(known) <= 12 else f"; {len(known)} known {what}s"
             raise ParameterError(f"parameter {name}: unknown {what} {_show(value)}"
-                                 f"{_did_you_mean(value, known)}{listing}")
+                                 f"{did_you_mean(value, known)}{listing}")
 
 
 def resolve_regions(name: str, regions: list[str], table: pd.DataFrame) -> list[str]:
@@ -175,7 +173,9 @@ def resolve_regions(name: str, regions: list[str], table: pd.DataFrame) -> list[
 
 
 def resolve_dir(name: str, value: object, default: Path, must_exist: bool = True) -> Path:
-    """A folder parameter; "" means the project's default folder (works from any working directory)."""
+    """A folder parameter; "" means the project's default folder (works from any working directory). For
+    ``figures`` that is drafts/figures/: a notebook run by hand never writes into figures/, which is the
+    scheduled set (`reviewfigs report` always passes its own folder)."""
     text = as_text(name, value)
     path = Path(text).expanduser() if text else default
     if must_exist and not path.is_dir():
@@ -204,7 +204,7 @@ def common(processed: object, figures: object) -> Common:
     if not (processed_dir / "metrics.parquet").is_file():
         raise ParameterError(f"parameter processed: {processed_dir} has no metrics.parquet "
                              f"(run `reviewfigs run --out {processed_dir}` first)")
-    figures_dir = resolve_dir("figures", figures, config.FIGURES_DIR, must_exist=False)
+    figures_dir = resolve_dir("figures", figures, config.DRAFT_FIGURES_DIR, must_exist=False)
     figures_dir.mkdir(parents=True, exist_ok=True)
     processed_dir = published(processed_dir)  # every table from one run's set, even while a run publishes
     return Common(processed_dir, figures_dir, processed_tables.load_metrics(processed_dir),
@@ -247,6 +247,7 @@ def years_params(processed: object = "", figures: object = "", regions: object =
                  min_years: object = 1, subject_keys: object = None) -> YearsParams:
     """Parameters of 02_compare_years. metrics=[] means every metric with yearly values (none when only
     subject_keys are given); subject_keys draws subjects without a metric the same way (one series per unit)."""
+    check_injected_names(years_params)
     base = common(processed, figures)
     key_list = as_list("subject_keys", subject_keys)
     table, key_series = with_subject_keys(base, key_list)
@@ -277,6 +278,7 @@ def regions_params(processed: object = "", figures: object = "", metric: object 
                    name: object = "regions", subject_keys: object = None) -> RegionsParams:
     """Parameters of 03_compare_regions: one metric (or subject keys, each compared the same way), a year (or
     "latest"), which regions."""
+    check_injected_names(regions_params)
     base = common(processed, figures)
     key_list = as_list("subject_keys", subject_keys)
     table, key_series = with_subject_keys(base, key_list)
@@ -322,6 +324,7 @@ def targets_params(processed: object = "", figures: object = "", regions: object
                    years: object = None, name: object = "targets", min_years: object = 2) -> TargetsParams:
     """Parameters of 04_targets: targets.csv's rows for some regions and metrics (metrics=[]: every metric one
     region pairs in min_years years)."""
+    check_injected_names(targets_params)
     base = common(processed, figures)
     try:
         targets = processed_tables.load_targets(base.processed)
@@ -351,12 +354,13 @@ def document_params(processed: object = "", figures: object = "", doc_id: object
     """Parameters of 01_explore_document: a doc_id of the processed tables, or a PDF path.
 
     With neither, the document with the most figures is shown (so the notebook runs on any corpus)."""
+    check_injected_names(document_params)
     doc = as_text("doc_id", doc_id)
     pdf_text = as_text("pdf", pdf)
     page_list = as_list("pages", pages, int)
     if isinstance(max_pages, bool) or not isinstance(max_pages, int) or not 1 <= max_pages <= 50:
         raise ParameterError(f"parameter max_pages: expected a whole number 1-50, got {_show(max_pages)}")
-    figures_dir = resolve_dir("figures", figures, config.FIGURES_DIR, must_exist=False)
+    figures_dir = resolve_dir("figures", figures, config.DRAFT_FIGURES_DIR, must_exist=False)
     figures_dir.mkdir(parents=True, exist_ok=True)
     raw_dir = resolve_dir("raw", raw, config.RAW_DIR, must_exist=False)
     if pdf_text:
@@ -380,21 +384,73 @@ def document_params(processed: object = "", figures: object = "", doc_id: object
                           max_pages, raw_dir)
 
 
-def declared_parameters(notebook: str | Path) -> dict[str, str]:
-    """name -> default source text of a notebook's `parameters` cell (papermill's own reader)."""
-    import papermill
+def declared_parameters(notebook) -> dict[str, str]:
+    """name -> default source text of a notebook's ``parameters`` cell (a path or an nbformat notebook)."""
+    import ast
 
-    info = papermill.inspect_notebook(str(notebook))
-    return {name: str(p.get("default", "")) for name, p in info.items()}
+    import nbformat
+
+    book = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(str(notebook), as_version=4)
+    cell = next((c for c in book.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])),
+                None)
+    if cell is None:
+        return {}
+    declared: dict[str, str] = {}
+    for node in ast.parse(cell.source).body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) \
+            else []
+        for target in targets:
+            if isinstance(target, ast.Name) and node.value is not None:
+                declared[target.id] = ast.get_source_segment(cell.source, node.value) or ""
+    return declared
 
 
-def check_parameter_names(notebook: str | Path, parameters: dict) -> None:
+def check_parameter_names(notebook, parameters: dict) -> None:
     """Unknown parameter names fail (papermill itself would only warn and ignore them)."""
     declared = declared_parameters(notebook)
-    for key in parameters:
+    _reject_unknown(parameters, declared, _notebook_name(notebook))
+
+
+def _notebook_name(notebook) -> str:
+    return Path(notebook).name if isinstance(notebook, (str, Path)) else "the notebook"
+
+
+def _reject_unknown(names, declared, where: str) -> None:
+    for key in names:
         if key not in declared:
-            raise ParameterError(f"parameter {key}: {Path(notebook).name} has no such parameter"
-                                 f"{_did_you_mean(key, declared)}; it takes {', '.join(declared)}")
+            raise ParameterError(f"parameter {key}: {where} has no such parameter"
+                                 f"{did_you_mean(key, declared)}; it takes {', '.join(declared)}")
+
+
+# papermill's injected cell: its first line, the comment papermill's Python translator writes
+INJECTED_MARK = "# Parameters"
+
+
+def check_injected_names(function) -> None:
+    """Inside a notebook kernel: fail when the cell papermill injected sets a name ``function`` (the notebook's
+    parameter checker, whose arguments are exactly the notebook's parameters) does not take.
+
+    Plain ``papermill -p regoins …`` only warns and runs on with every region; this makes it stop at the
+    validation cell with a did-you-mean. The injected cell is found in the kernel's input history (IPython's
+    ``In``); outside IPython, or in a session papermill did not start, there is none and nothing is checked."""
+    import ast
+    import inspect
+
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    history = getattr(shell, "user_ns", {}).get("In", []) if shell is not None else []
+    injected = [cell for cell in history if isinstance(cell, str) and cell.lstrip().startswith(INJECTED_MARK)]
+    if not injected:
+        return
+    names = []
+    for node in ast.parse(injected[-1]).body:
+        if isinstance(node, ast.Assign):
+            names += [t.id for t in node.targets if isinstance(t, ast.Name)]
+    takes = list(inspect.signature(function).parameters)
+    _reject_unknown(names, takes, "this notebook")
 
 
 def to_json(parameters: dict) -> str:

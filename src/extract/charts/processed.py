@@ -59,13 +59,19 @@ def document_names(processed: str | Path) -> dict[str, str]:
         figs = load_figures(processed)
     except (FileNotFoundError, ImportError, OSError, ValueError):
         return names
-    for row in figs.drop_duplicates("doc_id").itertuples():
-        own = getattr(row, "published", None)
-        own = "" if own is None or pd.isna(own) else str(own)
-        year = years.get(row.doc_id) or own or _year_in_doc_id(str(row.doc_id))
-        kind = DOCTYPES.get(str(row.doctype), DOCTYPES["other"])
-        names[str(row.doc_id)] = f"{year + '年' if year else ''}{row.region}{kind}"
+    for row in figs.drop_duplicates("doc_id").to_dict("records"):
+        names[str(row["doc_id"])] = readable_name(row, years.get(row["doc_id"], ""))
     return names
+
+
+def readable_name(row, published: str = "") -> str:
+    """"2024年金华市统计公报" for a figures row (a dict or Series with doc_id, region, doctype, published)."""
+    own = row.get("published")
+    own = "" if own is None or pd.isna(own) else str(own)
+    year = published or own or _year_in_doc_id(str(row.get("doc_id", "")))
+    kind = DOCTYPES.get(str(row.get("doctype", "")), DOCTYPES["other"])
+    region = next((v for v in (row.get("doc_region"), row.get("region")) if isinstance(v, str) and v), "")
+    return f"{year + '年' if year else ''}{region}{kind}"
 
 
 def _year_in_doc_id(doc_id: str) -> str:

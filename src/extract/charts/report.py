@@ -2,9 +2,15 @@
 
 Each report is a notebook + parameters + an output name. Executed notebooks are saved under
 figures/notebooks/NAME.ipynb and their charts under figures/. A report whose inputs (the processed tables,
-the notebook, its parameters and the chart code) have not changed since its last successful run is skipped
-unless --force. A failing report prints one line naming the notebook, its parameters and the failing
+the notebook, its parameters and the chart code) have not changed since its last successful run, and whose
+outputs are all still there as it wrote them, is skipped unless --force: a deleted chart, or one a hand run
+overwrote, is drawn again. A failing report prints one line naming the notebook, its parameters and the failing
 cell's error; the other reports still run and the command exits 1.
+
+The notebooks in notebooks/ are templates. A scheduled run never takes what JupyterLab saved into them: when
+the notebook is tracked by git, its ``parameters`` cell is the committed one (the file itself is not touched),
+and its outputs are dropped before papermill runs it. Hand work belongs in working copies (``make lab`` opens
+drafts/notebooks/).
 """
 
 from __future__ import annotations
@@ -18,9 +24,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import yaml
 
-from extract import config
+from extract import config, terminal
 from extract.charts.params import ParameterError, check_parameter_names, declared_parameters, to_json
 from extract.corpus.workers import Limits, run_limited
 from extract.fingerprint import code_fingerprint
@@ -86,10 +93,13 @@ def run_command(args: argparse.Namespace) -> int:
     for report in reports:
         if args.only and report.name not in args.only:
             continue
+        terminal.detail(f"report {report.name}: {report.notebook} {to_json(report.parameters)}")
         outcome = run_report(report, processed, figures, kernel, force=args.force,
                              raw=Path(args.raw).resolve() if args.raw else None, limits=limits)
-        stream = sys.stderr if outcome.status == "failed" else sys.stdout
-        print(outcome.message, file=stream, flush=True)
+        if outcome.status == "failed":
+            print(outcome.message, file=sys.stderr, flush=True)
+        elif not terminal.quiet():
+            print(outcome.message, flush=True)
         outcomes.append(outcome)
     counts = {s: sum(o.status == s for o in outcomes) for s in ("ran", "skipped", "failed")}
     print(f"reviewfigs report: {len(outcomes)} report(s): {counts['ran']} ran, {counts['skipped']} unchanged "
@@ -147,10 +157,10 @@ def pick_kernel() -> str:
 
 
 # --- running ----------------------------------------------------------------------------------------
-def inputs_key(report: Report, processed: Path, parameters: dict) -> str:
-    """Checksum of everything a report's output depends on."""
+def inputs_key(report: Report, processed: Path, parameters: dict, source: bytes | None = None) -> str:
+    """Checksum of everything a report's output depends on (``source``: the notebook as it is run)."""
     digest = hashlib.sha256()
-    digest.update(report.notebook.read_bytes())
+    digest.update(report.notebook.read_bytes() if source is None else source)
     digest.update(to_json(parameters).encode())
     for name in PROCESSED_FILES:
         path = processed / name
@@ -174,10 +184,18 @@ def run_report(report: Report, processed: Path, figures: Path, kernel: str, forc
     output = out_dir / f"{report.name}.ipynb"
     stamp = out_dir / f".{report.name}.inputs"
     failed_copy = out_dir / f"{report.name}.failed.ipynb"
-    key = inputs_key(report, processed, parameters)
+    try:
+        book, restored = scheduled_notebook(report.notebook)
+    except Exception as exc:  # not a notebook nbformat can read: one line, the other reports go on
+        return Outcome(report.name, "failed", f"{where} failed: {type(exc).__name__}: {first_line(str(exc))}")
+    source = nbformat.writes(book).encode()
+    key = inputs_key(report, processed, parameters, source)
     previous = read_stamp(stamp)
-    if not force and output.is_file() and previous.get("key") == key:
+    if not force and output.is_file() and previous.get("key") == key and outputs_intact(figures, previous):
         return Outcome(report.name, "skipped", f"{where}: unchanged, skipped (use --force to rerun)")
+    if restored:
+        terminal.note(f"{where}: {report.notebook.name} has uncommitted edits to its parameters cell "
+                      "(JupyterLab?); this run uses the committed parameters cell")
     try:
         check_parameter_names(report.notebook, parameters)
     except ParameterError as err:
@@ -186,7 +204,7 @@ def run_report(report: Report, processed: Path, figures: Path, kernel: str, forc
     tmp = out_dir / f".{report.name}.running.ipynb"
     before = snapshot(figures)
     started = time.monotonic()
-    job = run_limited(lambda: _execute(report, tmp, parameters, kernel, limits), limits)
+    job = run_limited(lambda: _execute(report, book, tmp, parameters, kernel, limits), limits)
     seconds = time.monotonic() - started
     result = job.value if job.ok else ("error", "", job.error)
     if result[0] == "cell":
@@ -203,7 +221,8 @@ def run_report(report: Report, processed: Path, figures: Path, kernel: str, forc
     failed_copy.unlink(missing_ok=True)
     written = changed_files(figures, before)
     removed = remove_stale(figures, previous.get("outputs", []), written)
-    stamp.write_text(json.dumps({"key": key, "outputs": written}, ensure_ascii=False, indent=1) + "\n")
+    stamp.write_text(json.dumps({"key": key, "outputs": written, "checksums": checksums(figures, written)},
+                                ensure_ascii=False, indent=1) + "\n")
     stale = f"; removed {removed} stale file(s) of its last run" if removed else ""
     return Outcome(report.name, "ran", f"{where}: ok in {seconds:.1f} s -> {output}{stale}", seconds)
 
@@ -215,6 +234,68 @@ def read_stamp(path: Path) -> dict:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def checksums(folder: Path, names: list[str]) -> dict[str, str]:
+    """relative path -> sha256 of each output a report wrote."""
+    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in names
+            if (folder / name).is_file()}
+
+
+def outputs_intact(folder: Path, stamp: dict) -> bool:
+    """Every output of the report's last run is still there with the bytes it wrote: a chart that was deleted,
+    or overwritten by a hand run, makes the report run again."""
+    recorded = stamp.get("checksums")
+    if not isinstance(recorded, dict) or set(recorded) != set(stamp.get("outputs", [])):
+        return False  # a stamp of an older version: no way to tell, so draw again
+    return checksums(folder, list(recorded)) == recorded
+
+
+# --- the notebook as a scheduled run takes it ----------------------------------------------------------
+def scheduled_notebook(path: Path) -> tuple[nbformat.NotebookNode, bool]:
+    """The notebook a scheduled run executes, and whether its parameters cell was restored: outputs and
+    execution counts dropped (they are JupyterLab's, not the template's) and, when git tracks the file, the
+    ``parameters`` cell replaced by the committed one, so edits saved from JupyterLab never reach a run."""
+    book = nbformat.read(path, as_version=4)
+    for cell in book.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    committed = committed_parameters_source(path)
+    mine = _parameters_cell(book)
+    restored = committed is not None and mine is not None and mine.source != committed
+    if restored:
+        mine.source = committed
+    return book, restored
+
+
+def _parameters_cell(book) -> nbformat.NotebookNode | None:
+    return next((c for c in book.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])),
+                None)
+
+
+def committed_parameters_source(path: Path) -> str | None:
+    """The source of the ``parameters`` cell of ``path`` as committed (git HEAD), or None when git does not
+    track the file (a copy, an unpacked archive, no git)."""
+    import subprocess
+
+    folder = path.resolve().parent
+    try:
+        top = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True,
+                             text=True, timeout=30)
+        if top.returncode != 0:
+            return None
+        relative = path.resolve().relative_to(Path(top.stdout.strip()).resolve()).as_posix()
+        shown = subprocess.run(["git", "-C", str(folder), "show", f"HEAD:{relative}"], capture_output=True,
+                               timeout=30)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    if shown.returncode != 0:
+        return None
+    try:
+        cell = _parameters_cell(nbformat.reads(shown.stdout.decode("utf-8"), as_version=4))
+    except Exception:  # a committed file that is not a notebook: nothing to restore from
+        return None
+    return None if cell is None else cell.source
 
 
 def snapshot(folder: Path) -> dict[str, int]:
@@ -240,9 +321,10 @@ def remove_stale(folder: Path, previous: list[str], written: list[str]) -> int:
     return removed
 
 
-def _execute(report: Report, output: Path, parameters: dict, kernel: str, limits: Limits) -> tuple:
-    """papermill in the worker: ("ok",), ("cell", exec_count, ename, evalue) or ("error", type, message) —
-    plain data, whatever papermill raised."""
+def _execute(report: Report, book, output: Path, parameters: dict, kernel: str, limits: Limits) -> tuple:
+    """papermill in the worker, on ``book`` (the notebook as a scheduled run takes it, see scheduled_notebook):
+    ("ok",), ("cell", exec_count, ename, evalue) or ("error", type, message) — plain data, whatever papermill
+    raised."""
     import os
 
     import papermill
@@ -250,7 +332,7 @@ def _execute(report: Report, output: Path, parameters: dict, kernel: str, limits
 
     os.environ.update(limits.environment())  # the kernel reads documents under the command's limits
     try:
-        papermill.execute_notebook(str(report.notebook), str(output), parameters=parameters, kernel_name=kernel,
+        papermill.execute_notebook(book, str(output), parameters=parameters, kernel_name=kernel,
                                    cwd=str(report.notebook.parent), progress_bar=False, log_output=False,
                                    # the kernel's own log (transport notes, interrupt at shut-down) is not the user's
                                    # business; cell errors still come back through papermill

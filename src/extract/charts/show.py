@@ -36,6 +36,7 @@ from extract.model import DocMeta, DocumentError
 from extract.read.guard import ContentGuard, library_log, open_plumber
 from extract.read.pdf import DEFAULT_MAX_CHARS_PER_PAGE, clean_fontname, sniff_pdf
 from extract.safety import atomic_writer, confine_path
+from extract.terminal import did_you_mean
 
 CLASSIFIED = {"stroke": (31, 95, 139, 230), "fill": (31, 95, 139, 40)}
 UNCLASSIFIED = {"stroke": (217, 95, 2, 230), "fill": (217, 95, 2, 40)}
@@ -64,12 +65,13 @@ def run_command(args: argparse.Namespace) -> int:
         except NoFigures as err:
             pdf_path, doc_id, figs, note = err.path, _safe_stem(err.path.stem), pd.DataFrame(), err.reason
         if sniff_format(pdf_path) != "pdf":
-            out = Path(args.out) if args.out else config.FIGURES_DIR / "show" / f"{doc_id}.html"
+            out = Path(args.out) if args.out else config.DRAFTS_DIR / "show" / f"{doc_id}.html"
             shown, blocks, _fragment = write_document_page(pdf_path, figs, out, doc_id, limits)
             print(f"{out}: {blocks} paragraphs of {pdf_path.name}, {shown} figure(s) highlighted")
             return 0
         page = args.page or busiest_page(figs)
-        out = Path(args.out) if args.out else config.FIGURES_DIR / "show" / f"{doc_id}-p{page}.png"
+        # a hand-made page, not part of the scheduled figures/ set
+        out = Path(args.out) if args.out else config.DRAFTS_DIR / "show" / f"{doc_id}-p{page}.png"
         drawn = draw_page(pdf_path, figs, page, out, args.resolution, limits)
     except (ShowError, DocumentError) as err:
         print(f"reviewfigs show: {args.target}: {err}", file=sys.stderr)
@@ -103,11 +105,7 @@ def locate(target: str, processed: Path, raw: Path,
         raise ShowError(f"no processed tables in {processed} (run `reviewfigs run` first, or give a PDF file)")
     mine = figs[figs["doc_id"] == target]
     if mine.empty:
-        import difflib
-
-        close = difflib.get_close_matches(target, sorted(figs["doc_id"].dropna().unique()), n=3, cutoff=0.5)
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise ShowError(f"unknown doc_id{hint}")
+        raise ShowError(f"unknown doc_id{did_you_mean(target, sorted(figs['doc_id'].dropna().unique()))}")
     return pdf_of(target, mine, raw), _safe_stem(target), mine
 
 
@@ -234,7 +232,7 @@ def _char_font(char: dict) -> str:
 
 def _redraw_text(image, page, embedded: set[str]) -> None:
     """Draw the characters of not-embedded, non-standard fonts onto the rendered page, from the text layer."""
-    from extract.charts.plots import cjk_font_path
+    from extract.charts.fonts import CJK_FACE, cjk_font_path
 
     scale = image.resolution / 72
     draw = ImageDraw.Draw(image.annotated)
@@ -248,7 +246,7 @@ def _redraw_text(image, page, embedded: set[str]) -> None:
     for char in chars:
         px = max(6, round(char["size"] * scale))
         if px not in cache:
-            cache[px] = ImageFont.truetype(str(cjk_font_path()), px, index=2)  # face 2: Simplified Chinese
+            cache[px] = ImageFont.truetype(str(cjk_font_path()), px, index=CJK_FACE)
         draw.text((char["x0"] * scale, char["top"] * scale), char["text"], font=cache[px], fill=(0, 0, 0))
 
 

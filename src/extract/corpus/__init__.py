@@ -8,5 +8,6 @@ the metrics.csv selection rule), ``targets`` (targets.csv: each year's target pa
 (`reviewfigs check`: scores against hand-checked figures), ``checks`` (checks.csv: each document against its
 printed totals; the run's extractor).
 
-Imports: extract.figures, extract.read, extract.grammar, extract.model, extract.fingerprint, extract.safety, extract.config.
+Imports: extract.figures, extract.read, extract.grammar, extract.model, extract.fingerprint, extract.safety,
+extract.terminal, extract.config.
 """

@@ -14,9 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extract import config
 from extract.grammar import gazetteer
 from extract.model import ADMIN_LEVELS, DOCTYPES, META_FIELDS, DocMeta
 from extract.safety import confine_path, valid_doc_id
+from extract.terminal import did_you_mean
 
 REQUIRED_COLUMNS = ("doc_id", "file", "region", "published", "doctype")
 OPTIONAL_COLUMNS = ("admin_level", "adcode", "covers", "source", "notes")
@@ -161,7 +163,9 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]] | None, list
         return None, ["catalog is not a readable CSV: empty file"]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        return None, [f"catalog lacks column(s) {', '.join(missing)} (needs {', '.join(REQUIRED_COLUMNS)})"]
+        unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+        hints = "".join(f"; column {c!r}{did_you_mean(c, missing)}" for c in unknown if did_you_mean(c, missing))
+        return None, [f"catalog lacks column(s) {', '.join(missing)} (needs {', '.join(REQUIRED_COLUMNS)}){hints}"]
     for _row, record in rows:
         for column in OPTIONAL_COLUMNS:
             record.setdefault(column, "")
@@ -220,7 +224,8 @@ def document_meta(cells: Mapping[str, str], required: bool = True,
 
     admin_level = cell["admin_level"]
     if admin_level and admin_level not in ADMIN_LEVELS:
-        problems.append(f"bad admin_level {admin_level!r} (use {' | '.join(ADMIN_LEVELS)})")
+        problems.append(f"bad admin_level {admin_level!r}{did_you_mean(admin_level, ADMIN_LEVELS)} "
+                        f"(use {' | '.join(ADMIN_LEVELS)})")
     elif admin_level and place is not None and admin_level != place.level:
         problems.append(f"bad admin_level {admin_level!r}: {place.name} ({place.adcode}) is a {place.level}")
 
@@ -233,7 +238,7 @@ def document_meta(cells: Mapping[str, str], required: bool = True,
 
     doctype = cell["doctype"]
     if (doctype or required) and doctype not in DOCTYPES:
-        problems.append(f"bad doctype {doctype!r} (use {' | '.join(DOCTYPES)})")
+        problems.append(f"bad doctype {doctype!r}{did_you_mean(doctype, DOCTYPES)} (use {' | '.join(DOCTYPES)})")
 
     if problems:
         return None, problems
@@ -242,32 +247,98 @@ def document_meta(cells: Mapping[str, str], required: bool = True,
                    doctype=doctype), []
 
 
-def catalog_row_of(path: Path) -> dict[str, str] | None:
-    """The cells of the catalog row that lists ``path``, from a catalog.csv beside it or one folder up (the
-    layout of raw/ and of the shared corpus), or None."""
+@dataclass
+class FileDescription:
+    """What is known about one file read outside a run: its DocMeta (None when the description has problems),
+    where that came from, in one line, and whether nothing described it at all."""
+
+    meta: DocMeta | None
+    problems: list[str]
+    source: str
+    undescribed: bool = False
+
+
+def candidate_catalogs(path: Path, catalog: Path | None = None) -> list[Path]:
+    """The catalogs that may list ``path``: the one given, else the catalog beside it, one folder up (the layout
+    of raw/ and of the shared corpus) and the project's raw/catalog.csv."""
+    if catalog is not None:
+        return [catalog]
+    found: list[Path] = []
+    for candidate in (path.parent / "catalog.csv", path.parent.parent / "catalog.csv", config.RAW_DIR / "catalog.csv"):
+        if candidate.is_file() and candidate.resolve() not in {f.resolve() for f in found}:
+            found.append(candidate)
+    return found
+
+
+def catalog_row_for(path: Path, catalogs: list[Path]) -> tuple[Path, int, dict[str, str]] | None:
+    """(catalog, row, cells) of the first row listing ``path``: by its path, else by the same bytes (size, then
+    sha256), so a copy of a catalogued file is described the same wherever it lies."""
+    from extract.figures import sha256_of
+
     target = path.resolve()
-    for folder in (path.parent, path.parent.parent):
-        catalog = folder / "catalog.csv"
-        if not catalog.is_file():
-            continue
+    size = target.stat().st_size if target.is_file() else -1
+    digest = ""
+    for catalog in catalogs:
         rows, _problems = read_rows(catalog)
-        for _row, record in rows or []:
-            if record.get("file") and (folder / record["file"]).resolve() == target:
-                return record
+        same_bytes = None
+        for row, record in rows or []:
+            if not record.get("file"):
+                continue
+            listed, outside = confine_path(catalog.parent, record["file"])
+            if listed.resolve() == target:
+                return catalog, row, record
+            if same_bytes is None and outside is None and listed.is_file() and listed.stat().st_size == size:
+                digest = digest or sha256_of(target)
+                if sha256_of(listed) == digest:
+                    same_bytes = (catalog, row, record)
+        if same_bytes is not None:
+            return same_bytes
     return None
 
 
-def meta_for_file(path: str | Path, overrides: Mapping[str, object] | None = None) -> tuple[DocMeta | None, list[str]]:
-    """The DocMeta of one file read outside a run: its catalog row (if a catalog lists it) with ``overrides``
-    (the command line's --region, --published, …; None = not given) on top, through ``document_meta``."""
+def catalog_row_of(path: Path) -> dict[str, str] | None:
+    """The cells of the catalog row that lists ``path`` (see candidate_catalogs, catalog_row_for), or None."""
+    found = catalog_row_for(Path(path), candidate_catalogs(Path(path)))
+    return found[2] if found else None
+
+
+def describe_file(path: str | Path, overrides: Mapping[str, object] | None = None,
+                  catalog: Path | None = None) -> FileDescription:
+    """The DocMeta of one file read outside a run: its catalog row (if a catalog lists it, see catalog_row_for)
+    with ``overrides`` (the command line's --region, --published, …; None = not given) on top, through
+    ``document_meta``. The result does not depend on where the file lies, only on its bytes and the catalogs."""
     path = Path(path)
-    cells = dict(catalog_row_of(path) or {})
+    if catalog is not None and not catalog.is_file():
+        return FileDescription(None, [f"--catalog {catalog}: not found"], "")
+    catalogs = candidate_catalogs(path, catalog)
+    found = catalog_row_for(path, catalogs) if path.is_file() else None
     given = {name: str(value) for name, value in (overrides or {}).items() if value is not None}
+    if found is None and catalog is not None:
+        return FileDescription(None, [f"{catalog} lists no file with this path or these bytes"], "")
+    cells = dict(found[2]) if found else {}
     if "region" in given or "adcode" in given:  # another place: the row's code and level are not its own
         for name in ("region", "adcode", "admin_level"):
             cells.pop(name, None)
     cells.update(given)
-    return document_meta(cells, required=False)
+    meta, problems = document_meta(cells, required=False)
+    if found:
+        if meta is not None:
+            meta.file = found[2].get("file", "")  # as `run` writes it: the catalog's file, not where this copy lies
+        source = f"described by {found[0]} row {found[1]} ({found[2].get('doc_id', '')})"
+        return FileDescription(meta, problems, source)
+    looked = ", ".join(str(c) for c in catalogs) or "no catalog found"
+    missing = [flag for flag, name in (("--region", "region"), ("--published", "published"),
+                                       ("--covers", "covers"), ("--doctype", "doctype")) if name not in given]
+    source = (f"no catalog lists this file (looked in {looked}); "
+              + (f"without {', '.join(missing)} its figures have no document region, default year or doctype"
+                 if missing else "described by the command line"))
+    return FileDescription(meta, problems, source, undescribed=bool(missing))
+
+
+def meta_for_file(path: str | Path, overrides: Mapping[str, object] | None = None) -> tuple[DocMeta | None, list[str]]:
+    """describe_file's DocMeta and problems."""
+    description = describe_file(path, overrides)
+    return description.meta, description.problems
 
 
 def _check_file(file: str, base: Path, allow_outside: bool, problems: list[str]) -> tuple[Path | None, bool]:
@@ -281,7 +352,7 @@ def _check_file(file: str, base: Path, allow_outside: bool, problems: list[str])
             problems.append(problem)
             return None, False
         if not resolved.exists():
-            problems.append(f"missing file {file!r} (not found at {resolved})")
+            problems.append(f"missing file {file!r}{_near_file(file, resolved, base)} (not found at {resolved})")
             return None, outside
         if not resolved.is_file():
             problems.append(f"file {file!r} is not a regular file")
@@ -290,6 +361,14 @@ def _check_file(file: str, base: Path, allow_outside: bool, problems: list[str])
         problems.append(f"file {file[:80]!r} cannot be used: {getattr(exc, 'strerror', None) or exc}")
         return None, False
     return resolved, outside
+
+
+def _near_file(file: str, resolved: Path, base: Path) -> str:
+    """" (did you mean pdf/x_2021.pdf?)" for a mistyped file name: the close names beside where it should be."""
+    if not resolved.parent.is_dir():
+        return ""
+    near = [str(p.relative_to(base)) for p in resolved.parent.glob("*") if p.is_file() and p.is_relative_to(base)]
+    return did_you_mean(str(Path(file)), near, cutoff=0.8)
 
 
 def _parse_year(text: str) -> int | None:

@@ -8,7 +8,10 @@
 
 ``reviewfigs check FILE.pdf --gold GOLD.csv``, ``reviewfigs check --catalog CATALOG --key-facts KEY.csv`` and
 ``reviewfigs check --catalog CATALOG --pages GOLD_DIR`` (page gold: per document, table cells and text apart)
-print the numbers and every miss, false positive and mislabel; they exit 0 (1 when a document cannot be read).
+print the numbers and every miss, false positive and mislabel, then one line ``reviewfigs check: PASS|FAIL: …``.
+Exit codes, for CI: 0 when the score reaches its threshold (``--min-f1``, default 0.95, for F1 of a gold file or
+the overall F1 of page gold; ``--min-recall``, default 0.95, for key facts) and every document was read; 1 when
+it does not or a document cannot be read; 2 when the command cannot start (arguments, gold or catalog files).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from extract import terminal
 from extract.corpus.workers import Limits, warm_up
 from extract.model import META_FIELDS, DocMeta, Figure
 
@@ -120,7 +124,7 @@ def _mislabel(row: GoldRow, fig: Figure) -> str:
     if row.metric and row.metric != fig.metric:
         problems.append(f"metric {fig.metric or '(none)'} != {row.metric}")
     if row.year is not None and row.year != fig.year:
-        problems.append(f"year {fig.year} != {row.year}")
+        problems.append(f"year {_shown(fig.year)} != {row.year}")
     return "; ".join(problems)
 
 
@@ -293,7 +297,7 @@ def page_gold_mislabel(row: PageGoldRow, fig: Figure) -> str:
     """What a found figure got wrong of the row's labels (year, stance, metric, region), or ''."""
     problems = []
     if row.year is not None and row.year != fig.year:
-        problems.append(f"year {fig.year} != {row.year}")
+        problems.append(f"year {_shown(fig.year)} != {row.year}")
     if row.stance and row.stance != fig.stance:
         problems.append(f"stance {fig.stance} != {row.stance}")
     if row.metric and row.metric != fig.metric:
@@ -405,7 +409,7 @@ def document_figures(path: Path, meta: DocMeta, limits: Limits | None = None) ->
     return [Figure(**record) for record in outcome.figures], ""
 
 
-def check_pages(gold_dir: Path, catalog: Path, progress: bool = False,
+def check_pages(gold_dir: Path, catalog: Path, progress: bool = True,
                 limits: Limits | None = None) -> dict[str, PageScore]:
     """doc_id -> PageScore for every document of the page gold (read through its catalog row)."""
     from extract.corpus.catalog import load_catalog
@@ -413,9 +417,11 @@ def check_pages(gold_dir: Path, catalog: Path, progress: bool = False,
     gold = load_page_gold(gold_dir)
     entries = {e.doc_id: e for e in load_catalog(catalog)}
     scores: dict[str, PageScore] = {}
-    for doc, (pages, rows) in gold.items():
+    for doc in gold:
         if doc not in entries:
             raise ValueError(f"{gold_dir}: {doc} is not in {catalog}")
+    for doc in terminal.progress(list(gold), "checking", enabled=progress):
+        pages, rows = gold[doc]
         entry = entries[doc]
         figs, error = document_figures(entry.path, entry.meta(), limits)
         scores[doc] = score_pages(figs, pages, rows)
@@ -437,7 +443,7 @@ def print_page_scores(scores: dict[str, PageScore], out=None) -> None:
             print(f"ERROR {doc}: {error}", file=out)
         for row in score.misses:
             where = f" [{row.row_label} / {row.column_label}]" if row.table else ""
-            print(f"MISS {doc} p{row.page} {row.surface} [{row.value:g} {row.unit} {row.qualifier}]{where}", file=out)
+            print(f"MISS {doc} p{row.page} {row.surface} [{_number(row.value)} {row.unit} {row.qualifier}]{where}", file=out)
         for fig in score.false_positives:
             print(f"FALSE POSITIVE {doc} {_describe(fig)}", file=out)
         for row, _fig, problem in score.mislabels:
@@ -457,8 +463,19 @@ def print_page_scores(scores: dict[str, PageScore], out=None) -> None:
 
 def _describe(fig: Figure) -> str:
     where = f"p{fig.page}" if fig.page else "p?"
-    return (f"{fig.text} [{fig.value:g} {fig.unit} {fig.qualifier}] {fig.stance} {fig.metric or '-'} "
-            f"{fig.year} «{fig.subject}» {where}: {fig.sentence[:60]}")
+    return (f"{fig.text} [{_number(fig.value)} {fig.unit} {fig.qualifier}] {fig.stance} {fig.metric or '-'} "
+            f"{_shown(fig.year)} «{fig.subject}» {where}: {(fig.sentence or '')[:60]}")
+
+
+def _shown(value: object) -> str:
+    """A value for a report line: a missing one is "(none)", never Python's None or nan."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "(none)"
+    return str(value)
+
+
+def _number(value: float | None) -> str:
+    return "(none)" if value is None or math.isnan(value) else f"{value:g}"
 
 
 def print_gold_score(score: GoldScore, out=None) -> None:
@@ -467,7 +484,7 @@ def print_gold_score(score: GoldScore, out=None) -> None:
           f"(found {len(score.found)}, missed {len(score.misses)}, false positives "
           f"{len(score.false_positives)}, optional found {len(score.optional_found)})", file=out)
     for row in score.misses:
-        print(f"MISS {row.surface} [{row.value:g} {row.unit} {row.qualifier}] anchor {row.anchor}", file=out)
+        print(f"MISS {row.surface} [{_number(row.value)} {row.unit} {row.qualifier}] anchor {row.anchor}", file=out)
     negative = {id(f): r for r, f in score.negative_hits}
     for fig in score.false_positives:
         tag = f"NEGATIVE {negative[id(fig)].surface}" if id(fig) in negative else "FALSE POSITIVE"
@@ -482,13 +499,20 @@ def print_key_fact_score(score: KeyFactScore, out=None) -> None:
           f"recall {score.recall:.3f}  year mismatches {len(score.year_mismatches)}", file=out)
     for doc_id, fact, near in score.misses:
         hint = "; near: " + " | ".join(_describe(g) for g in near[:3]) if near else ""
-        print(f"MISS {doc_id} {fact.metric} {fact.stance} {fact.surface} [{fact.value:g} {fact.qualifier}]{hint}",
+        print(f"MISS {doc_id} {fact.metric} {fact.stance} {fact.surface} [{_number(fact.value)} {fact.qualifier}]{hint}",
               file=out)
     for doc_id, fact, fig in score.year_mismatches:
-        print(f"MISLABEL {doc_id} {fact.metric} {fact.surface}: year {fig.year} != {fact.year}", file=out)
+        print(f"MISLABEL {doc_id} {fact.metric} {fact.surface}: year {_shown(fig.year)} != {_shown(fact.year)}",
+              file=out)
 
 
 def run_command(args: argparse.Namespace) -> int:
+    """Exit 0 when the score reaches its threshold (--min-f1, --min-recall), 1 when it does not or a document
+    cannot be read, 2 when the command cannot start (arguments, gold or catalog files)."""
+    for name in ("min_f1", "min_recall"):
+        if not 0 <= getattr(args, name) <= 1:
+            print(f"reviewfigs check: --{name.replace('_', '-')} must be between 0 and 1", file=sys.stderr)
+            return 2
     from extract.corpus.catalog import RowProblemsError, meta_for_file
 
     limits = Limits.from_arguments(args)
@@ -506,18 +530,19 @@ def run_command(args: argparse.Namespace) -> int:
             gold = load_gold(args.gold)
         except OSError as err:
             print(f"reviewfigs: {args.gold}: cannot read gold file: {err.strerror or err}", file=sys.stderr)
-            return 1
+            return 2
         except ValueError as err:
             print(f"reviewfigs: {err}", file=sys.stderr)
-            return 1
+            return 2
         figs, error = document_figures(path, meta, limits)
         if error:
             print(f"reviewfigs: {path}: {error}", file=sys.stderr)
             return 1
-        print_gold_score(score_gold(figs, gold))
-        return 0
+        score = score_gold(figs, gold)
+        print_gold_score(score)
+        return verdict("F1", score.f1, args.min_f1)
     if args.catalog and args.key_facts:
-        return _check_catalog(Path(args.catalog), Path(args.key_facts), limits)
+        return _check_catalog(Path(args.catalog), Path(args.key_facts), args.min_recall, limits)
     if args.catalog and args.pages:
         try:
             scores = check_pages(Path(args.pages), Path(args.catalog), limits=limits)
@@ -525,7 +550,10 @@ def run_command(args: argparse.Namespace) -> int:
             print(f"reviewfigs check: {err}", file=sys.stderr)
             return 2
         print_page_scores(scores)
-        return 0
+        total = sum(scores.values(), PageScore())
+        unread = sum(bool(s.errors) for s in scores.values())  # scored: their gold rows count as misses
+        return verdict("overall F1", total.f1, args.min_f1,
+                       note=f"{unread} unreadable document(s) scored as misses" if unread else "")
     print("reviewfigs check: give FILE --gold GOLD.csv, --catalog CATALOG --key-facts KEY.csv, "
           "or --catalog CATALOG --pages GOLD_DIR", file=sys.stderr)
     return 2
@@ -538,7 +566,7 @@ def catalog_metas(catalog: Path) -> list[tuple[Path, DocMeta]]:
     return [(entry.path, entry.meta()) for entry in load_catalog(catalog)]
 
 
-def _check_catalog(catalog: Path, key_facts: Path, limits: Limits | None = None) -> int:
+def _check_catalog(catalog: Path, key_facts: Path, min_recall: float, limits: Limits | None = None) -> int:
     from extract.corpus.catalog import CatalogError
 
     try:
@@ -547,18 +575,32 @@ def _check_catalog(catalog: Path, key_facts: Path, limits: Limits | None = None)
     except CatalogError as err:
         for line in err.lines():
             print(f"reviewfigs: {line}", file=sys.stderr)
-        return 1
+        return 2
     except (OSError, ValueError) as err:
         print(f"reviewfigs: {key_facts}: {err}", file=sys.stderr)
-        return 1
+        return 2
     figures_by_doc: dict[str, list[Figure]] = {}
     failed = 0
-    for path, meta in documents:
+    for path, meta in terminal.progress(documents, "checking"):
         figs, error = document_figures(path, meta, limits)
         if error:
             print(f"reviewfigs: {path}: {error}", file=sys.stderr)
             failed += 1
         else:
             figures_by_doc[meta.doc_id] = figs
-    print_key_fact_score(score_key_facts(figures_by_doc, facts))
-    return 1 if failed else 0
+            terminal.detail(f"reviewfigs check: {meta.doc_id}: {len(figs)} figure(s)")
+    score = score_key_facts(figures_by_doc, facts)
+    print_key_fact_score(score)
+    return verdict("key facts recall", score.recall, min_recall, failed)
+
+
+def verdict(what: str, score: float, minimum: float, unreadable: int = 0, note: str = "") -> int:
+    """Print the line CI reads and return the exit code: 0 when ``score`` reaches ``minimum`` and no document
+    that the score leaves out was unreadable (``unreadable``), else 1."""
+    passed = score >= minimum and not unreadable
+    why = [f"{what} {score:.3f} {'>=' if score >= minimum else '<'} {minimum:g}"]
+    if unreadable:
+        why.append(f"{unreadable} document(s) could not be read")
+    why += [note] if note else []
+    print(f"reviewfigs check: {'PASS' if passed else 'FAIL'}: {'; '.join(why)}")
+    return 0 if passed else 1

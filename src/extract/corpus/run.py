@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extract import config
+from extract import config, terminal
 from extract.corpus.cache import Cache, cache_key, extractor_fingerprint
 from extract.corpus.catalog import CatalogEntry, RowProblemsError, load_catalog
 from extract.corpus.checks import collect_checks
@@ -86,7 +85,7 @@ class RunResult:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    options = RunOptions(raw=args.raw, out=args.out, jobs=args.jobs, scheduler=args.scheduler, quiet=args.quiet,
+    options = RunOptions(raw=args.raw, out=args.out, jobs=args.jobs, scheduler=args.scheduler, quiet=terminal.quiet(),
                          strict=args.strict, timeout=args.timeout, max_pages=args.max_pages,
                          memory_mb=args.memory_mb, allow_outside=args.allow_outside, cache=args.cache,
                          wait=args.wait, ocr=not args.no_ocr)
@@ -193,6 +192,8 @@ def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: l
     limits = Limits(options.timeout, options.max_pages, options.memory_mb, options.ocr)
     for key, outcome in _execute(tasks, extractor, limits, options, lock):
         outcomes[by_key[key].meta.doc_id] = outcome
+        terminal.detail(f"reviewfigs run: {by_key[key].meta.doc_id}: " +
+                        (f"{len(outcome.figures)} figure(s)" if outcome.ok else f"failed ({outcome.stage})"))
         if outcome.ok:
             result.read += 1
             cache.put(key, outcome)
@@ -403,19 +404,13 @@ def _execute(tasks: list[Task], extractor: Extractor, limits: Limits, options: R
              lock: OutputLock) -> Iterator[tuple[str, Outcome]]:
     if not tasks:
         return
-    from tqdm import tqdm
-
-    show = not options.quiet and sys.stderr.isatty()
     jobs = options.jobs or available_cores()
     if options.scheduler:
         source = run_dask(tasks, extractor, limits, options.scheduler)
     else:
         warm_up()  # imports and compiled patterns shared with every forked worker (0.5 s less per document)
         source = run_local(tasks, extractor, limits, jobs, close_fds=[lock.fileno()])
-    tqdm.monitor_interval = 0  # no monitor thread in a process that forks workers
-    size = shutil.get_terminal_size((80, 20))  # a fresh pty reports 0 x 0, which hides the bar
-    with tqdm(total=len(tasks), disable=not show, unit="doc", desc="extracting", file=sys.stderr,
-              ncols=size.columns or 80, nrows=size.lines or 20) as bar:
+    with terminal.progress_bar(len(tasks), "extracting", unit="doc", enabled=not options.quiet) as bar:
         for item in source:
             bar.update(1)
             yield item

@@ -74,11 +74,20 @@ class Gazetteer:
             codes = tuple(c for c in codes if self._has_ancestor(c, parent))
         if not codes:
             where = f" within {parent!r}" if parent else ""
-            raise GazetteerError(f"unknown region {name!r}{where} (not in the gazetteer; give its 6-digit adcode)")
+            raise GazetteerError(f"unknown region {name!r}{where}{self._close_names(name)} (not in the gazetteer; "
+                                 "give its 6-digit adcode)")
         if len(codes) > 1:
             options = "; ".join(f"{self.by_code[c].name} {c} ({self._describe_parent(c)})" for c in sorted(codes))
             raise GazetteerError(f"ambiguous region {name!r}: {options}; give the adcode or the parent")
         return self.by_code[codes[0]]
+
+    def _close_names(self, name: str) -> str:
+        """" (did you mean 金华市?)" for a mistyped name: full names of one character more, less or changed."""
+        import difflib
+
+        full = sorted({self.by_code[c].name for codes in self.by_name.values() for c in codes})
+        close = difflib.get_close_matches(name, full, n=3, cutoff=0.6)
+        return f" (did you mean {', '.join(close)}?)" if close else ""
 
     def _has_ancestor(self, adcode: str, ancestor: str) -> bool:
         wanted = set(self.by_name.get(ancestor.strip(), ())) | {normalise_adcode(ancestor)}
