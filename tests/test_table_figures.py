@@ -233,3 +233,95 @@ def test_the_regions_of_one_table_are_ranked_with_its_page_cited(tmp_path):
         assert "no table" in str(exc)
     else:
         raise AssertionError("a corpus without tables of regions has nothing to rank")
+
+
+BULLETIN = DocMeta(region="新乡市", adcode="410700", admin_level="city", published=2025, covers="2024",
+                   doctype="stats-bulletin")
+
+
+def test_a_breakdown_ends_at_a_row_in_another_unit_or_beyond_its_total():
+    products = table([
+        ["产品名称", "单位", "产量", "比上年增长（%）"],
+        ["发电量", "亿千瓦时", "120.5", "-2.7"],
+        ["其中：可再生能源发电量", "亿千瓦时", "60.2", "5.7"],
+        ["布", "亿米", "3.1", "5.7"],
+        ["原煤", "万吨", "525.01", "-3.0"],
+    ])
+    figs = by_cell(read_table(products, BULLETIN))
+    assert figs[("其中：可再生能源发电量", "产量")].subject.startswith("发电量")  # part of the row above
+    assert "发电量" not in figs[("布", "产量")].subject  # 亿米 is no part of 亿千瓦时
+    assert (figs[("原煤", "产量")].metric, figs[("原煤", "比上年增长（%）")].metric) == ("coal_output",
+                                                                                 "coal_output_growth")
+    people = table([
+        ["指标", "年末数（万人）", "比重（%）"],
+        ["全市常住人口", "199.5", "100.0"],
+        ["其中：城镇", "122.5", "61.4"],
+        ["乡村", "77.0", "38.6"],
+        ["其中：男性", "100.4", "50.3"],
+        ["女性", "99.1", "49.7"],
+        ["其中：65周岁及以上", "35.3", "17.7"],
+    ])
+    figs = by_cell(read_table(people, BULLETIN))
+    assert figs[("其中：城镇", "年末数（万人）")].metric == "urban_population"
+    assert figs[("乡村", "年末数（万人）")].metric == "rural_population"  # 城镇 + 乡村 = the whole: one breakdown
+    assert figs[("女性", "年末数（万人）")].subject.startswith("全市常住人口")  # a second breakdown of the same total
+    # the parts so far would exceed the total: 65周岁及以上 opens its own breakdown, it is not a part of 男性/女性
+    assert figs[("其中：65周岁及以上", "比重（%）")].metric == "population_aged_65_plus_share"
+
+
+def test_a_hash_opens_a_breakdown_and_a_part_is_not_its_whole():
+    prices = table([
+        ["指标", "涨跌幅度（%）"],
+        ["居民消费价格", "0.5"],
+        ["#食品烟酒", "-0.7"],
+        ["居住[3]", "0.0"],
+        ["娱乐用品", "1.2"],
+    ])
+    figs = by_cell(read_table(prices, BULLETIN))
+    assert figs[("居民消费价格", "涨跌幅度（%）")].metric == "cpi_growth"
+    assert figs[("#食品烟酒", "涨跌幅度（%）")].metric == "cpi_food_growth"
+    assert figs[("居住[3]", "涨跌幅度（%）")].metric == "cpi_housing_growth"  # the note's mark is no part of it
+    assert figs[("娱乐用品", "涨跌幅度（%）")].metric == ""  # no class of its own: not the CPI either
+
+
+def test_decimal_numbering_makes_siblings_not_a_chain():
+    crops = table([
+        ["指标", "2024年", "比上年增长（%）"],
+        ["1.粮食", "", ""],
+        ["1.1.粮食播种面积", "91.7", "-14.5"],
+        ["1.2.粮食总产", "13.6", "7.3"],
+        ["2.棉花", "", ""],
+        ["2.1.棉花播种面积", "9.1", "3.0"],
+    ], notes=["单位：万亩、万吨"])
+    figs = by_cell(read_table(crops, BULLETIN))
+    assert "粮食播种面积" not in figs[("1.2.粮食总产", "2024年")].subject
+    assert "粮食" not in figs[("2.1.棉花播种面积", "2024年")].subject.replace("2.1.棉花播种面积", "")
+
+
+def test_region_rows_a_change_column_counts_the_change_of_the_amount_before_it():
+    counties = table([
+        [("区县", 1, 2), "地区生产总值（亿元）", "", "第一产业增加值（亿元）", ""],
+        [None, None, "比上年增长（%）", None, "比上年增长（%）"],
+        ["伊州区", "664.08", "7.6", "33.65", "-0.7"],
+        ["巴里坤县", "211.11", "14.6", "12.61", "4.1"],
+    ])
+    hami = DocMeta(region="哈密市", adcode="650500", admin_level="city", published=2025, covers="2024",
+                   doctype="stats-bulletin")
+    figs = {(cf.figure.row_label, cf.cell.col): cf.figure for cf in read_table(counties, hami).figures}
+    assert [figs[("伊州区", c)].metric for c in (1, 2, 3, 4)] == [
+        "gdp", "gdp_growth", "primary_industry_value_added", "primary_industry_value_added_growth"]  # 增加值 is no change
+    county = figs[("巴里坤县", 3)]  # printed without its nation: 巴里坤哈萨克自治县
+    assert (county.region, county.adcode, county.metric) == ("巴里坤哈萨克自治县", "650521",
+                                                             "primary_industry_value_added")
+
+
+def test_an_accounts_name_is_no_stance():
+    finance = table([
+        ["指标", "绝对数（亿元）", "比上年增长（%）"],
+        ["一般公共预算收入", "38.61", "5.3"],
+        ["一般公共预算支出", "210.4", "2.0"],
+    ], title="表5 2025年全市财政收支情况")
+    meta = DocMeta(region="张家界市", published=2026, covers="2025", doctype="stats-bulletin")
+    figs = by_cell(read_table(finance, meta))
+    revenue = figs[("一般公共预算收入", "绝对数（亿元）")]
+    assert (revenue.stance, revenue.year, revenue.metric) == ("actual", 2025, "budget_revenue")

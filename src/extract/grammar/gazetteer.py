@@ -28,6 +28,8 @@ NATION_ALIASES = ("中国", "全国", "国家")
 # Table entries that group places rather than name one.
 PLACEHOLDER_NAMES = re.compile(r"^(市辖区|县|市|省直辖县级行政区划|自治区直辖县级行政区划|省直辖县级行政单位)$")
 # Generic suffixes dropped to make the short alias (永康市 -> 永康, 浙江省 -> 浙江). Longest first.
+# An autonomous unit's name without its nations keeps its kind: 自治县 -> 县, 自治旗 -> 旗, 自治州 -> 州.
+AUTONOMOUS_SHORT = {"自治县": "县", "自治旗": "旗", "自治州": "州"}
 SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "新区", "省", "市", "县", "区", "盟", "旗")
 
 
@@ -202,6 +204,11 @@ def load() -> Gazetteer:
         alias = short_name(place.name, nations)
         if alias and alias not in full_names:
             names.setdefault(alias, []).append(code)
+        # 巴里坤哈萨克自治县 is printed 巴里坤县 in tables and prose, 延边朝鲜族自治州 延边州, 阿拉善左旗 stays
+        for autonomous, generic in AUTONOMOUS_SHORT.items():
+            plain = f"{alias}{generic}"
+            if alias and place.name.endswith(autonomous) and plain not in full_names:
+                names.setdefault(plain, []).append(code)
     for alias in NATION_ALIASES:
         names.setdefault(alias, [NATION_ADCODE])
     return Gazetteer(by_code, {k: tuple(v) for k, v in names.items() if v})

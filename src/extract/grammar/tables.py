@@ -73,9 +73,13 @@ FORMULA_HEAD_RE = re.compile(r"^(?:公式|计算公式|关系|勾稽关系)$")
 UNIT_HEAD_RE = re.compile(r"^(?:计量)?单位$")
 TABLE_UNIT_RE = re.compile(r"单\s*位\s*[：:]\s*([^\s，,；;、）)]{1,8})")
 PAREN_UNIT_RE = re.compile(r"[（(]\s*([^（）()]{1,6}?)\s*[）)]\s*$")
-CHANGE_RE = re.compile(r"增长|增减|增幅|增速|增加|减少|下降|比上年|比去年|较上年|同比|变动|±|涨跌|涨幅|降幅|比\d{4}")
+CHANGE_RE = re.compile(r"增长|增减|增幅|增速|增加(?!值)|减少|下降|比上年|比去年|较上年|同比|变动|±|涨跌|涨幅|降幅|比\d{4}")
 DECLINE_HEAD_RE = re.compile(r"^(?!.*增).*(?:下降|减少|降幅)")
-OF_WHICH_RE = re.compile(r"^\s*其\s*中\s*[：:]?\s*")
+WHOLE_AREA_RE = re.compile(r"^(?:全[省市县区州盟旗]|年末)+")
+# 其中： and the statistics tables' # (#农业 under 农林牧渔业总产值) open a breakdown of the row above
+OF_WHICH_RE = re.compile(r"^\s*(?:其\s*中\s*[：:]?|[#＃])\s*")
+# A note's marker after a label (居住[3], 居住①): no part of what is counted
+NOTE_MARK_RE = re.compile(r"\s*(?:\[\d{1,2}\]|［\d{1,2}］|[①-⑳])$")
 TOTAL_ROW_RE = re.compile(r"^(?:[一二三四五六七八九十]+、)?\s*(?:.{0,16}?)(?:合\s*计|总\s*计|小\s*计)$")
 TOTAL_COLUMN_RE = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|本地区|全[省市县区州盟旗])$")
 COMPONENT_RE = re.compile(r"^(?:一般|专项)(?:债务|债券)?(?:限额|余额)?$")
@@ -211,7 +215,7 @@ class _Row:
     cells: list[Cell | None]  # by column (a merged cell under every column it spans)
     label: str = ""  # the row label as printed (label columns joined with " / ")
     key_label: str = ""  # the first descriptive label column's text
-    level: int = 9  # numbering level (heading_level)
+    level: float = 9  # numbering level (heading_level; 1.1 sits between 1. and （1）: _row_level)
     indent: float | None = None  # label's left margin in its cell, in char sizes (when the cells have boxes)
     right: float | None = None  # label's right margin in its cell (when the cells have rectangles)
     content_indent: float | None = None  # for 其中 rows: where the text after 其中： starts
@@ -221,6 +225,8 @@ class _Row:
     part_of_which: bool = False  # a part of its parent's 其中 breakdown
     region: gazetteer.Place | None = None
     own_level: bool = False
+    unit: str | None = None  # the row's own unit (in its label or a unit column), e.g. 万吨 in a products table
+    values: list[Decimal | None] = field(default_factory=list)  # the number printed in each column, if one
 
 
 def _grid(table: Table) -> list[list[Cell | None]]:
@@ -415,7 +421,7 @@ def _rows(parts: Sequence[Table], grids: list[list[list[Cell | None]]], heads: l
             texts = [t for k, t in enumerate(texts) if t and t not in texts[:k]]
             item = _Row(part=p, row=r, cells=row, label=" / ".join(texts), key_label=texts[0] if texts else "")
             key_cell = next((row[c] for c in label_cols if row[c] is not None and _text(row[c])), None)
-            item.level = heading_level(item.key_label)
+            item.level = _row_level(item.key_label)
             item.of_which = bool(OF_WHICH_RE.match(item.key_label)) and len(OF_WHICH_RE.sub("", item.key_label)) > 0
             item.total = bool(TOTAL_ROW_RE.match(item.key_label)) and not item.of_which
             x0, size = _label_x0(key_cell)
@@ -437,9 +443,38 @@ def _rows(parts: Sequence[Table], grids: list[list[list[Cell | None]]], heads: l
                 if place is not None:
                     item.region, item.own_level = place, own
                     break
+            item.unit = _row_unit(item, cols)
+            item.values = [_number(cell) if cell is not None and cols.kinds[c] == "value" else None
+                           for c, cell in enumerate(row)]
             rows.append(item)
     _hierarchy(rows)
     return rows
+
+
+# 1.1 and 2.3 number the items of 1. and 2.: a level below 1. and above （1）.
+SUB_NUMBERING_RE = re.compile(r"^\d{1,2}(?:[.．]\d{1,2})+[.．、]?(?!\d)")
+
+
+def _row_level(label: str) -> float:
+    """A row label's numbering level (model.heading_level), with decimal sub-numbering (1.1, 1.1.2) one step
+    below its whole number per dot."""
+    m = SUB_NUMBERING_RE.match(label)
+    if m:
+        return heading_level("1.") + 0.1 * len(re.findall(r"[.．]\d", m.group()))
+    return heading_level(label)
+
+
+def _row_unit(row: _Row, cols: _Columns) -> str | None:
+    unit = label_unit(row.key_label)
+    unit_col = next((c for c, k in enumerate(cols.kinds) if k == "unit"), None)
+    if unit is None and unit_col is not None and row.cells[unit_col] is not None:
+        unit = parse_unit(_text(row.cells[unit_col]), strict=False)
+    return unit
+
+
+def _number(cell: Cell) -> Decimal | None:
+    found = printed_number(_text(cell).strip())
+    return found[0] if found else None
 
 
 def _hierarchy(rows: list[_Row]) -> None:
@@ -448,7 +483,8 @@ def _hierarchy(rows: list[_Row]) -> None:
     above it set further left), else numbering (一、 > （一） > 1. > （1） > unnumbered); a region row holds the
     rows of the regions inside it."""
     use_indent = _indented(rows)
-    group: tuple[int | None, float | None, int] | None = None  # an open 其中 group: parent, indent, numbering
+    group: tuple[int | None, float | None, float] | None = None  # an open 其中 group: parent, indent, numbering
+    start = 0  # the group's 其中 row
     for i, row in enumerate(rows):
         if not row.key_label:
             continue
@@ -458,9 +494,10 @@ def _hierarchy(rows: list[_Row]) -> None:
         if row.of_which and i > 0:
             parent = _previous(rows, i)
             row.parent, row.part_of_which = parent, True
-            group = (parent, row.content_indent, heading_level(OF_WHICH_RE.sub("", row.key_label)))
+            group = (parent, row.content_indent, _row_level(OF_WHICH_RE.sub("", row.key_label)))
+            start = i
             continue
-        if group is not None and _in_group(row, group, use_indent):
+        if group is not None and _in_group(row, group, use_indent) and _fits(rows, start, i, group[0]):
             row.parent, row.part_of_which = group[0], True
             continue
         group = None
@@ -483,7 +520,26 @@ def _indented(rows: list[_Row]) -> bool:
     return not (margins and centred >= 0.8 * len(margins))
 
 
-def _in_group(row: _Row, group: tuple[int | None, float | None, int], use_indent: bool) -> bool:
+def _fits(rows: list[_Row], start: int, i: int, parent: int | None) -> bool:
+    """Can row ``i`` be one more part of ``parent``'s 其中 breakdown? Not when it counts in another unit (布 after
+    其中：可再生能源发电量 in a products table), nor when the parts so far and it exceed the parent in a column
+    of amounts (both positive): the printed numbers check the reading."""
+    if parent is None:
+        return True
+    row, top = rows[i], rows[parent]
+    if row.unit != top.unit:
+        return False
+    parts = [r for r in rows[start:i + 1] if r.parent == parent or r is row]
+    for c, total in enumerate(top.values):
+        if total is None or total <= 0 or any(c >= len(r.values) or r.values[c] is None or r.values[c] < 0
+                                                for r in parts):
+            continue
+        if sum(r.values[c] for r in parts) > total * Decimal("1.005"):  # parts are rounded
+            return False
+    return True
+
+
+def _in_group(row: _Row, group: tuple[int | None, float | None, float], use_indent: bool) -> bool:
     _, indent, level = group
     if use_indent and row.indent is not None and indent is not None:
         return abs(row.indent - indent) < 0.5  # a digit after 其中： sits a little off a full-width one
@@ -615,20 +671,32 @@ def _figure_labels(row: _Row, rows: list[_Row], cols: _Columns, c: int, ctx: _Co
             stance = "target"
         else:
             stance = "actual"
-    own = _strip_numbering(row.key_label)
+    own = NOTE_MARK_RE.sub("", _strip_numbering(row.key_label))
     subject_row = own
     if (row.of_which or row.part_of_which or COMPONENT_RE.match(own)) and chain:
         subject_row = f"{_strip_numbering(chain[0].key_label)} {own}"
     if row.region is not None and not row.own_level:
         subject_row = ""  # the region is in the region column
-    return {"time": time, "stance": stance, "own": own, "subject_row": subject_row, "parts": parts, "title": ctx.title}
+    left = ""
+    if not _column_subject(parts):
+        # 地区生产总值（亿元） | 比上年增长（%）: a column saying only how something changed is the change of the
+        # amount in the column before it
+        for k in range(c - 1, -1, -1):
+            if cols.kinds[k] != "value":
+                break
+            before = [p for p in _path_parts(cols, k) if not NUMBERING_CELL_RE.match(p)]
+            if _column_subject(before) and not any(CHANGE_RE.search(p) for p in before[-1:]):
+                left = _column_subject(before)
+                break
+    return {"time": time, "stance": stance, "own": own, "subject_row": subject_row, "parts": parts,
+            "title": ctx.title, "left": left}
 
 
 # Words of a column heading that say when, which stance or in what unit, not what is counted: left out of the
 # subject the taxonomy reads (发电量 under 比上年增长（%） is 发电量's growth; 2024年债务限额 / 合计 the limit).
 COLUMN_NOISE_RE = re.compile(
     r"[（(][^（）()]*[）)]|(?:19|20)\d{2}\s*年(?:末|底|初|度)?|(?:比|较)(?:上年|去年|\d{4}年)?\S*?(?:增减|增长|下降)"
-    r"|同比|增长率?|增速|增幅|增减|绝对数|合计|总计|小计|数值|金额|本年|年末数|年初数|年初|年末|"
+    r"|同比|增长率?|增速|增幅|增减|涨跌幅度?|涨幅|降幅|^(?:绝对值|数量|实物量)$|绝对数|合计|总计|小计|数值|金额|本年|年末数|年初数|年初|年末|"
     r"(?:调整|年初)?预算数?|执行数|决算数|实际数|完成数?|建议数|预计(?:执行)?数?|[%％‰]|^\d+$|=.*$")
 
 
@@ -655,6 +723,8 @@ def _metric(labels: dict, unit: str, is_change: bool, meta: DocMeta, row: _Row, 
     without their years, stance and unit words; a 其中 or component row also reads its parent's label."""
     column = _column_subject(labels["parts"])
     own = labels["own"] if row.region is None else ""
+    if not column and is_change:
+        column = labels.get("left", "")
     metric = _classify(f"{own}{column}", unit, is_change, meta.region, meta.doctype)
     if not metric and row.region is not None and labels["title"]:
         # a region row counts what the table's title names (表1 分区县地区生产总值: each county's GDP)
@@ -664,7 +734,15 @@ def _metric(labels: dict, unit: str, is_change: bool, meta: DocMeta, row: _Row, 
         return metric
     if row.of_which or row.part_of_which or COMPONENT_RE.match(labels["own"]):
         parent = _strip_numbering(rows[row.parent].key_label)
-        return _classify(f"{parent}{own}{column}", unit, is_change, meta.region, meta.doctype)
+        metric = _classify(f"{parent}{own}{column}", unit, is_change, meta.region, meta.doctype)
+        if not metric and own:
+            # 常住人口 / 其中：城镇 is 城镇常住人口, 货物运输总量 / 铁路 铁路货物运输量: the part's word goes before
+            # the whole's name (全市 and the whole's 总 dropped)
+            core = WHOLE_AREA_RE.sub("", parent).replace("总量", "量").replace("总额", "额")
+            metric = _classify(f"{own}{core}{column}", unit, is_change, meta.region, meta.doctype)
+        if metric and metric == _classify(f"{parent}{column}", unit, is_change, meta.region, meta.doctype):
+            return ""  # the part is not the whole: 食品烟酒 under 居民消费价格 is no CPI
+        return metric
     return ""
 
 
@@ -774,10 +852,7 @@ def read_table(parts: Table | Sequence[Table], meta: DocMeta) -> TableReading:
     for i, row in enumerate(rows):
         cols = columns[row.part]
         table = parts[row.part]
-        row_unit = label_unit(row.key_label)
-        unit_col = next((c for c, k in enumerate(cols.kinds) if k == "unit"), None)
-        if row_unit is None and unit_col is not None and row.cells[unit_col] is not None:
-            row_unit = parse_unit(_text(row.cells[unit_col]), strict=False)
+        row_unit = row.unit
         for c, cell in enumerate(row.cells):
             if cell is None or cell.col != c or cell.row != row.row or cols.kinds[c] not in ("value", "text"):
                 continue
