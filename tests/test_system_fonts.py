@@ -99,8 +99,6 @@ def test_charts_are_identical_with_a_chinese_system_font(font_dir, tmp_path):
             assert (with_ / f"{name}.{ext}").read_bytes() == (without / f"{name}.{ext}").read_bytes(), f"{name}.{ext}"
 
 
-@pytest.mark.xfail(strict=True, reason="pdfium maps the demo's non-embedded STSong-Light to a system CJK font when "
-                   "one is visible; waits for issue 14's system-font hook in extract.read.pdf")
 def test_show_pages_are_identical_with_a_chinese_system_font(font_dir, tmp_path):
     pdf = REPO_DIR / "raw" / "jinhua_2025_gov-report.pdf"
     show = [sys.executable, "-m", "extract", "show", str(pdf), "--page", "1"]
