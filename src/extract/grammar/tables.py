@@ -223,6 +223,7 @@ class _Row:
     total: bool = False
     parent: int | None = None
     part_of_which: bool = False  # a part of its parent's 其中 breakdown
+    breakdown: int | None = None  # which breakdown: the index of the 其中 row that opened it
     region: gazetteer.Place | None = None
     own_level: bool = False
     unit: str | None = None  # the row's own unit (in its label or a unit column), e.g. 万吨 in a products table
@@ -493,12 +494,14 @@ def _hierarchy(rows: list[_Row]) -> None:
             continue
         if row.of_which and i > 0:
             parent = _previous(rows, i)
-            row.parent, row.part_of_which = parent, True
+            while parent is not None and not _fits(rows, i, i, parent):
+                parent = _previous(rows, parent)  # a part bigger than the row above belongs further up
+            row.parent, row.part_of_which, row.breakdown = parent, True, i
             group = (parent, row.content_indent, _row_level(OF_WHICH_RE.sub("", row.key_label)))
             start = i
             continue
         if group is not None and _in_group(row, group, use_indent) and _fits(rows, start, i, group[0]):
-            row.parent, row.part_of_which = group[0], True
+            row.parent, row.part_of_which, row.breakdown = group[0], True, start
             continue
         group = None
         row.parent = _parent_of(rows, i, use_indent)
@@ -964,9 +967,17 @@ def _relations(rows: list[_Row], columns: list[_Columns], parts: list[Table], at
     out.extend(_column_relations(rows, columns, fig))
     out.extend(_rollforward_relations(rows, value_cols, fig))
     # a row and the rows that are its parts
+    groups: list[tuple[int, list[int]]] = []
     for p, kids in children.items():
         partial = all(rows[k].part_of_which for k in kids)
         kids = [k for k in kids if rows[k].part_of_which == partial]
+        if partial:  # each 其中 breakdown of a total on its own: 城镇/乡村 and 男性/女性 both add up to 常住人口
+            for b in dict.fromkeys(rows[k].breakdown for k in kids):
+                groups.append((p, [k for k in kids if rows[k].breakdown == b]))
+        else:
+            groups.append((p, kids))
+    for p, kids in groups:
+        partial = all(rows[k].part_of_which for k in kids)
         if len(kids) < 2 and not (partial and kids):
             continue
         for c in value_cols:
