@@ -18,7 +18,7 @@ BENCH  ?= ../shared/corpus/pdf
 BENCHFLAGS ?=
 JOBS   ?=
 
-.PHONY: setup bytecode test test-system-fonts lint figures processed report lab bench demo clean
+.PHONY: setup bytecode test test-system-fonts lint figures processed report lab bench bench-readme demo clean
 
 setup: $(STAMP)
 
@@ -65,6 +65,12 @@ lab: setup
 
 bench: bytecode
 	$(BIN)/python benchmarks/bench.py $(BENCHFLAGS) $(BENCH)
+
+# Issue 18's goal lines only, then the README's performance section rewritten from them (between its markers).
+bench-readme: bytecode
+	mkdir -p build
+	$(BIN)/python benchmarks/bench.py --goals $(BENCHFLAGS) $(BENCH) | tee build/bench-goals.txt
+	$(BIN)/python scripts/update_readme_performance.py build/bench-goals.txt README.md
 
 # Regenerate the bundled demo PDFs in raw/ (deterministic; commit the result).
 demo: setup

@@ -449,6 +449,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="documents in the run benchmark: copies of the catalog's PDFs (default 112; --quick 28)")
     parser.add_argument("--pages", type=int, default=None, help="pages of the generated long PDF (1000)")
     parser.add_argument("--profile", action="store_true", help="pyinstrument profile of the cold extract")
+    parser.add_argument("--goals", action="store_true", help="only issue 18's goal lines")
+    parser.add_argument("--no-goals", action="store_true", help="leave out issue 18's goal lines")
+    parser.add_argument("--goal-pages", type=int, default=None, help="pages of the memory goal's PDF (5000)")
+    parser.add_argument("--warm-documents", type=int, default=None, help="documents of the warm-run goal (500)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args(argv)
 
@@ -464,6 +468,8 @@ def main(argv: list[str] | None = None) -> int:
     if not files:
         print(f"no PDFs in {folder}", file=sys.stderr)
         return 2
+    if args.goals:
+        return _goals_main(args, folder)
     if args.quick:
         files = files[:3]
     n_long = args.pages or (200 if args.quick else 1000)
@@ -578,7 +584,232 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {100 * share:5.1f}%  {name}")
             print()
             print("\n".join(profile["profile"].splitlines()[:60]))
+    if not args.no_goals:
+        print()
+        return _goals_main(args, folder)
     return 0
+
+
+def _goals_main(args: argparse.Namespace, folder: Path) -> int:
+    print(f"issue 18 goals ({os.cpu_count()} cores, {_load()} at the start; ratios per CPU-second, side by side in "
+          "one run):", flush=True)
+    bench_goals(folder, args.goal_pages or (200 if args.quick else 5000), args.documents or (28 if args.quick else 112),
+                args.warm_documents or (56 if args.quick else 500))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Issue 18's goals: one line each, measured figure against the goal, files used, the machine's load
+# ---------------------------------------------------------------------------------------------------------
+
+GOAL_LINE_PREFIX = "GOAL "
+
+
+def _load() -> str:
+    return "load " + "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def goal_line(name: str, measured: str, ok: bool | None, goal: str, files: str) -> str:
+    verdict = "n/a" if ok is None else "ok" if ok else "MISSED"
+    return f"{GOAL_LINE_PREFIX}{name}: {measured} (goal {goal}: {verdict}); {files}; {_load()}"
+
+
+def _pdfs(folder: Path) -> list[str]:
+    """The PDFs of ``folder`` with a text layer to compare (scans are OCR's own line of the bench)."""
+    return sorted(str(p) for p in folder.glob("*.pdf") if "scanned" not in p.name)
+
+
+def _speed_goal(name: str, folder: Path, goal: float) -> str:
+    files = _pdfs(folder)
+    if not files:
+        return goal_line(name, "no PDFs", None, f">= {goal:g}x", str(folder))
+    plumber, extract = _run_worker("plumber_text", files), _run_worker("extract", files)
+    if "error" in plumber or "error" in extract:
+        return goal_line(name, f"failed: {plumber.get('error') or extract.get('error')}", False, f">= {goal:g}x", "")
+    ratio = _rate(extract, "cpu") / _rate(plumber, "cpu")
+    return goal_line(name, f"{ratio:.2f}x pages per CPU-second ({_rate(extract, 'cpu'):.1f} against pdfplumber "
+                           f"extract_text's {_rate(plumber, 'cpu'):.1f}; {extract['cpu']:.2f} vs {plumber['cpu']:.2f} "
+                           f"CPU-s)", ratio >= goal, f">= {goal:g}x",
+                     f"{len(files)} PDFs, {extract['pages']} pages of {folder} (scans left out)")
+
+
+def _startup_goal(tmp: Path, texts: list[Path]) -> str:
+    """CPU of `reviewfigs extract` (parent and worker) on a one-page PDF, less what reading that page costs in a
+    warm process: what the command pays to start."""
+    one = tmp / "one-page.pdf"
+    write_text_pdf(one, _wrapped([p for t in texts[:1] for p in t.read_text(encoding="utf-8").splitlines()])
+                   or ["2021年，全市生产总值增长5.5%。"], 1)
+    runs = []
+    for _ in range(3):
+        start = _children_cpu()
+        subprocess.run([str(REVIEWFIGS), "extract", str(one)], capture_output=True, cwd=REPO)
+        runs.append(_children_cpu() - start)
+    page = _run_worker("page_cpu", [str(one)])
+    total = statistics.median(runs)
+    startup = total - page.get("cpu", 0.0)
+    return goal_line("extract start-up", f"{startup:.3f} CPU-s ({total:.3f} for the command, median of 3, less "
+                     f"{page.get('cpu', 0.0):.3f} for the page read warm)", startup <= 0.15, "<= 0.15 CPU-s",
+                     "a generated one-page PDF")
+
+
+def _work_page_cpu(files: list[str]) -> dict:
+    """CPU of extracting ``files`` once warm (second time in this process)."""
+    from extract.figures import extract_document
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for f in files:
+            extract_document(f)
+        cpu = time.process_time()
+        for f in files:
+            extract_document(f)
+    return {"cpu": time.process_time() - cpu}
+
+
+WORKERS["page_cpu"] = _work_page_cpu
+
+
+def _run_with_peak(cmd: list[str]) -> tuple[float, float, int, float, str]:
+    """(wall s, CPU s of it and its workers, exit code, the command's own peak RSS in MB, its output) of ``cmd``:
+    the peak is the parent's alone (its VmHWM, read while it runs), not its workers'."""
+    start, cpu = time.perf_counter(), _children_cpu()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+    peak = 0.0
+    while proc.poll() is None:
+        try:
+            with open(f"/proc/{proc.pid}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]) / 1024)
+        except OSError:
+            pass
+        time.sleep(0.05)
+    out, err = proc.communicate()
+    return time.perf_counter() - start, _children_cpu() - cpu, proc.returncode, peak, (out + err).strip()
+
+
+def _run_cmd(raw: Path, out: Path, *extra: str) -> list[str]:
+    return [str(REVIEWFIGS), "run", "--raw", str(raw), "--out", str(out), "--quiet", *extra]
+
+
+def _summary_reads(tail: str) -> int:
+    import re
+
+    found = re.search(r"(\d+) read, (\d+) from cache", tail)
+    return int(found.group(1)) if found else -1
+
+
+def _same_outputs(a: Path, b: Path) -> list[str]:
+    """The processed CSVs that differ between two runs' output folders."""
+    names = sorted({p.name for p in a.glob("*.csv")} | {p.name for p in b.glob("*.csv")})
+    return [n for n in names if not ((a / n).is_file() and (b / n).is_file()
+                                     and (a / n).read_bytes() == (b / n).read_bytes())]
+
+
+def _parallel_goals(corpus_root: Path, tmp: Path, n_docs: int) -> list[str]:
+    raw = make_copies_corpus(corpus_root, tmp / "goal-copies", n_docs)
+    files = f"{n_docs} documents (copies of {corpus_root}'s catalogued PDFs, each its own trailer /ID)"
+    lines = []
+    runs: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
+    for attempt in range(3):  # alternating, medians: a shared machine's runs vary
+        for jobs in (1, 2):
+            seconds, cpu, code, _peak, _tail = _run_with_peak(_run_cmd(raw, tmp / f"goal-j{jobs}-{attempt}", "-j", str(jobs)))
+            runs[jobs].append((seconds, cpu))
+    j1 = statistics.median(s for s, _ in runs[1])
+    j2 = statistics.median(s for s, _ in runs[2])
+    lines.append(goal_line("-j 2 against -j 1", f"{j1 / j2:.2f}x (median wall {j1:.1f} s against {j2:.1f} s; CPU "
+                           f"{statistics.median(c for _, c in runs[1]):.1f} / {statistics.median(c for _, c in runs[2]):.1f} s)",
+                           j1 / j2 >= 1.8, ">= 1.8x", files))
+    lines.append(_dask_goal(raw, tmp, j2, tmp / "goal-j2-0", files))
+    return lines
+
+
+def _dask_goal(raw: Path, tmp: Path, j2: float, j2_out: Path, files: str) -> str:
+    try:
+        from dask.distributed import LocalCluster
+    except ImportError:
+        return goal_line("Dask against -j 2", "dask not installed", None, "<= 1.1x", files)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    try:
+        times = []
+        for attempt in range(3):
+            out = tmp / f"goal-dask-{attempt}"
+            seconds, _cpu, code, _peak, tail = _run_with_peak(_run_cmd(raw, out, "--scheduler", cluster.scheduler_address))
+            if code not in (0, 1):
+                return goal_line("Dask against -j 2", f"failed: {tail.splitlines()[-1:]}", False, "<= 1.1x", files)
+            times.append(seconds)
+        differ = _same_outputs(j2_out, tmp / "goal-dask-0")
+    finally:
+        cluster.close()
+    ratio = statistics.median(times) / j2
+    same = "identical outputs" if not differ else f"outputs DIFFER: {', '.join(differ)}"
+    return goal_line("Dask against -j 2", f"{ratio:.2f}x the time of -j 2 (median {statistics.median(times):.1f} s "
+                     f"against {j2:.1f} s; LocalCluster of 2 worker processes); {same}", ratio <= 1.1 and not differ,
+                     "<= 1.1x, identical outputs", files)
+
+
+def _warm_goals(corpus_root: Path, tmp: Path, n_docs: int, small: int) -> list[str]:
+    raw = make_copies_corpus(corpus_root, tmp / "goal-warm", n_docs)
+    out = tmp / "goal-warm-out"
+    files = f"{n_docs} documents (copies of {corpus_root}'s catalogued PDFs)"
+    _s, _c, _code, peak_cold, _t = _run_with_peak(_run_cmd(raw, out, "-j", "2"))
+    seconds, cpu, code, peak_warm, tail = _run_with_peak(_run_cmd(raw, out, "-j", "2"))
+    lines = [goal_line("warm run", f"{seconds:.2f} s ({cpu:.2f} CPU-s; exit {code})", seconds <= 2.0, "<= 2 s", files)]
+    import re
+
+    changed = raw / "pdf" / "copy0000.pdf"
+    data = changed.read_bytes()
+    data, n = re.subn(rb"(/ID\s*\[\s*<)([0-9a-fA-F]{8})", lambda m: m.group(1) + b"feedf00d", data, count=1)
+    changed.write_bytes(data if n else data + b"\n%changed\n")
+    _s, _c, _code, _p, tail = _run_with_peak(_run_cmd(raw, out, "-j", "2"))
+    reread = _summary_reads(tail)
+    lines.append(goal_line("one changed file", f"{reread} document(s) re-read", reread == 1, "re-reads 1", files))
+    # the parent's memory per document: its peak over a small run against this run's, both cold
+    small_raw = make_copies_corpus(corpus_root, tmp / "goal-small", small)
+    _s, _c, _code, peak_small, _t = _run_with_peak(_run_cmd(small_raw, tmp / "goal-small-out", "-j", "2"))
+    per_doc = (peak_cold - peak_small) / (n_docs - small)
+    lines.append(goal_line("parent memory", f"{per_doc:.3f} MB per document (peak {peak_cold:.0f} MB at {n_docs} "
+                           f"documents, {peak_small:.0f} MB at {small}; a 10,000-document run: ~"
+                           f"{peak_small + per_doc * (10000 - small):.0f} MB)", per_doc <= 0.2, "<= 0.2 MB per document",
+                           files))
+    return lines
+
+
+def _memory_goal(tmp: Path, texts: list[Path], n_pages: int) -> str:
+    long_pdf = tmp / f"goal-long-{n_pages}.pdf"
+    make_long_pdf(long_pdf, n_pages, texts)
+    m = _run_worker("extract", [str(long_pdf)], timeout=7200)
+    if "error" in m:
+        return goal_line("memory", f"failed: {m['error']}", False, "<= 300 MB", f"a generated {n_pages}-page PDF")
+    return goal_line("memory", f"peak RSS {m['peak_rss_mb']:.0f} MB extracting {m['pages']} pages ({m['cpu']:.0f} CPU-s)",
+                     m["peak_rss_mb"] <= 300 if n_pages >= 5000 else None, "<= 300 MB for 5,000 pages",
+                     f"a generated {n_pages}-page PDF of {len(texts)} corpus texts")
+
+
+def bench_goals(folder: Path, pages: int, documents: int, warm_documents: int) -> list[str]:
+    """Every goal of issue 18, one line each (printed as measured)."""
+    corpus_root = folder.parent
+    texts = sorted((corpus_root / "text").glob("*.txt"))
+    lines: list[str] = []
+
+    def emit(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+
+    emit(_speed_goal("cold extraction, real PDFs", corpus_root / "real" / "pdf", 5.0))
+    emit(_speed_goal("cold extraction, our renderings", folder, 4.0))
+    with tempfile.TemporaryDirectory(prefix="reviewfigs-goals-") as tmp_name:
+        tmp = Path(tmp_name)
+        emit(_startup_goal(tmp, texts))
+        if (corpus_root / "catalog.csv").is_file():
+            for line in _parallel_goals(corpus_root, tmp, documents):
+                emit(line)
+            for line in _warm_goals(corpus_root, tmp, warm_documents, documents):
+                emit(line)
+        emit(_memory_goal(tmp, texts, pages))
+    return lines
 
 
 if __name__ == "__main__":

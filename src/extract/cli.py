@@ -240,8 +240,8 @@ def write_figures(figs: list, fmt: str, out: Path | None) -> None:
     tables do (Excel then opens the Chinese correctly and runs no formula); on stdout it is plain UTF-8 for pipes."""
     import json
 
-    from extract.figures import figures_frame
-    from extract.safety import atomic_writer, neutralise_frame, write_csv_safely
+    from extract.figures import figures_csv, figures_frame
+    from extract.safety import atomic_write_bytes, atomic_writer, neutralise_frame
 
     if fmt == "json":  # the rows as they are: floats in full (pandas' to_json would round them)
         text = json.dumps([f.to_dict() for f in figs], ensure_ascii=False, indent=1, allow_nan=False) + "\n"
@@ -251,19 +251,20 @@ def write_figures(figs: list, fmt: str, out: Path | None) -> None:
             with atomic_writer(out, durable=False) as tmp:
                 Path(tmp).write_text(text, encoding="utf-8")
         return
-    frame = figures_frame(figs)
+    if fmt == "csv":  # the csv module, not pandas: the same bytes without 0.2 s of imports
+        if out is None:
+            sys.stdout.write(figures_csv(figs))
+        else:
+            atomic_write_bytes(out, figures_csv(figs, neutralise=True).encode("utf-8-sig"))
+        return
     if out is None:
-        if fmt != "csv":
-            raise OSError(f"{fmt} is a binary format: give --out FILE")
-        frame.to_csv(sys.stdout, index=False)
-    elif fmt == "csv":
-        write_csv_safely(frame, out)
-    else:
-        with atomic_writer(out, durable=False) as tmp:
-            if fmt == "parquet":
-                frame.to_parquet(tmp, index=False)
-            else:  # openpyxl would store a text cell starting with = as a formula: neutralised like the CSV
-                neutralise_frame(frame).to_excel(tmp, index=False, sheet_name="figures", engine="openpyxl")
+        raise OSError(f"{fmt} is a binary format: give --out FILE")
+    frame = figures_frame(figs)
+    with atomic_writer(out, durable=False) as tmp:
+        if fmt == "parquet":
+            frame.to_parquet(tmp, index=False)
+        else:  # openpyxl would store a text cell starting with = as a formula: neutralised like the CSV
+            neutralise_frame(frame).to_excel(tmp, index=False, sheet_name="figures", engine="openpyxl")
 
 
 def extract_limited(path: Path, meta, limits) -> list[dict] | None:

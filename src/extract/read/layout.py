@@ -32,8 +32,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-import numpy as np
-
 from extract.model import UNNUMBERED_LEVEL, Block, Box, Document, heading_level, table_block
 from extract.normalize import normalize_char
 from extract.read import tables as table_finder
@@ -799,26 +797,40 @@ def _reading_order(boxes: list[tuple[float, float, float, float]]) -> list[int]:
         return list(range(n))
     if n > 250:  # tables with hundreds of cells: the cubic test costs too much; rows then columns
         return sorted(range(n), key=lambda i: (round(boxes[i][1]), boxes[i][0]))
-    a = np.asarray(boxes, dtype=float)
-    x0, top, x1, bottom = a[:, 0], a[:, 1], a[:, 2], a[:, 3]
+    # Each relation is a row of bits (bit c of below[i]: c lies below i), so "some box between i and j that
+    # overlaps both" is one AND of four ints per pair instead of a cube of booleans (and no numpy to import).
     tol = 1.0
-    x_overlap = (np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])) > tol
-    above = bottom[:, None] <= top[None, :] + tol  # above[i, j]: i lies above j
-    left = x1[:, None] <= x0[None, :] + tol
-    # between[c, i, j]: c is below i and above j, or below j and above i, and overlaps both horizontally
-    between = above.T[:, :, None] & above[:, None, :]
-    between = between | between.transpose(0, 2, 1)
-    between &= x_overlap[:, :, None] & x_overlap[:, None, :]
-    blocked = between.any(axis=0)
-    before = (x_overlap & above) | (left & ~blocked)
-    np.fill_diagonal(before, False)
+    x0 = [float(b[0]) for b in boxes]
+    top = [float(b[1]) for b in boxes]
+    x1 = [float(b[2]) for b in boxes]
+    bottom = [float(b[3]) for b in boxes]
+    overlap = [[min(x1[i], x1[j]) - max(x0[i], x0[j]) > tol for j in range(n)] for i in range(n)]
+    above = [[bottom[i] <= top[j] + tol for j in range(n)] for i in range(n)]  # above[i][j]: i lies above j
+    overlap_bits = [_bits(row) for row in overlap]
+    below_bits = [_bits(row) for row in above]  # bit c of below_bits[i]: c lies below i
+    above_bits = [_bits([above[c][j] for c in range(n)]) for j in range(n)]  # bit c: c lies above j
+    before = [[False] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(n):
+            if i == j:
+                continue
+            if overlap[i][j] and above[i][j]:
+                before[i][j] = True
+            elif x1[i] <= x0[j] + tol:  # i wholly left of j: unless a box between them overlaps both
+                between = (below_bits[i] & above_bits[j]) | (below_bits[j] & above_bits[i])
+                before[i][j] = not (between & overlap_bits[i] & overlap_bits[j])
     return _topological(before, top, x0)
 
 
-def _topological(before: np.ndarray, top: np.ndarray, x0: np.ndarray) -> list[int]:
-    n = before.shape[0]
-    indegree = before.sum(axis=0).astype(int)
-    placed = np.zeros(n, dtype=bool)
+def _bits(flags: list[bool]) -> int:
+    """The int whose bit k is flags[k]."""
+    return sum(1 << k for k, flag in enumerate(flags) if flag)
+
+
+def _topological(before: list[list[bool]], top: list[float], x0: list[float]) -> list[int]:
+    n = len(before)
+    indegree = [sum(before[i][j] for i in range(n)) for j in range(n)]
+    placed = [False] * n
     order: list[int] = []
     rank = sorted(range(n), key=lambda i: (top[i], x0[i]))
     for _ in range(n):
@@ -827,7 +839,10 @@ def _topological(before: np.ndarray, top: np.ndarray, x0: np.ndarray) -> list[in
         pick = ready[0] if ready else min((i for i in rank if not placed[i]), key=lambda i: indegree[i])
         placed[pick] = True
         order.append(pick)
-        indegree -= before[pick].astype(int)
+        row = before[pick]
+        for j in range(n):
+            if row[j]:
+                indegree[j] -= 1
     return order
 
 

@@ -26,8 +26,10 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # imported where pages are OCRed: reading a text layer (and `reviewfigs extract`) needs no numpy
+    import numpy as np
 
 # A char read with a lower probability than this flags its figure ocr_low_confidence. PP-OCR's recogniser gives
 # 0.95-1.0 for clean print; misread digits of the scanned pages measured 0.4-0.8.
@@ -117,6 +119,7 @@ def ocr_image(image: np.ndarray, scale: float, origin: tuple[float, float] = (0.
 def _detect(eng, image: np.ndarray) -> list[np.ndarray]:
     """Text line quadrilaterals (4x2, image pixels), top to bottom."""
     import cv2
+    import numpy as np
 
     h, w = image.shape[:2]
     ratio = min(1.0, DETECT_SIDE / max(h, w))
@@ -131,6 +134,7 @@ def _detect(eng, image: np.ndarray) -> list[np.ndarray]:
 def _crop(image: np.ndarray, box: np.ndarray) -> np.ndarray:
     """The line's pixels, straightened (the detector's quadrilateral warped to a rectangle)."""
     import cv2
+    import numpy as np
 
     width = int(max(np.linalg.norm(box[0] - box[1]), np.linalg.norm(box[2] - box[3])))
     height = int(max(np.linalg.norm(box[0] - box[3]), np.linalg.norm(box[1] - box[2])))
@@ -151,6 +155,8 @@ class _Read:
 
 def _recognise(eng, crops: list[np.ndarray], deadline: float) -> tuple[list[_Read | None], bool]:
     """Read the line crops in batches of similar width (the recogniser pads a batch to its widest line)."""
+    import numpy as np
+
     rec = eng.text_rec
     _, img_h, img_w = rec.rec_image_shape
     characters = rec.postprocess_op.character
