@@ -55,9 +55,11 @@ class Gazetteer:
     by_code: dict[str, Place]
     by_name: dict[str, tuple[str, ...]]  # full names and short aliases -> adcodes
 
-    def lookup(self, name: str = "", adcode: str = "", parent: str = "") -> Place:
+    def lookup(self, name: str = "", adcode: str = "", parent: str = "", suggest: bool = True) -> Place:
         """The place called ``name`` (full or short) or coded ``adcode``; ``parent`` (a name or code of any
-        ancestor) picks among places sharing a name. Raises GazetteerError when none or several match."""
+        ancestor) picks among places sharing a name. Raises GazetteerError when none or several match; with
+        ``suggest`` its message names close names (difflib over every name: costly for a caller that only tries
+        whether a table's row label is a place)."""
         name = (name or "").strip()
         adcode = normalise_adcode(adcode)
         if not adcode and name and re.fullmatch(r"\d{6}(\d{6})?", name):
@@ -76,7 +78,8 @@ class Gazetteer:
             codes = tuple(c for c in codes if self._has_ancestor(c, parent))
         if not codes:
             where = f" within {parent!r}" if parent else ""
-            raise GazetteerError(f"unknown region {name!r}{where}{self._close_names(name)} (not in the gazetteer; "
+            close = self._close_names(name) if suggest else ""
+            raise GazetteerError(f"unknown region {name!r}{where}{close} (not in the gazetteer; "
                                  "give its 6-digit adcode)")
         if len(codes) > 1:
             options = "; ".join(f"{self.by_code[c].name} {c} ({self._describe_parent(c)})" for c in sorted(codes))
@@ -214,8 +217,8 @@ def load() -> Gazetteer:
     return Gazetteer(by_code, {k: tuple(v) for k, v in names.items() if v})
 
 
-def lookup(name: str = "", adcode: str = "", parent: str = "") -> Place:
-    return load().lookup(name, adcode, parent)
+def lookup(name: str = "", adcode: str = "", parent: str = "", suggest: bool = True) -> Place:
+    return load().lookup(name, adcode, parent, suggest)
 
 
 def _float(text: str | None) -> float | None:

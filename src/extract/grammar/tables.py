@@ -388,7 +388,7 @@ def _region(label: str, meta: DocMeta) -> tuple[gazetteer.Place | None, bool]:
     if text == meta.region:
         return _doc_place(meta), False
     try:
-        place = gazetteer.lookup(text, parent=meta.adcode or meta.region)
+        place = gazetteer.lookup(text, parent=meta.adcode or meta.region, suggest=False)
     except (gazetteer.GazetteerError, ValueError):
         return None, False
     return place, False

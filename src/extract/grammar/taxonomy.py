@@ -12,19 +12,43 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from extract.config import TAXONOMY_FILE
+from extract.grammar.datafiles import parse_yaml
 from extract.normalize import fold
+
+
+class LazyPattern:
+    """A regular expression compiled on its first use: a run reads a few units' entries, and compiling all
+    ~1,500 patterns of the taxonomy up front is most of a one-page ``reviewfigs extract``."""
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self._compiled: re.Pattern | None = None
+
+    def _get(self) -> re.Pattern:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match | None:
+        return self._get().search(text)
+
+    def match(self, text: str) -> re.Match | None:
+        return self._get().match(text)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r})"
 
 
 @dataclass
 class Metric:
     id: str
     names: list[str]
-    keywords: list[re.Pattern]
+    keywords: list[LazyPattern]
     headline: bool
-    exclude: list[re.Pattern]
+    exclude: list[LazyPattern]
     units: frozenset[str]
     change: str  # required | forbidden | any
     doctypes: frozenset[str] = frozenset()  # empty: any document
@@ -42,16 +66,14 @@ class Metric:
 @lru_cache(maxsize=4)
 def load_taxonomy(path: str | Path = TAXONOMY_FILE) -> tuple[Metric, ...]:
     """The metrics of taxonomy.yaml, in file order."""
-    with open(path, encoding="utf-8") as fh:
-        # libyaml's safe loader when PyYAML has it: the same data 9x faster (every run parses this file)
-        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = parse_yaml(path)
     metrics = []
     for entry in data["metrics"]:
         metrics.append(Metric(
             id=entry["id"], names=list(entry.get("names") or []),
-            keywords=[re.compile(k) for k in entry.get("keywords") or []],
+            keywords=[LazyPattern(k) for k in entry.get("keywords") or []],
             headline=bool(entry.get("headline")),
-            exclude=[re.compile(k) for k in entry.get("exclude") or []],
+            exclude=[LazyPattern(k) for k in entry.get("exclude") or []],
             units=frozenset(str(u) for u in entry.get("units") or []),
             change=entry.get("change", "any"), doctypes=frozenset(entry.get("doctypes") or []),
             notes=str(entry.get("notes") or "").strip(), display=str(entry.get("display") or ""),
@@ -99,32 +121,59 @@ def classify_metric(subject: str, unit: str, is_change: bool, region: str = "", 
     """The metric id of a figure, or "" when no taxonomy entry fits (never a guess)."""
     if not subject:
         return ""
+    if taxonomy is None:
+        return _classify_cached(subject, unit, bool(is_change), region, doctype)
+    return _classify(subject, unit, is_change, region, doctype, taxonomy)
+
+
+@lru_cache(maxsize=65536)
+def _classify_cached(subject: str, unit: str, is_change: bool, region: str, doctype: str) -> str:
+    # documents repeat their subjects (every row of a table, every 增长 of a bulletin): classify each once
+    return _classify(subject, unit, is_change, region, doctype, load_taxonomy())
+
+
+_CANDIDATES: dict[tuple[int, str, bool, str], tuple[tuple[int, Metric], ...]] = {}
+
+
+def _candidates(taxonomy: tuple[Metric, ...], unit: str, is_change: bool, doctype: str) -> tuple[tuple[int, Metric], ...]:
+    """The entries (with their file order) a figure of this unit, change and doctype may be: the filters that do
+    not depend on the subject, applied once per combination instead of once per figure."""
+    key = (id(taxonomy), unit, is_change, doctype)
+    found = _CANDIDATES.get(key)
+    if found is None:
+        found = tuple((order, m) for order, m in enumerate(taxonomy)
+                      if unit in m.units and not (doctype and m.doctypes and doctype not in m.doctypes)
+                      and not (m.change == "required" and not is_change)
+                      and not (m.change == "forbidden" and is_change))
+        if len(_CANDIDATES) > 4096:
+            _CANDIDATES.clear()
+        _CANDIDATES[key] = found
+    return found
+
+
+def _classify(subject: str, unit: str, is_change: bool, region: str, doctype: str,
+              taxonomy: tuple[Metric, ...]) -> str:
     subject = NUMBERING_RE.sub("", fold(subject).strip())
     if not subject:
         return ""
-    taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
     scoped = _scope_prefix_re(region, doctype).sub("", subject, count=1)
     # a participle before 的 says how the measure was compiled (全市汇总的一般公共收入): it may open after it
     head, _, after = subject.rpartition("的")
     modified = _scope_prefix_re(region, doctype).sub("", after, count=1) if PARTICIPLE_RE.search(head) else ""
     best: tuple[int, int, str] | None = None
-    for order, metric in enumerate(taxonomy):
-        if unit not in metric.units:
-            continue
-        if doctype and metric.doctypes and doctype not in metric.doctypes:
-            continue
-        if metric.change == "required" and not is_change:
-            continue
-        if metric.change == "forbidden" and is_change:
-            continue
-        if any(p.search(subject) for p in metric.exclude):
-            continue
-        if metric.headline and ("“" in subject or "”" in subject):
+    quoted = "“" in subject or "”" in subject
+    for order, metric in _candidates(taxonomy, unit, is_change, doctype):
+        if metric.headline and quoted:
             continue  # a named subset (“新三样”出口) is not the headline measure
+        excluded = None  # the excludes are searched only once a keyword matches (most entries match none)
         for pattern in metric.keywords:
             m = (pattern.match(scoped) or pattern.match(subject) or (modified and pattern.match(modified))) \
                 if metric.headline else pattern.search(subject)
             if m:
+                if excluded is None:
+                    excluded = any(p.search(subject) for p in metric.exclude)
+                if excluded:
+                    break
                 key = (-(m.end() - m.start()), order, metric.id)
                 if best is None or key < best:
                     best = key
@@ -138,8 +187,7 @@ KEY_LEADING_RE = re.compile(r"^(?:(?:19|20)\d{2}年(?:末|底)?|年末|年底|�
 
 @lru_cache(maxsize=1)
 def _synonyms() -> tuple[tuple[re.Pattern, str], ...]:
-    with open(TAXONOMY_FILE, encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = parse_yaml(TAXONOMY_FILE)
     return tuple((re.compile(pattern), canonical) for pattern, canonical in (data.get("synonyms") or {}).items())
 
 
