@@ -18,8 +18,10 @@ import functools
 import importlib.resources
 import importlib.util
 import re
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
+
+from extract.grammar.datafiles import cached
 
 NATION_ADCODE = "100000"
 NATION_NAME = "中华人民共和国"
@@ -165,10 +167,20 @@ def _resource_text(name: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def load() -> Gazetteer:
-    """Build the gazetteer from cpca's adcodes.csv (read once per process)."""
-    nations = tuple(sorted((line.strip() for line in _resource_text("56_nations.csv").splitlines() if line.strip()),
+    """The gazetteer built from cpca's adcodes.csv (once per process; kept between processes, grammar.datafiles)."""
+    nations_text, adcodes_text = _resource_text("56_nations.csv"), _resource_text("adcodes.csv")
+    by_code, by_name = cached("gazetteer", [nations_text.encode(), adcodes_text.encode(),
+                                            Path(__file__).read_bytes()],
+                              lambda: _build(nations_text, adcodes_text))
+    return Gazetteer({code: Place(*fields) for code, fields in by_code.items()},
+                     {name: tuple(codes) for name, codes in by_name.items()})
+
+
+def _build(nations_text: str, adcodes_text: str) -> tuple[dict, dict]:
+    """(adcode -> Place fields, name -> adcodes) as plain data."""
+    nations = tuple(sorted((line.strip() for line in nations_text.splitlines() if line.strip()),
                            key=len, reverse=True))
-    rows = list(csv.DictReader(_resource_text("adcodes.csv").splitlines()))
+    rows = list(csv.DictReader(adcodes_text.splitlines()))
     raw: dict[str, tuple[str, float | None, float | None]] = {}
     for row in rows:
         code = normalise_adcode(row["adcode"])
@@ -214,7 +226,8 @@ def load() -> Gazetteer:
                 names.setdefault(plain, []).append(code)
     for alias in NATION_ALIASES:
         names.setdefault(alias, [NATION_ADCODE])
-    return Gazetteer(by_code, {k: tuple(v) for k, v in names.items() if v})
+    return ({code: astuple(place) for code, place in by_code.items()},
+            {k: tuple(v) for k, v in names.items() if v})
 
 
 def lookup(name: str = "", adcode: str = "", parent: str = "", suggest: bool = True) -> Place:

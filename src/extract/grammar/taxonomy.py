@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from extract.config import TAXONOMY_FILE
-from extract.grammar.datafiles import parse_yaml
+from extract.grammar.datafiles import cached, parse_yaml
 from extract.normalize import fold
 
 
@@ -21,22 +21,53 @@ class LazyPattern:
     """A regular expression compiled on its first use: a run reads a few units' entries, and compiling all
     ~1,500 patterns of the taxonomy up front is most of a one-page ``reviewfigs extract``."""
 
-    __slots__ = ("pattern", "_compiled")
+    __slots__ = ("pattern", "required", "_compiled")
 
-    def __init__(self, pattern: str):
+    def __init__(self, pattern: str, required: str = ""):
         self.pattern = pattern
-        self._compiled: re.Pattern | None = None
+        self.required = required  # characters every match contains (required_chars): a text without one of
+        self._compiled: re.Pattern | None = None  # them cannot match, and the pattern is not even compiled
 
     def _get(self) -> re.Pattern:
         if self._compiled is None:
             self._compiled = re.compile(self.pattern)
         return self._compiled
 
+    def _possible(self, text: str) -> bool:
+        return all(ch in text for ch in self.required)
+
     def search(self, text: str) -> re.Match | None:
-        return self._get().search(text)
+        return self._get().search(text) if self._possible(text) else None
 
     def match(self, text: str) -> re.Match | None:
-        return self._get().match(text)
+        return self._get().match(text) if self._possible(text) else None
+
+
+def required_chars(pattern: str) -> str:
+    """The characters any match of ``pattern`` contains: its literals outside optional parts, alternatives and
+    classes ("" when flags change how it matches). Read from the regex parser, so it holds for any pattern."""
+    from re import _constants as sre  # the parser's own vocabulary
+    from re import _parser
+
+    try:
+        parsed = _parser.parse(pattern)
+    except re.error:
+        return ""
+    if parsed.state.flags & ~(re.UNICODE | re.NOFLAG):
+        return ""
+    found: list[str] = []
+
+    def walk(items) -> None:
+        for op, arg in items:
+            if op is sre.LITERAL:
+                found.append(chr(arg))
+            elif op is sre.SUBPATTERN and not arg[1] and not arg[2]:
+                walk(arg[3])
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
+                walk(arg[2])
+
+    walk(parsed)
+    return "".join(dict.fromkeys(found))
 
     def __repr__(self) -> str:
         return f"LazyPattern({self.pattern!r})"
@@ -67,13 +98,16 @@ class Metric:
 def load_taxonomy(path: str | Path = TAXONOMY_FILE) -> tuple[Metric, ...]:
     """The metrics of taxonomy.yaml, in file order."""
     data = parse_yaml(path)
+    patterns = sorted({k for entry in data["metrics"] for k in (entry.get("keywords") or []) + (entry.get("exclude") or [])})
+    required = cached("taxonomy-literals", [Path(path).read_bytes(), Path(__file__).read_bytes()],
+                      lambda: {k: required_chars(k) for k in patterns})
     metrics = []
     for entry in data["metrics"]:
         metrics.append(Metric(
             id=entry["id"], names=list(entry.get("names") or []),
-            keywords=[LazyPattern(k) for k in entry.get("keywords") or []],
+            keywords=[LazyPattern(k, required.get(k, "")) for k in entry.get("keywords") or []],
             headline=bool(entry.get("headline")),
-            exclude=[LazyPattern(k) for k in entry.get("exclude") or []],
+            exclude=[LazyPattern(k, required.get(k, "")) for k in entry.get("exclude") or []],
             units=frozenset(str(u) for u in entry.get("units") or []),
             change=entry.get("change", "any"), doctypes=frozenset(entry.get("doctypes") or []),
             notes=str(entry.get("notes") or "").strip(), display=str(entry.get("display") or ""),
