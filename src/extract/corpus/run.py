@@ -208,6 +208,7 @@ def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: l
     figures_df, bad = tables.checked_figures(records)
     if bad:
         figures_df = tables.figures_table(_drop_invalid_documents(records, bad, entries, failed, problems))
+    del records  # the frame holds the figures now: free the dicts before the other tables are built
     metrics_df = tables.select_metrics(figures_df)
     documents_df = tables.documents_table(document_records(entries, outcomes, failed, figures_df, problems.rows))
     from extract.corpus.targets import pair_targets
@@ -328,6 +329,7 @@ def _assemble(entries: list[CatalogEntry], outcomes: dict[str, Outcome], shas: d
         # the figure's own fields win: a county row of a provincial table counts for that county
         records += [{**documents[entry.doc_id], **f, "corrected": "", "correction_reason": ""}
                     for f in outcome.figures]
+        outcome.figures = []  # the records hold them now: the parent keeps each figure once, not twice
     return records, documents, failed
 
 
@@ -345,11 +347,14 @@ def document_records(entries: list[CatalogEntry], outcomes: dict[str, Outcome], 
     tables), how many figures it gave (classified: with a metric), and its status with the first problem."""
     counts = figures.groupby("doc_id").size().to_dict() if len(figures) else {}
     classified = figures[figures["metric"] != ""].groupby("doc_id").size().to_dict() if len(figures) else {}
+    by_doc: dict[str, list[dict]] = {}
+    for p in problems:
+        by_doc.setdefault(p["doc_id"], []).append(p)
     records = []
     for entry in entries:
         outcome = outcomes.get(entry.doc_id)
         info = outcome.document if outcome is not None and outcome.ok else {}
-        mine = [p for p in problems if p["doc_id"] == entry.doc_id]
+        mine = by_doc.get(entry.doc_id, [])
         status = "error" if entry.doc_id in failed else "warning" if mine else "ok"
         records.append({"doc_id": entry.doc_id, "file": entry.file, "format": info.get("format", ""),
                         **{k: info.get(k) for k in ("pages", "characters", "ocr_pages", "tables")},
