@@ -179,11 +179,11 @@ def test_sigkill_mid_run_then_rerun_gives_identical_outputs(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "extract", "run", "--raw", str(raw), "--out", str(out),
                              "-j", "1", "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not list((out / ".cache").rglob("*.json")):
+    while time.monotonic() < deadline and not list((out / ".cache").rglob("*.cache")):
         time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    cached = len(list((out / ".cache").rglob("*.json")))
+    cached = len(list((out / ".cache").rglob("*.cache")))
     assert 0 < cached < 12, "the kill must land mid-run"
     assert not (out / "figures.parquet").exists()
 

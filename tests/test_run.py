@@ -213,12 +213,12 @@ def test_corrupt_cache_entry_is_rebuilt_not_trusted(tmp_path):
     small_corpus(raw, years=(2021, 2022))
     run(options(raw, out), extractor=counted(log))
     expected = read_outputs(out)
-    entries = sorted((out / ".cache").rglob("*.json"))
+    entries = sorted((out / ".cache").rglob("*.cache"))
     assert len(entries) == 2
-    # Tamper with a value inside the payload but keep valid JSON: only the checksum can tell.
-    text = entries[0].read_text(encoding="utf-8")
-    assert "6.5" in text
-    entries[0].write_text(text.replace("6.5", "9.5"), encoding="utf-8")
+    # Tamper with a figure's text inside the body but keep it well-formed data: only the checksum can tell.
+    data = entries[0].read_bytes()
+    assert b"6.5" in data
+    entries[0].write_bytes(data.replace(b"6.5", b"9.5"))
     entries[1].write_bytes(b"\x00garbage")
     result = run(options(raw, out), extractor=counted(log))
     assert result.corrupt_cache == 2 and result.read == 2
