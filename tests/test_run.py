@@ -208,6 +208,31 @@ def test_second_run_reads_no_pdf_and_a_changed_file_is_reread(tmp_path):
     assert 99.0 in set(figures.loc[figures["doc_id"] == "yk_2022", "value"])
 
 
+def test_a_run_with_unchanged_inputs_keeps_the_published_set_and_any_change_rebuilds_it(tmp_path):
+    from extract.safety import published
+
+    raw, out, log = tmp_path / "raw", tmp_path / "out", tmp_path / "calls.log"
+    small_corpus(raw)
+    first = run(options(raw, out), extractor=counted(log))
+    first_set, before = published(out), read_outputs(out)
+    second = run(options(raw, out), extractor=counted(log))
+    assert published(out) == first_set and "outputs unchanged" in second.summary
+    assert (second.cached, second.read, second.figures, second.metrics) == (3, 0, first.figures, first.metrics)
+    # a published table edited by hand is not trusted: the set is rebuilt from the cache
+    (first_set / "metrics.csv").write_text("edited by hand\n", encoding="utf-8")
+    third = run(options(raw, out), extractor=counted(log))
+    assert published(out) != first_set and "outputs unchanged" not in third.summary
+    for name, frame in read_outputs(out).items():
+        pd.testing.assert_frame_equal(frame, before[name])
+    # so is a changed input that reads no document: corrections.csv
+    kept = published(out)
+    (raw / "corrections.csv").write_text("# nothing to correct yet\naction,doc_id,page,locator,text,occurrence,value,"
+                                         "low,high,unit,qualifier,metric,stance,year,period,subject,sentence,reason,"
+                                         "author\n", encoding="utf-8")
+    fourth = run(options(raw, out), extractor=counted(log))
+    assert published(out) != kept and fourth.exit_code == 0 and len(calls(log)) == 3
+
+
 def test_corrupt_cache_entry_is_rebuilt_not_trusted(tmp_path):
     raw, out, log = tmp_path / "raw", tmp_path / "out", tmp_path / "calls.log"
     small_corpus(raw, years=(2021, 2022))
