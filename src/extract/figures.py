@@ -158,7 +158,8 @@ def block_figures(block: Block, state: _State) -> list[Figure]:
             contradicted = _contradicted_levels(qs, text)
             labels = lab.label_sentence(joined, qs, ctx, offset=a - (len(joined) - len(sentence)))
             for q, label in zip(qs, labels, strict=True):
-                flags = ";".join(_flags(q, text, contradicted, _low_confidence(block, q, state)))
+                flags = ";".join(_flags(q.value, q.unit, text[max(0, q.start - 1):q.end + 1],
+                                        _low_confidence(block, q.start, q.end, state), id(q) in contradicted))
                 # a figure stated for several measures (城乡居民收入均增长8%) gives one row per measure
                 for each in [label, *label.also]:
                     figure = _figure(q, each, block, joined, state)
@@ -169,14 +170,15 @@ def block_figures(block: Block, state: _State) -> list[Figure]:
     return figures
 
 
-def _flags(q, text: str, contradicted: set[int], low_confidence: bool) -> list[str]:
-    """The warnings on one figure (model.FLAGS), in the vocabulary's order."""
+def _flags(value: float, unit: str, around: str, low_confidence: bool, contradicted: bool = False) -> list[str]:
+    """The warnings on one figure (model.FLAGS), in the vocabulary's order; ``around`` is the figure's text with
+    one character either side."""
     flags = []
-    if not math.isfinite(q.value) or (q.unit == "%" and abs(q.value) > MAX_PLAUSIBLE_PERCENT) or id(q) in contradicted:
+    if not math.isfinite(value) or (unit == "%" and abs(value) > MAX_PLAUSIBLE_PERCENT) or contradicted:
         flags.append("implausible")
     if low_confidence:
         flags.append("ocr_low_confidence")
-    if GARBLED_CHAR in text[max(0, q.start - 1):q.end + 1]:
+    if GARBLED_CHAR in around:
         flags.append("garbled_text")  # an unreadable glyph inside the figure or touching it
     return flags
 
@@ -202,13 +204,14 @@ def _contradicted_levels(qs: list, text: str) -> set[int]:
     return out
 
 
-def _low_confidence(block: Block, q, state: _State) -> bool:
-    """An OCR figure with a character read below the engine's threshold (extract.read.ocr)."""
+def _low_confidence(block: Block, start: int, end: int, state: _State) -> bool:
+    """An OCR figure (block text [start, end)) with a character read below the engine's threshold
+    (extract.read.ocr)."""
     if block.confidence is None or not state.ocr_pages:
         return False
     from extract.read.ocr import LOW_CONFIDENCE
 
-    return any(c < LOW_CONFIDENCE for c in block.confidence[q.start:q.end])
+    return any(c < LOW_CONFIDENCE for c in block.confidence[start:end])
 
 
 SENTENCE_ENDS = frozenset("。！？；!?;：:”’）)")
@@ -367,20 +370,12 @@ class _TableChains:
 
 
 def _cell_flags(fig: Figure, cf, block: Block, offset: int | None, state: _State) -> list[str]:
-    """A table figure's flags: the grammar's own (fig.flags), then the warnings text figures get (_flags) on the
-    cell's text: an implausible percentage, an OCR character read below the threshold, an unreadable glyph."""
-    flags = [f for f in (fig.flags or "").split(";") if f]
+    """A table figure's flags: the grammar's own (fig.flags) and the warnings text figures get (_flags) on the
+    cell's text, in the vocabulary's order."""
     value = fig.value if fig.value is not None else 0.0
-    if (not math.isfinite(value) or (fig.unit == "%" and abs(value) > MAX_PLAUSIBLE_PERCENT)) \
-            and "implausible" not in flags:
-        flags.append("implausible")
-    if block.confidence is not None and offset is not None and state.ocr_pages:
-        from extract.read.ocr import LOW_CONFIDENCE
-
-        if any(c < LOW_CONFIDENCE for c in block.confidence[offset + cf.start:offset + cf.end]):
-            flags.append("ocr_low_confidence")
-    if GARBLED_CHAR in cf.cell.text[max(0, cf.start - 1):cf.end + 1] and "garbled_text" not in flags:
-        flags.append("garbled_text")
+    low = offset is not None and _low_confidence(block, offset + cf.start, offset + cf.end, state)
+    warned = _flags(value, fig.unit, cf.cell.text[max(0, cf.start - 1):cf.end + 1], low)
+    flags = set(f for f in (fig.flags or "").split(";") if f) | set(warned)
     return sorted(flags, key=lambda f: FLAGS.index(f) if f in FLAGS else len(FLAGS))
 
 

@@ -107,6 +107,7 @@ def atomic_write_bytes(path: str | Path, data: bytes, durable: bool = True) -> N
 
 
 def _fsync_file(path: Path) -> None:
+    """fsync a file or a folder (its entries)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -181,7 +182,7 @@ class OutputSet:
             return
         previous = self._current_set()
         if self.durable:
-            _fsync_dir(self.path)
+            _fsync_file(self.path)
         _replace_with_link(self.folder / self.CURRENT, Path(self.SETS) / self.path.name)
         for name in self.names:
             link = self.folder / name
@@ -191,7 +192,7 @@ class OutputSet:
             if link.is_symlink() and link.name not in self.names and os.readlink(link).startswith(self.CURRENT):
                 link.unlink()
         if self.durable:
-            _fsync_dir(self.folder)
+            _fsync_file(self.folder)
         self._remove_sets(keep={self.path.name, previous})
 
     def _sets(self) -> Path:
@@ -247,14 +248,6 @@ def _replace_with_link(path: Path, target: Path) -> None:
         tmp.unlink()
     os.symlink(target, tmp)
     os.replace(tmp, path)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def valid_doc_id(doc_id: str) -> bool:

@@ -431,14 +431,6 @@ def _inputs_key(options: RunOptions, entries: list[CatalogEntry], shas: dict[str
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
-def _file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _kept_outputs(out: Path, cache: Cache, inputs: str, keys: dict[str, str]) -> dict | None:
     """The record of the run that published ``out``'s current set, if it was built from ``inputs`` and its files
     are unchanged; else None (the run goes on and rebuilds the set)."""
@@ -450,7 +442,7 @@ def _kept_outputs(out: Path, cache: Cache, inputs: str, keys: dict[str, str]) ->
         if folder.name != record["set"]:
             return None
         for name, digest in record["files"].items():
-            if not (out / name).is_file() or _file_digest(folder / name) != digest:
+            if not (out / name).is_file() or sha256_of(folder / name) != digest:
                 return None
         return record
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -478,7 +470,7 @@ def _record_outputs(out: Path, cache: Cache, inputs: str, keys: dict[str, str], 
         return
     with contextlib.suppress(OSError, ValueError):
         record = {"inputs": inputs, "set": folder.name, "entries": entries,
-                  "files": {name: _file_digest(folder / name) for name in OUTPUT_FILES if (folder / name).is_file()},
+                  "files": {name: sha256_of(folder / name) for name in OUTPUT_FILES if (folder / name).is_file()},
                   "problems": problems, "failed": result.failed, "figures": result.figures,
                   "classified": result.classified, "metrics": result.metrics,
                   "empty_documents": result.empty_documents}
