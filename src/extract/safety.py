@@ -164,9 +164,17 @@ class OutputSet:
 
     def write(self, name: str, writer: Callable[[Path], object]) -> None:
         """Write ``name`` of the set: ``writer(path)`` writes the file at ``path``."""
+        writer(self.begin(name))
+        self.end(name)
+
+    def begin(self, name: str) -> Path:
+        """Where to write ``name`` of the set, a part at a time (then ``end(name)``)."""
         assert self.path is not None and "/" not in name and not name.startswith(".")
-        target = self.path / name
-        writer(target)
+        return self.path / name
+
+    def end(self, name: str) -> None:
+        """``name``, written at ``begin(name)``'s path, is complete."""
+        target = self.begin(name)
         os.chmod(target, 0o666 & ~_umask())
         if self.durable:
             _fsync_file(target)

@@ -76,15 +76,17 @@ class Cache:
                 path.unlink()
             return None
 
-    def put(self, key: str, outcome: Outcome) -> None:
+    def put(self, key: str, outcome: Outcome) -> bool:
+        """Keep ``outcome`` under ``key``; False when it cannot be kept."""
         try:
             body = marshal.dumps({"figures": outcome.figures, "warnings": outcome.warnings,
                                   "checks": outcome.checks, "document": outcome.document})
         except ValueError:  # a value marshal cannot keep (an extractor's own type): the document is re-read
-            return
+            return False
         data = MAGIC + bytes([CACHE_FORMAT]) + key.encode() + hashlib.sha256(body).digest() + body
         # No fsync: an entry cut short by a crash fails its checksum and is rebuilt.
         atomic_write_bytes(self.path(key), data, durable=False)
+        return True
 
     def clean_temps(self) -> None:
         """Remove temporary files a killed run left, and entries of the JSON format before this one."""

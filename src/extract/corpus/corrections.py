@@ -173,42 +173,75 @@ def apply_corrections(figures: list[dict], corrections: list[Correction], docume
     ``documents`` maps each catalogued doc_id to its catalog fields (used for added rows); corrections of
     documents in ``failed`` are skipped (their figures are absent on purpose). Returns the corrected records and
     (doc_id, one-line message) per stale correction."""
-    out = [dict(f) for f in figures]
-    stale: list[tuple[str, str]] = []
-    dropped: set[int] = set()
-    added: list[dict] = []
-    for correction in corrections:
-        if correction.doc_id not in documents:
-            stale.append((correction.doc_id, f"correction {correction.describe()}: doc_id not in the catalog"))
-            continue
-        if correction.doc_id in failed:
-            continue
+    corrector = Corrector(corrections, documents, failed)
+    kept = corrector.correct(figures)
+    added, stale = corrector.finish()
+    return kept + added, stale
+
+
+class Corrector:
+    """apply_corrections a part of the figures at a time (a run streams its figures): ``correct`` each part, every
+    document's figures within one part, then ``finish`` for the added rows and the stale corrections. A correction
+    touches only its own document's figures, so the result is apply_corrections' whatever the parts."""
+
+    def __init__(self, corrections: list[Correction], documents: dict[str, dict], failed: set[str] = frozenset()):
+        self.documents = documents
+        self._stale: list[tuple[int, str, str]] = []  # (position in corrections, doc_id, message)
+        self._added: list[tuple[int, dict]] = []
+        self._pending: dict[str, list[tuple[int, Correction]]] = {}
+        for k, correction in enumerate(corrections):
+            if correction.doc_id not in documents:
+                self._stale.append((k, correction.doc_id,
+                                    f"correction {correction.describe()}: doc_id not in the catalog"))
+            elif correction.doc_id not in failed:
+                self._pending.setdefault(correction.doc_id, []).append((k, correction))
+
+    def correct(self, figures: list[dict]) -> list[dict]:
+        """``figures`` (whole documents) with the fixes and drops of their documents' corrections applied."""
+        doc_ids = dict.fromkeys(f.get("doc_id") for f in figures)
+        mine = sorted(item for doc_id in doc_ids for item in self._pending.pop(doc_id, []))
+        if not mine:
+            return figures
+        out = list(figures)  # a fixed row is a new dict: the caller's records are left as they were
+        dropped: set[int] = set()
+        for k, correction in mine:
+            self._apply(k, correction, out, dropped)
+        return [f for i, f in enumerate(out) if i not in dropped]
+
+    def finish(self) -> tuple[list[dict], list[tuple[str, str]]]:
+        """The rows added by hand and the stale corrections, each in the order of the corrections; corrections
+        of documents that had no figures are applied here (to nothing)."""
+        for k, correction in sorted(item for items in self._pending.values() for item in items):
+            self._apply(k, correction, [], set())
+        self._pending = {}
+        return [row for _k, row in sorted(self._added, key=lambda a: a[0])], \
+            [(doc_id, line) for _k, doc_id, line in sorted(self._stale, key=lambda s: s[0])]
+
+    def _apply(self, k: int, correction: Correction, out: list[dict], dropped: set[int]) -> None:
+        def stale(message: str) -> None:
+            self._stale.append((k, correction.doc_id, f"correction {correction.describe()}: {message}"))
+
         matches = [i for i, f in enumerate(out) if correction.names(f)]
         if correction.action == "add":
             if any(_same_value(out[i].get("value"), correction.changes.get("value")) for i in matches):
-                stale.append((correction.doc_id, f"correction {correction.describe()}: the extractor now finds this figure; "
-                             "remove the add"))
-                continue
-            added.append(_added_row(correction, documents[correction.doc_id]))
-            continue
+                stale("the extractor now finds this figure; remove the add")
+                return
+            self._added.append((k, _added_row(correction, self.documents[correction.doc_id])))
+            return
         if len(matches) < correction.occurrence:
             place = "there" if correction.locator else "on that page"
             found = f"only {len(matches)} such figure(s) {place}" if matches else f"no such figure {place}"
-            stale.append((correction.doc_id, f"correction {correction.describe()}: figure no longer found ({found}); "
-                         "update or remove the correction"))
-            continue
+            stale(f"figure no longer found ({found}); update or remove the correction")
+            return
         index = matches[correction.occurrence - 1]
         if correction.action == "drop":
             dropped.add(index)
-            continue
+            return
         fixed = _fix_row(dict(out[index]), correction)
         if _bounds_disorder(fixed):
-            stale.append((correction.doc_id, f"correction {correction.describe()}: not applied, the figure's low "
-                         f"{fixed['low']!r} would be above its high {fixed['high']!r} (set both)"))
-            continue
+            stale(f"not applied, the figure's low {fixed['low']!r} would be above its high {fixed['high']!r} (set both)")
+            return
         out[index] = fixed
-    kept = [f for i, f in enumerate(out) if i not in dropped]
-    return kept + added, stale
 
 
 def _fix_row(record: dict, correction: Correction) -> dict:

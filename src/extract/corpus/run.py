@@ -5,8 +5,9 @@ errors.csv.
 Flow: validate the catalog and corrections (exit 2, nothing written) -> lock --out -> sha256 of every file ->
 cached documents are reused (extract.corpus.cache), the others are extracted, one process per document
 (extract.corpus.workers: a local pool of -j N, or one Dask task per document with --scheduler) under a
-wall-time, memory and page limit -> corrections -> tables checked by their schemas (extract.corpus.tables) ->
-written atomically -> a summary. Exit 1 when a document failed (or, with --strict, when anything was warned
+wall-time, memory and page limit; each document's figures wait in its cache entry, not in memory -> corrections
+-> tables checked by their schemas (extract.corpus.tables), figures.csv a part at a time (_publish) -> published
+as one set -> a summary. Exit 1 when a document failed (or, with --strict, when anything was warned
 about).
 """
 
@@ -28,7 +29,7 @@ from extract import config, terminal
 from extract.corpus.cache import Cache, cache_key, extractor_fingerprint
 from extract.corpus.catalog import CatalogEntry, RowProblemsError, load_catalog
 from extract.corpus.checks import collect_checks
-from extract.corpus.corrections import apply_corrections, load_corrections
+from extract.corpus.corrections import load_corrections
 from extract.corpus.workers import (
     Extractor,
     Limits,
@@ -143,7 +144,7 @@ def run(options: RunOptions, extractor: Extractor | None = None, stderr: Any = N
         return RunResult(exit_code=2)
     try:
         return _locked_run(options, entries, corrections, extractor, stderr, started, lock)
-    except SchedulerError as exc:
+    except (SchedulerError, CacheEntryLost) as exc:
         print(f"reviewfigs run: {exc}", file=stderr)
         return RunResult(exit_code=2)
     except OSError as exc:  # disk full, permissions: the previous outputs are left as they were
@@ -202,70 +203,29 @@ def _locked_run(options: RunOptions, entries: list[CatalogEntry], corrections: l
     kept = _kept_outputs(out, cache, inputs, keys)
     if kept is not None:
         return _kept_result(kept, result, problems, len(primaries), started, out)
-    outcomes, tasks = _plan(primaries, shas, cache, keys)
+    figures = _Figures(cache)
+    outcomes, tasks = _plan(primaries, shas, figures, keys)
     result.cached, result.corrupt_cache = len(outcomes), cache.corrupt
     by_key = {task.cache_key: task for task in tasks}
     limits = Limits(options.timeout, options.max_pages, options.memory_mb, options.ocr)
     for key, outcome in _execute(tasks, extractor, limits, options, lock):
-        outcomes[by_key[key].meta.doc_id] = outcome
-        terminal.detail(f"reviewfigs run: {by_key[key].meta.doc_id}: " +
+        doc_id = by_key[key].meta.doc_id
+        outcomes[doc_id] = outcome
+        terminal.detail(f"reviewfigs run: {doc_id}: " +
                         (f"{len(outcome.figures)} figure(s)" if outcome.ok else f"failed ({outcome.stage})"))
         if outcome.ok:
             result.read += 1
-            cache.put(key, outcome)
+            figures.keep(doc_id, key, outcome)
 
-    records, documents, failed = _assemble(entries, outcomes, shas, problems, options.strict, result)
-    records, stale = apply_corrections(records, corrections, documents, failed)
-    for doc_id, line in stale:
-        problems.add(doc_id, "corrections.csv", "corrections", line, "warning")
-
-    from extract.corpus import tables  # pandera is slow to import: only once there is something to write
-
-    figures_df, bad = tables.checked_figures(records)
-    if bad:
-        figures_df = tables.figures_table(_drop_invalid_documents(records, bad, entries, failed, problems))
-    del records  # the frame holds the figures now: free the dicts before the other tables are built
-    metrics_df = tables.select_metrics(figures_df)
-    documents_df = tables.documents_table(document_records(entries, outcomes, failed, figures_df, problems.rows))
-    from extract.corpus.targets import pair_targets
-
-    kept = set(figures_df["doc_id"])
-    checks_df = tables.checks_table(collect_checks(
-        (e.doc_id, outcomes[e.doc_id].checks) for e in entries if e.doc_id in kept and e.doc_id in outcomes))
-    write_outputs(out, figures_df, metrics_df, tables.errors_table(problems.rows), documents_df,
-                  pair_targets(figures_df), checks_df)
-
+    documents, failed = _assemble(entries, outcomes, shas, problems, options.strict, result, figures)
+    _publish(out, entries, outcomes, documents, failed, corrections, figures, problems, result)
     result.failed = len(failed)
     result.warned = problems.count("warning")
-    result.figures = len(figures_df)
-    result.classified = int((figures_df["metric"] != "").sum())
-    result.metrics = len(metrics_df)
     _record_outputs(out, cache, inputs, keys, result, problems.rows)
     result.seconds = time.monotonic() - started
     result.exit_code = 1 if problems.count("error") else 0
     result.summary = summary_text(result, out)
     return result
-
-
-def _drop_invalid_documents(records: list[dict], bad: dict[int, str], entries: list[CatalogEntry], failed: set[str],
-                            problems: _Problems) -> list[dict]:
-    """A figure that breaks the table's schema (an extractor bug) fails its document, not the run."""
-    by_id = {e.doc_id: e for e in entries}
-    reported: set[str] = set()
-    for index, why in sorted(bad.items()):
-        record = records[index]
-        doc_id = record.get("doc_id", "")
-        if doc_id in reported:
-            continue
-        reported.add(doc_id)
-        failed.add(doc_id)
-        where = f"page {record.get('page')}, {record.get('text')!r}"
-        message = f"the extractor produced an invalid figure ({where}: {why}); please report this file"
-        if doc_id in by_id:
-            problems.document(by_id[doc_id], "extract", message, "error")
-        else:
-            problems.add(doc_id, "", "extract", message, "error")
-    return [r for r in records if r.get("doc_id") not in reported]
 
 
 def _checksums(entries: list[CatalogEntry], problems: _Problems) -> tuple[dict[str, str], list[CatalogEntry]]:
@@ -297,16 +257,18 @@ def _cache_keys(primaries: list[CatalogEntry], shas: dict[str, str], ocr: bool =
     return {entry.doc_id: cache_key(entry.meta(shas[entry.doc_id]), fingerprint) for entry in primaries}
 
 
-def _plan(primaries: list[CatalogEntry], shas: dict[str, str], cache: Cache,
+def _plan(primaries: list[CatalogEntry], shas: dict[str, str], figures: _Figures,
           keys: dict[str, str]) -> tuple[dict[str, Outcome], list[Task]]:
-    """Outcomes found in the cache (by doc_id), and a task for every other document."""
+    """Outcomes found in the cache (by doc_id; their figures stay there, see _Figures), and a task for every other
+    document."""
     outcomes: dict[str, Outcome] = {}
     tasks: list[Task] = []
     for entry in primaries:
         meta = entry.meta(shas[entry.doc_id])
         key = keys[entry.doc_id]
-        cached = cache.get(key)
+        cached = figures.cache.get(key)
         if cached is not None:
+            figures.cached(entry.doc_id, key, cached)
             outcomes[entry.doc_id] = cached
         else:
             tasks.append(Task(str(entry.path), meta, key))
@@ -323,10 +285,9 @@ def _file_size(path: str) -> int:
 
 
 def _assemble(entries: list[CatalogEntry], outcomes: dict[str, Outcome], shas: dict[str, str], problems: _Problems,
-              strict: bool, result: RunResult) -> tuple[list[dict], dict[str, dict], set[str]]:
-    """Figure records in catalog order (whatever order the workers finished in), each document's catalog
-    fields, and the doc_ids that failed. Failed documents contribute no rows."""
-    records: list[dict] = []
+              strict: bool, result: RunResult, figures: _Figures) -> tuple[dict[str, dict], set[str]]:
+    """Each document's catalog fields and the doc_ids that failed, with their problems in catalog order
+    (whatever order the workers finished in). Failed documents contribute no rows (_figure_parts)."""
     documents: dict[str, dict] = {}
     failed: set[str] = set()
     for entry in entries:
@@ -346,13 +307,50 @@ def _assemble(entries: list[CatalogEntry], outcomes: dict[str, Outcome], shas: d
         if strict and outcome.warnings:
             failed.add(entry.doc_id)  # --strict: a warned document fails whole, like any error
             continue
-        if not outcome.figures:
+        if not figures.count(entry.doc_id, outcome):
             result.empty_documents.append(entry.doc_id)
-        # the figure's own fields win: a county row of a provincial table counts for that county
-        records += [{**documents[entry.doc_id], **f, "corrected": "", "correction_reason": ""}
-                    for f in outcome.figures]
-        outcome.figures = []  # the records hold them now: the parent keeps each figure once, not twice
-    return records, documents, failed
+    return documents, failed
+
+
+class CacheEntryLost(Exception):
+    """A document's cache entry, written or read earlier in this run, is gone or damaged when its figures are
+    wanted: the run stops (exit 2, the previous outputs kept) rather than publish tables without them."""
+
+
+class _Figures:
+    """Where each document's figures are while a run waits to write them: in the cache entry the run has just
+    written or found, read back one document at a time, so the parent never holds every document's figures
+    (0.9 MB per document did; a 10,000-document corpus must fit in 2 GB). Figures marshal cannot keep stay
+    in memory."""
+
+    def __init__(self, cache: Cache):
+        self.cache = cache
+        self._keys: dict[str, str] = {}  # doc_id -> cache key, for figures kept in the cache only
+        self._counts: dict[str, int] = {}
+
+    def cached(self, doc_id: str, key: str, outcome: Outcome) -> None:
+        self._spill(doc_id, key, outcome)
+
+    def keep(self, doc_id: str, key: str, outcome: Outcome) -> None:
+        if self.cache.put(key, outcome):
+            self._spill(doc_id, key, outcome)
+
+    def _spill(self, doc_id: str, key: str, outcome: Outcome) -> None:
+        self._keys[doc_id], self._counts[doc_id] = key, len(outcome.figures)
+        outcome.figures = []
+
+    def count(self, doc_id: str, outcome: Outcome) -> int:
+        return self._counts.get(doc_id, len(outcome.figures))
+
+    def of(self, doc_id: str, outcome: Outcome) -> list[dict]:
+        key = self._keys.get(doc_id)
+        if key is None:
+            return outcome.figures
+        entry = self.cache.get(key)
+        if entry is None or len(entry.figures) != self._counts[doc_id]:
+            raise CacheEntryLost(f"the cache entry of {doc_id} ({self.cache.path(key)}) was removed or changed "
+                                 "during the run; run again")
+        return entry.figures
 
 
 def catalog_fields(entry: CatalogEntry, sha: str) -> dict:
@@ -363,12 +361,11 @@ def catalog_fields(entry: CatalogEntry, sha: str) -> dict:
             "covers": entry.covers}
 
 
-def document_records(entries: list[CatalogEntry], outcomes: dict[str, Outcome], failed: set[str], figures,
-                     problems: list[dict]) -> list[dict]:
+def document_records(entries: list[CatalogEntry], outcomes: dict[str, Outcome], failed: set[str],
+                     counts: dict[str, int], classified: dict[str, int], problems: list[dict]) -> list[dict]:
     """One documents.csv row per catalogued document: what was read (format, pages, characters, OCR pages,
-    tables), how many figures it gave (classified: with a metric), and its status with the first problem."""
-    counts = figures.groupby("doc_id").size().to_dict() if len(figures) else {}
-    classified = figures[figures["metric"] != ""].groupby("doc_id").size().to_dict() if len(figures) else {}
+    tables), how many figures.csv rows it has (``counts``; ``classified``: with a metric), and its status with
+    the first problem."""
     by_doc: dict[str, list[dict]] = {}
     for p in problems:
         by_doc.setdefault(p["doc_id"], []).append(p)
@@ -385,9 +382,147 @@ def document_records(entries: list[CatalogEntry], outcomes: dict[str, Outcome], 
     return records
 
 
-def write_outputs(out: Path, figures, metrics, errors, documents, targets=None, checks=None) -> None:
-    """The tables, published as one set (extract.safety.OutputSet): a reader, or a run killed halfway, sees all
-    of the previous run's tables or all of this one's. One line per output file (OUTPUT_FILES lists them)."""
+# --- the tables, written a part at a time ------------------------------------------------------------------
+# figures.csv is built from parts of about FIGURE_PART_ROWS rows (whole documents): each part is typed, checked
+# by its schema and appended to figures.csv and figures.parquet, and only its candidates for metrics.csv and
+# targets.csv (classified figures with a year and a value) are kept. The tables are those of one frame of every
+# figure, byte for byte in the CSVs.
+FIGURE_PART_ROWS = 5_000
+
+
+def _figure_parts(entries: list[CatalogEntry], outcomes: dict[str, Outcome], documents: dict[str, dict],
+                  failed: set[str], figures: _Figures) -> Iterator[list[dict]]:
+    """figures.csv's records before corrections, in catalog order, whole documents at a time."""
+    part: list[dict] = []
+    for entry in entries:
+        outcome = outcomes.get(entry.doc_id)
+        if entry.doc_id in failed or outcome is None or not outcome.ok:
+            continue
+        fields = documents[entry.doc_id]
+        # the figure's own fields win: a county row of a provincial table counts for that county
+        part += [{**fields, **f, "corrected": "", "correction_reason": ""} for f in figures.of(entry.doc_id, outcome)]
+        if len(part) >= FIGURE_PART_ROWS:
+            yield part
+            part = []
+    if part:
+        yield part
+
+
+def _invalid_message(record: dict, why: str) -> str:
+    where = f"page {record.get('page')}, {record.get('text')!r}"
+    return f"the extractor produced an invalid figure ({where}: {why}); please report this file"
+
+
+def _invalid_documents(records: list[dict], tables) -> tuple[Any, dict[str, str]]:
+    """The figures table of ``records`` less the documents with a row that breaks its schema (an extractor bug
+    fails its document, not the run), and those documents with one line on their first bad row."""
+    frame, bad = tables.checked_figures(records)
+    if not bad:
+        return frame, {}
+    invalid: dict[str, str] = {}
+    for index, why in sorted(bad.items()):
+        invalid.setdefault(records[index].get("doc_id", ""), _invalid_message(records[index], why))
+    return tables.figures_table([r for r in records if r.get("doc_id") not in invalid]), invalid
+
+
+def _failing_additions(corrections: list, outcomes: dict[str, Outcome], documents: dict[str, dict],
+                       failed: set[str], figures: _Figures, tables) -> dict[str, tuple[bool, str]]:
+    """Documents that a row added by hand makes fail its schema, each with (whether the first bad row is one of
+    its own figures, the line saying so): what checking all rows at once finds. Added rows come last in
+    figures.csv, after every document's figures have been written, so these documents are found first, from
+    their own figures and corrections alone."""
+    from extract.corpus.corrections import Corrector
+
+    adding = dict.fromkeys(c.doc_id for c in corrections
+                           if c.action == "add" and c.doc_id in documents and c.doc_id not in failed)
+    found: dict[str, tuple[bool, str]] = {}
+    for doc_id in adding:
+        outcome = outcomes.get(doc_id)
+        fields = documents[doc_id]
+        records = [{**fields, **f, "corrected": "", "correction_reason": ""}
+                   for f in (figures.of(doc_id, outcome) if outcome is not None and outcome.ok else [])]
+        corrector = Corrector([c for c in corrections if c.doc_id == doc_id], documents, failed)
+        records = corrector.correct(records)
+        added, _stale = corrector.finish()
+        rows = records + added
+        _frame, bad = tables.checked_figures(rows) if added else (None, {})
+        if any(index >= len(records) for index in bad):
+            index, why = min(bad.items())
+            found[doc_id] = (index < len(records), _invalid_message(rows[index], why))
+    return found
+
+
+def _publish(out: Path, entries: list[CatalogEntry], outcomes: dict[str, Outcome], documents: dict[str, dict],
+             failed: set[str], corrections: list, figures: _Figures, problems: _Problems, result: RunResult) -> None:
+    """Corrections, then every table, checked by its schema and published as one set (write_outputs)."""
+    from extract.corpus import tables  # pandera is slow to import: only once there is something to write
+    from extract.corpus.corrections import Corrector
+    from extract.corpus.targets import pair_targets
+
+    failing_added = _failing_additions(corrections, outcomes, documents, failed, figures, tables)
+    corrector = Corrector(corrections, documents, failed)
+    invalid: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    classified: dict[str, int] = {}
+    candidates = []
+
+    def take(frame) -> None:
+        counts_part = frame.groupby("doc_id", sort=False).size()
+        for doc_id, n in counts_part.items():
+            counts[doc_id] = counts.get(doc_id, 0) + int(n)
+        for doc_id, n in frame[frame["metric"] != ""].groupby("doc_id", sort=False).size().items():
+            classified[doc_id] = classified.get(doc_id, 0) + int(n)
+        candidates.append(tables.metric_candidates(frame, tables.CANDIDATE_COLUMNS))
+        writer.add(frame)
+
+    with OutputSet(out) as outputs:
+        writer = tables.FiguresWriter(outputs, "figures.csv", "figures.parquet")
+        for part in _figure_parts(entries, outcomes, documents, failed, figures):
+            # corrections see every figure (their stale lines do not depend on a later check); a document
+            # whose hand-added row breaks the schema loses its figures here, before they are written
+            part = [r for r in corrector.correct(part) if r["doc_id"] not in failing_added]
+            frame, bad = _invalid_documents(part, tables)
+            invalid.update(bad)
+            take(frame)
+        added, stale = corrector.finish()
+        added = [r for r in added if r.get("doc_id") not in invalid and r.get("doc_id") not in failing_added]
+        frame, bad = _invalid_documents(added, tables)
+        take(frame)
+        writer.close()
+        for doc_id, line in stale:
+            problems.add(doc_id, "corrections.csv", "corrections", line, "warning")
+        # each failed document's line, in the order of its first bad row (figures in catalog order, then the
+        # rows added by hand)
+        by_id = {e.doc_id: e for e in entries}
+        order = {doc_id: k for k, doc_id in enumerate(documents)}
+        lines = {doc_id: (True, message) for doc_id, message in invalid.items()}
+        lines.update(failing_added)
+        lines.update((doc_id, (False, message)) for doc_id, message in bad.items())
+        for doc_id, (_own, message) in sorted(lines.items(), key=lambda item: (not item[1][0],
+                                                                                order.get(item[0], len(order)))):
+            failed.add(doc_id)
+            if doc_id in by_id:
+                problems.document(by_id[doc_id], "extract", message, "error")
+            else:
+                problems.add(doc_id, "", "extract", message, "error")
+
+        usable = tables.concat_figures(candidates)
+        metrics_df = tables.select_metrics(usable)
+        documents_df = tables.documents_table(document_records(entries, outcomes, failed, counts, classified,
+                                                               problems.rows))
+        checks_df = tables.checks_table(collect_checks(
+            (e.doc_id, outcomes[e.doc_id].checks) for e in entries if e.doc_id in counts and e.doc_id in outcomes))
+        write_outputs(outputs, metrics_df, tables.errors_table(problems.rows), documents_df,
+                      pair_targets(usable), checks_df)
+    result.figures = writer.rows
+    result.classified = sum(classified.values())
+    result.metrics = len(metrics_df)
+
+
+def write_outputs(outputs: OutputSet, metrics, errors, documents, targets=None, checks=None) -> None:
+    """The tables after figures.csv into the set being published (extract.safety.OutputSet): a reader, or a run
+    killed halfway, sees all of the previous run's tables or all of this one's. One line per output file
+    (OUTPUT_FILES lists them)."""
     if targets is None:
         from extract.corpus.tables import targets_table
 
@@ -396,16 +531,13 @@ def write_outputs(out: Path, figures, metrics, errors, documents, targets=None, 
         from extract.corpus.tables import checks_table
 
         checks = checks_table([])
-    with OutputSet(out) as outputs:
-        outputs.write("figures.parquet", lambda path: figures.to_parquet(path, index=False))
-        outputs.csv("figures.csv", figures)
-        outputs.write("metrics.parquet", lambda path: metrics.to_parquet(path, index=False))
-        outputs.csv("metrics.csv", metrics)
-        outputs.write("targets.parquet", lambda path: targets.to_parquet(path, index=False))
-        outputs.csv("targets.csv", targets)
-        outputs.csv("checks.csv", checks)
-        outputs.csv("errors.csv", errors)
-        outputs.csv("documents.csv", documents)
+    outputs.write("metrics.parquet", lambda path: metrics.to_parquet(path, index=False))
+    outputs.csv("metrics.csv", metrics)
+    outputs.write("targets.parquet", lambda path: targets.to_parquet(path, index=False))
+    outputs.csv("targets.csv", targets)
+    outputs.csv("checks.csv", checks)
+    outputs.csv("errors.csv", errors)
+    outputs.csv("documents.csv", documents)
 
 
 # --- a run whose inputs did not change keeps the published set -------------------------------------------

@@ -248,6 +248,67 @@ def checked_figures(records: list[dict]) -> tuple[pd.DataFrame, dict[int, str]]:
     return frame, bad
 
 
+class FiguresWriter:
+    """figures.csv (as extract.safety.write_csv_safely writes it) and figures.parquet of a set being published,
+    written a checked part at a time: the CSV is byte for byte that of the whole table; the Parquet file holds
+    the same table, one row group per part."""
+
+    def __init__(self, outputs, csv_name: str = "figures.csv", parquet_name: str = "figures.parquet"):
+        self.outputs, self.csv_name, self.parquet_name = outputs, csv_name, parquet_name
+        self.rows = 0
+        self._csv = None
+        self._parquet = None  # a pyarrow ParquetWriter, opened with the first rows (an empty part has no types)
+
+    def add(self, frame: pd.DataFrame) -> None:
+        from extract.safety import neutralise_frame
+
+        if self._csv is None:
+            self._csv = open(self.outputs.begin(self.csv_name), "w", encoding="utf-8-sig", newline="")
+            self._csv.write(neutralise_frame(frame).to_csv(index=False, lineterminator="\n"))
+        elif len(frame):
+            self._csv.write(neutralise_frame(frame).to_csv(index=False, header=False, lineterminator="\n"))
+        if len(frame):
+            import pyarrow as pyarrow_
+            import pyarrow.parquet as pq
+
+            if self._parquet is None:
+                table = pyarrow_.Table.from_pandas(frame, preserve_index=False)
+                self._parquet = pq.ParquetWriter(self.outputs.begin(self.parquet_name), table.schema)
+            else:
+                table = pyarrow_.Table.from_pandas(frame, schema=self._parquet.schema, preserve_index=False)
+            self._parquet.write_table(table)
+        self.rows += len(frame)
+
+    def close(self) -> None:
+        """Finish both files (an empty table when no part had rows) and hand them to the set."""
+        if self._csv is None:
+            self.add(figures_table([]))
+        self._csv.close()
+        if self._parquet is None:
+            figures_table([]).to_parquet(self.outputs.begin(self.parquet_name), index=False)
+        else:
+            self._parquet.close()
+        self.outputs.end(self.parquet_name)
+        self.outputs.end(self.csv_name)
+
+
+# The columns of figures.csv that metrics.csv and targets.csv are built from (select_metrics, pair_targets).
+CANDIDATE_COLUMNS = [c for c in METRICS_COLUMNS if not c.startswith("n_")] + ["covers", "published", "top", "locator"]
+
+
+def metric_candidates(figures: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """The rows of ``figures`` that metrics.csv and targets.csv choose from (classified, with a year and a
+    value): all ranked_candidates looks at; ``columns``: only these."""
+    rows = figures[(figures["metric"] != "") & figures["year"].notna() & figures["value"].notna()]
+    return rows if columns is None else rows[columns]
+
+
+def concat_figures(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Parts of the figures table as one (an empty table when there are none)."""
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else metric_candidates(figures_table([]))
+
+
 def warm_up() -> None:
     """Validate empty tables once. pandera imports its backends and builds its checks on a schema's first
     validation (~0.15 s): a run does this while its workers extract, instead of after them."""
@@ -282,7 +343,7 @@ def documents_table(records: list[dict]) -> pd.DataFrame:
 def ranked_candidates(figures: pd.DataFrame) -> pd.DataFrame:
     """The classified figures of ``figures`` with a year and a value, best candidate of each METRIC_KEY first
     (the rule in the module docstring); helper columns start with ``_``."""
-    usable = figures[(figures["metric"] != "") & figures["year"].notna() & figures["value"].notna()].copy()
+    usable = metric_candidates(figures).copy()
     if usable.empty:
         return usable
     usable["_fits"] = [0 if _year_fits(y, s, c, p) else 1 for y, s, c, p in
