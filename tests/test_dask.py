@@ -1,4 +1,4 @@
-"""--scheduler: one Dask task per document gives the same tables and errors as the local pool."""
+"""--scheduler: Dask tasks of a few documents give the same tables and errors as the local pool."""
 
 from __future__ import annotations
 
@@ -30,3 +30,47 @@ def test_dask_cluster_matches_local_run(tmp_path):
         pd.testing.assert_frame_equal(left[name], right[name])
     assert right["errors"]["doc_id"].tolist() == ["broken"]
     assert len(right["figures"]) > 0
+
+
+def worker_killer(path, meta=None, max_pages=None, **kw):
+    """The real extractor, except that on a file named killer*.pdf it kills the Dask worker that forked it."""
+    import os
+    import signal
+    from pathlib import Path
+
+    from extract.figures import extract_document
+
+    if Path(path).name.startswith("killer"):
+        os.kill(os.getppid(), signal.SIGKILL)
+    return extract_document(path, meta=meta, max_pages=max_pages)
+
+
+def test_tasks_hold_several_documents_and_only_the_one_that_kills_a_worker_fails(tmp_path):
+    from extract.corpus.workers import DASK_BATCH_LIMIT, DASK_TASKS_PER_THREAD, Task, dask_batches
+
+    tasks = [Task(f"{k}.pdf", None, f"key{k}") for k in range(200)]
+    batches = dask_batches(tasks, threads=2)
+    assert [t for b in batches for t in b] == tasks  # every document once, largest (first) first
+    assert len(batches) >= 2 * DASK_TASKS_PER_THREAD and max(map(len, batches)) <= DASK_BATCH_LIMIT
+    assert dask_batches(tasks[:5], threads=2) == [[t] for t in tasks[:5]]
+
+    raw = tmp_path / "raw"
+    rows = []
+    for k in range(2 * DASK_TASKS_PER_THREAD):  # one worker thread: tasks of two documents
+        year = 2000 + k
+        name = "killer.pdf" if k == 5 else f"{year}.pdf"
+        write_pdf(raw / name, county_report(year, inspections=k + 3))
+        rows.append({"doc_id": f"yk_{year}", "file": name, "published": year + 1, "covers": year})
+    write_catalog(raw, rows)
+    import dask
+
+    # The scheduler gives up on a task whose worker dies at once, and sends a worker one task at a time: only
+    # the task that killed it is lost with it.
+    settings = {"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}
+    with dask.config.set(settings), distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                                             dashboard_address=None) as cluster:
+        result = run(options(raw, tmp_path / "out", scheduler=cluster.scheduler_address), extractor=worker_killer)
+    outputs = read_outputs(tmp_path / "out")
+    assert (result.read, result.failed) == (len(rows) - 1, 1)
+    assert outputs["errors"]["doc_id"].tolist() == ["yk_2005"]
+    assert "Dask task failed" in outputs["errors"]["error"].iloc[0]

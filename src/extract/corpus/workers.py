@@ -1,8 +1,8 @@
 """Extracting documents in worker processes: one process per document, under a wall-time, memory and page
 limit, so that a document that crashes the PDF library, hangs or explodes in memory fails alone.
 
-``run_local`` forks workers itself (``-j N``); ``run_dask`` sends one task per document to a Dask cluster,
-whose worker then runs ``run_isolated`` (the same forked process and limits). Both yield
+``run_local`` forks workers itself (``-j N``); ``run_dask`` sends tasks of a few documents to a Dask cluster,
+whose worker then runs each document as ``run_local`` does (the same forked process and limits). Both yield
 ``(cache_key, Outcome)`` as documents finish. ``run_limited`` runs any one job the same way: `extract`,
 `show`, `check` and `report` read their documents under the very limits of `run`. Everything that crosses a
 process boundary is plain data (``Task``, ``Outcome``).
@@ -375,13 +375,31 @@ def run_isolated(task: Task, extractor: Extractor, limits: Limits) -> Outcome:
     raise RuntimeError("no outcome")  # unreachable: run_local yields once per task
 
 
-def _dask_task(task: Task, extractor: Extractor, limits: Limits) -> tuple[str, Outcome]:
+def _dask_batch(tasks: list[Task], extractor: Extractor, limits: Limits) -> list[tuple[str, Outcome]]:
+    """A Dask task: a few documents, each in its own forked process under ``limits``, as ``run_local`` runs
+    them (the next one starts before the last is reaped)."""
     warm_up()  # once per worker process; later calls find everything imported
-    return task.cache_key, run_isolated(task, extractor, limits)
+    return list(run_local(tasks, extractor, limits, jobs=1))
+
+
+# Documents per Dask task: a task costs the scheduler and the worker ~40 ms of CPU beside its documents (a
+# 2-core LocalCluster spent 6 CPU-s on 112 one-document tasks), so tasks hold several documents, while each
+# worker thread still gets DASK_TASKS_PER_THREAD of them to balance the load.
+DASK_TASKS_PER_THREAD = 8
+DASK_BATCH_LIMIT = 16
+
+
+def dask_batches(tasks: list[Task], threads: int) -> list[list[Task]]:
+    """``tasks`` (largest first) cut into consecutive batches, at least DASK_TASKS_PER_THREAD per worker thread
+    and at most DASK_BATCH_LIMIT documents each."""
+    size = max(1, min(DASK_BATCH_LIMIT, len(tasks) // max(1, threads * DASK_TASKS_PER_THREAD)))
+    return [tasks[i:i + size] for i in range(0, len(tasks), size)]
 
 
 def run_dask(tasks: list[Task], extractor: Extractor, limits: Limits, address: str) -> Iterator[tuple[str, Outcome]]:
-    """One Dask task per document; the worker opens the file itself (paths must be visible to it)."""
+    """Dask tasks of a few documents each (dask_batches); the worker opens the files itself (paths must be
+    visible to it). A task that fails (its worker died) is sent again one document per task, so only the
+    document that kills a worker fails."""
     try:
         from dask.distributed import Client, as_completed
     except ImportError:
@@ -391,16 +409,24 @@ def run_dask(tasks: list[Task], extractor: Extractor, limits: Limits, address: s
     except (OSError, TimeoutError, ValueError) as exc:
         raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     with client:
-        futures = client.map(_dask_task, tasks, extractor=extractor, limits=limits, pure=False,
-                             key=[f"reviewfigs-{t.cache_key[:16]}-{i}" for i, t in enumerate(tasks)])
-        index_of = {future.key: i for i, future in enumerate(futures)}
-        for future in as_completed(futures, loop=client.loop):
+        threads = sum(w.get("nthreads", 1) for w in client.scheduler_info().get("workers", {}).values())
+        batches = dask_batches(tasks, threads)
+        futures = client.map(_dask_batch, batches, extractor=extractor, limits=limits, pure=False,
+                             key=[f"reviewfigs-{b[0].cache_key[:16]}-{i}" for i, b in enumerate(batches)])
+        batch_of = {future.key: batches[i] for i, future in enumerate(futures)}
+        done = as_completed(futures, loop=client.loop)
+        for future in done:
+            batch = batch_of.pop(future.key)
             if future.status == "finished":
-                yield future.result()
+                yield from future.result()
+            elif len(batch) > 1:  # one of its documents may have killed the worker: each on its own
+                again = client.map(_dask_batch, [[t] for t in batch], extractor=extractor, limits=limits,
+                                   pure=False, key=[f"reviewfigs-{t.cache_key[:16]}-alone" for t in batch])
+                batch_of.update((f.key, [t]) for f, t in zip(again, batch, strict=True))
+                done.update(again)
             else:  # the task raised, or its worker died and the scheduler gave up on it
-                task = tasks[index_of[future.key]]
                 why = future.exception() if future.status == "error" else future.status
-                yield task.cache_key, Outcome(ok=False, stage="extract", error=f"Dask task failed: {why}")
+                yield batch[0].cache_key, Outcome(ok=False, stage="extract", error=f"Dask task failed: {why}")
             future.release()
 
 
