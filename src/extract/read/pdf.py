@@ -645,26 +645,37 @@ class _PageProbe:
 _UNDECODABLE_MIN_EMPTY = 5
 
 
-def _probe_objects(count: int, get: Callable[[int], int], textpage: int, probe: _PageProbe, depth: int) -> None:
+def _probe_objects(count: int, get: Callable[[int], int], owners: set[int], probe: _PageProbe, depth: int) -> None:
     for i in range(count):
         obj = get(i)
         kind = _pageobj_get_type(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             probe.has_image = True
         elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            counts = probe.counts.setdefault(_textobj_get_font(obj), [0, 0])
-            # bytes of UTF-16 with the final NUL: 2 = no text (what the object holds is not needed)
-            counts[_textobj_get_text(obj, textpage, None, 0) > 2] += 1
+            probe.counts.setdefault(_textobj_get_font(obj), [0, 0])[obj in owners] += 1
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _FORM_DEPTH_LIMIT:
-            _probe_objects(_form_count_objects(obj), lambda j, o=obj: _form_get_object(o, j), textpage, probe,
+            _probe_objects(_form_count_objects(obj), lambda j, o=obj: _form_get_object(o, j), owners, probe,
                            depth + 1)
+
+
+def text_owners(textpage: pdfium.PdfTextPage) -> set[int]:
+    """The text objects (addresses) that hold a char of the text page with a code: those whose text
+    (FPDFTextObj_GetText) is not empty. One pass over the chars instead of one over them per object (pdfium
+    finds an object's text by scanning every char of the page)."""
+    raw = textpage.raw
+    handle = ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value)
+    n = pdfium_c.FPDFText_CountChars(raw)
+    get_text_object = _get_text_object_unchecked
+    owners = {get_text_object(handle, i) for i, code in enumerate(_page_text_codes(raw, n)) if code}
+    owners.discard(None)
+    return owners
 
 
 def _probe_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> _PageProbe:
     probe = _PageProbe()
     page_addr = ctypes.cast(page.raw, ctypes.c_void_p).value
-    tp_addr = ctypes.cast(textpage.raw, ctypes.c_void_p).value
-    _probe_objects(_page_count_objects(page_addr), lambda i: _page_get_object(page_addr, i), tp_addr, probe, 0)
+    _probe_objects(_page_count_objects(page_addr), lambda i: _page_get_object(page_addr, i), text_owners(textpage),
+                   probe, 0)
     probe.undecodable_font = any(empty >= _UNDECODABLE_MIN_EMPTY and empty > 2 * full
                                  for empty, full in probe.counts.values())
     return probe
