@@ -755,6 +755,10 @@ def _add_rule(p: tuple[float, float] | None, q: tuple[float, float], rules: list
 
 
 _CHAR_CLASS: dict[int, int] = {}  # code point -> 0 keep, 1 blank (drop), 2 unreadable (drop, count)
+# One str per code point, shared by every char that has it: chr() makes a new 76-byte object for each CJK char,
+# and a long document's characters were a third of its memory.
+_CHAR_TEXT: dict[int, str] = {}
+_CODE_CACHE_LIMIT = 100_000  # distinct code points kept (a file cycling through all of Unicode stays bounded)
 
 
 def _char_class(code: int) -> int:
@@ -762,8 +766,19 @@ def _char_class(code: int) -> int:
     if kind is None:
         text = chr(code)
         kind = 2 if is_unreadable_text(text) else 1 if is_blank_text(text) else 0
+        if len(_CHAR_CLASS) >= _CODE_CACHE_LIMIT:
+            _CHAR_CLASS.clear()
         _CHAR_CLASS[code] = kind
     return kind
+
+
+def _char_text(code: int) -> str:
+    text = _CHAR_TEXT.get(code)
+    if text is None:
+        if len(_CHAR_TEXT) >= _CODE_CACHE_LIMIT:
+            _CHAR_TEXT.clear()
+        text = _CHAR_TEXT[code] = chr(code)
+    return text
 
 
 def _page_text_codes(raw, n: int) -> list[int]:
@@ -868,7 +883,7 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
                 x0, top, x1, bottom = _box_to_plumber(geo, rect[0], y_low, rect[2], y_low + size)
         else:  # rotated or mirrored text: pdfium's loose box, axis-aligned (pdfminer's differs slightly)
             x0, top, x1, bottom = _box_to_plumber(geo, rect[0], rect[3], rect[2], rect[1])
-        char = {"text": chr(code), "x0": x0, "top": top, "x1": x1, "bottom": bottom, "size": size,
+        char = {"text": _char_text(code), "x0": x0, "top": top, "x1": x1, "bottom": bottom, "size": size,
                 "fontname": fontname, "baseline": baseline}
         if unmapped or kind == 2:
             unreadable += 1
