@@ -46,22 +46,25 @@ def worker_killer(path, meta=None, max_pages=None, **kw):
 
 
 def test_tasks_hold_several_documents_and_only_the_one_that_kills_a_worker_fails(tmp_path):
-    from extract.corpus.workers import DASK_BATCH_LIMIT, DASK_TASKS_PER_THREAD, Task, dask_batches
+    from extract.corpus.workers import DASK_BATCH_LIMIT, Task, dask_batches
 
     tasks = [Task(f"{k}.pdf", None, f"key{k}") for k in range(200)]
     batches = dask_batches(tasks, threads=2)
-    assert [t for b in batches for t in b] == tasks  # every document once, largest (first) first
-    assert len(batches) >= 2 * DASK_TASKS_PER_THREAD and max(map(len, batches)) <= DASK_BATCH_LIMIT
-    assert dask_batches(tasks[:5], threads=2) == [[t] for t in tasks[:5]]
+    assert [t for b in batches for t in b] == tasks  # every document once, in order (largest first)
+    sizes = [len(b) for b in batches]
+    assert 1 < sizes[0] <= DASK_BATCH_LIMIT and sizes == sorted(sizes, reverse=True) and sizes[-4:] == [1] * 4
+    assert len(batches) < len(tasks) // 4
 
     raw = tmp_path / "raw"
     rows = []
-    for k in range(2 * DASK_TASKS_PER_THREAD):  # one worker thread: tasks of two documents
+    for k in range(16):
         year = 2000 + k
         name = "killer.pdf" if k == 5 else f"{year}.pdf"
-        write_pdf(raw / name, county_report(year, inspections=k + 3))
+        pages = county_report(year, inspections=k + 3)
+        write_pdf(raw / name, pages * 4 if k == 5 else pages)  # the largest file: in the first, biggest task
         rows.append({"doc_id": f"yk_{year}", "file": name, "published": year + 1, "covers": year})
     write_catalog(raw, rows)
+    assert len(dask_batches(tasks[:16], threads=1)[0]) > 1
     import dask
 
     # The scheduler gives up on a task whose worker dies at once, and sends a worker one task at a time: only
