@@ -60,13 +60,18 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def csv_text(df: pd.DataFrame, header: bool = True) -> str:
+    """``df`` as write_csv_safely writes it (formula-like cells neutralised, no index, LF line ends), as text:
+    for a file written a part at a time."""
+    return neutralise_frame(df).to_csv(index=False, header=header, lineterminator="\n")
+
+
 def write_csv_safely(df: pd.DataFrame, path: str | Path, bom: bool = True, atomic: bool = True) -> Path:
     """Write ``df`` to ``path`` as CSV safe to open in Excel/LibreOffice: formula-like text cells neutralised,
     UTF-8 with BOM by default (Excel then reads Chinese correctly), written atomically (unless the caller
     publishes it atomically itself, as OutputSet does). Returns the path."""
     path = Path(path)
-    text = neutralise_frame(df).to_csv(index=False, lineterminator="\n")
-    data = text.encode("utf-8-sig" if bom else "utf-8")
+    data = csv_text(df).encode("utf-8-sig" if bom else "utf-8")
     if atomic:
         atomic_write_bytes(path, data)
     else:

@@ -390,17 +390,23 @@ def document_records(entries: list[CatalogEntry], outcomes: dict[str, Outcome], 
 FIGURE_PART_ROWS = 5_000
 
 
+def _records(doc_id: str, outcomes: dict[str, Outcome], documents: dict[str, dict], figures: _Figures) -> list[dict]:
+    """figures.csv's records of one document before corrections: its catalog fields joined onto each figure."""
+    outcome = outcomes.get(doc_id)
+    if outcome is None or not outcome.ok:
+        return []
+    # the figure's own fields win: a county row of a provincial table counts for that county
+    return [{**documents[doc_id], **f, "corrected": "", "correction_reason": ""} for f in figures.of(doc_id, outcome)]
+
+
 def _figure_parts(entries: list[CatalogEntry], outcomes: dict[str, Outcome], documents: dict[str, dict],
                   failed: set[str], figures: _Figures) -> Iterator[list[dict]]:
     """figures.csv's records before corrections, in catalog order, whole documents at a time."""
     part: list[dict] = []
     for entry in entries:
-        outcome = outcomes.get(entry.doc_id)
-        if entry.doc_id in failed or outcome is None or not outcome.ok:
+        if entry.doc_id in failed:
             continue
-        fields = documents[entry.doc_id]
-        # the figure's own fields win: a county row of a provincial table counts for that county
-        part += [{**fields, **f, "corrected": "", "correction_reason": ""} for f in figures.of(entry.doc_id, outcome)]
+        part += _records(entry.doc_id, outcomes, documents, figures)
         if len(part) >= FIGURE_PART_ROWS:
             yield part
             part = []
@@ -426,29 +432,23 @@ def _invalid_documents(records: list[dict], tables) -> tuple[Any, dict[str, str]
 
 
 def _failing_additions(corrections: list, outcomes: dict[str, Outcome], documents: dict[str, dict],
-                       failed: set[str], figures: _Figures, tables) -> dict[str, tuple[bool, str]]:
-    """Documents that a row added by hand makes fail its schema, each with (whether the first bad row is one of
-    its own figures, the line saying so): what checking all rows at once finds. Added rows come last in
-    figures.csv, after every document's figures have been written, so these documents are found first, from
-    their own figures and corrections alone."""
+                       failed: set[str], figures: _Figures, tables) -> dict[str, str]:
+    """Documents whose row added by hand breaks the schema, each with the line on its first bad added row. Added
+    rows come last in figures.csv, after every document's figures have been written, so these documents are
+    found first, from their own figures (whether an add is stale) and corrections alone."""
     from extract.corpus.corrections import Corrector
 
     adding = dict.fromkeys(c.doc_id for c in corrections
                            if c.action == "add" and c.doc_id in documents and c.doc_id not in failed)
-    found: dict[str, tuple[bool, str]] = {}
+    found: dict[str, str] = {}
     for doc_id in adding:
-        outcome = outcomes.get(doc_id)
-        fields = documents[doc_id]
-        records = [{**fields, **f, "corrected": "", "correction_reason": ""}
-                   for f in (figures.of(doc_id, outcome) if outcome is not None and outcome.ok else [])]
         corrector = Corrector([c for c in corrections if c.doc_id == doc_id], documents, failed)
-        records = corrector.correct(records)
+        corrector.correct(_records(doc_id, outcomes, documents, figures))
         added, _stale = corrector.finish()
-        rows = records + added
-        _frame, bad = tables.checked_figures(rows) if added else (None, {})
-        if any(index >= len(records) for index in bad):
+        _frame, bad = tables.checked_figures(added)
+        if bad:
             index, why = min(bad.items())
-            found[doc_id] = (index < len(records), _invalid_message(rows[index], why))
+            found[doc_id] = _invalid_message(added[index], why)
     return found
 
 
@@ -476,30 +476,27 @@ def _publish(out: Path, entries: list[CatalogEntry], outcomes: dict[str, Outcome
         writer.add(frame)
 
     with OutputSet(out) as outputs:
-        writer = tables.FiguresWriter(outputs, "figures.csv", "figures.parquet")
+        writer = tables.FiguresWriter(outputs)
         for part in _figure_parts(entries, outcomes, documents, failed, figures):
-            # corrections see every figure (their stale lines do not depend on a later check); a document
-            # whose hand-added row breaks the schema loses its figures here, before they are written
-            part = [r for r in corrector.correct(part) if r["doc_id"] not in failing_added]
-            frame, bad = _invalid_documents(part, tables)
+            # corrections see every figure (their stale lines do not depend on a later check)
+            frame, bad = _invalid_documents(corrector.correct(part), tables)
             invalid.update(bad)
+            if failing_added:  # a document whose hand-added row breaks the schema: its figures are not written
+                frame = frame[~frame["doc_id"].isin(failing_added)]
             take(frame)
         added, stale = corrector.finish()
         added = [r for r in added if r.get("doc_id") not in invalid and r.get("doc_id") not in failing_added]
-        frame, bad = _invalid_documents(added, tables)
+        frame, bad_added = _invalid_documents(added, tables)
         take(frame)
         writer.close()
         for doc_id, line in stale:
             problems.add(doc_id, "corrections.csv", "corrections", line, "warning")
-        # each failed document's line, in the order of its first bad row (figures in catalog order, then the
-        # rows added by hand)
+        # each failed document's line, in the order of its first bad row: its own figures (catalog order), then
+        # the rows added by hand
         by_id = {e.doc_id: e for e in entries}
         order = {doc_id: k for k, doc_id in enumerate(documents)}
-        lines = {doc_id: (True, message) for doc_id, message in invalid.items()}
-        lines.update(failing_added)
-        lines.update((doc_id, (False, message)) for doc_id, message in bad.items())
-        for doc_id, (_own, message) in sorted(lines.items(), key=lambda item: (not item[1][0],
-                                                                                order.get(item[0], len(order)))):
+        later = {d: m for d, m in {**failing_added, **bad_added}.items() if d not in invalid}
+        for doc_id, message in [*invalid.items(), *sorted(later.items(), key=lambda item: order.get(item[0], len(order)))]:
             failed.add(doc_id)
             if doc_id in by_id:
                 problems.document(by_id[doc_id], "extract", message, "error")
@@ -519,18 +516,10 @@ def _publish(out: Path, entries: list[CatalogEntry], outcomes: dict[str, Outcome
     result.metrics = len(metrics_df)
 
 
-def write_outputs(outputs: OutputSet, metrics, errors, documents, targets=None, checks=None) -> None:
+def write_outputs(outputs: OutputSet, metrics, errors, documents, targets, checks) -> None:
     """The tables after figures.csv into the set being published (extract.safety.OutputSet): a reader, or a run
     killed halfway, sees all of the previous run's tables or all of this one's. One line per output file
     (OUTPUT_FILES lists them)."""
-    if targets is None:
-        from extract.corpus.tables import targets_table
-
-        targets = targets_table([])
-    if checks is None:
-        from extract.corpus.tables import checks_table
-
-        checks = checks_table([])
     outputs.write("metrics.parquet", lambda path: metrics.to_parquet(path, index=False))
     outputs.csv("metrics.csv", metrics)
     outputs.write("targets.parquet", lambda path: targets.to_parquet(path, index=False))

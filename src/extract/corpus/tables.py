@@ -253,29 +253,31 @@ class FiguresWriter:
     written a checked part at a time: the CSV is byte for byte that of the whole table; the Parquet file holds
     the same table, one row group per part."""
 
-    def __init__(self, outputs, csv_name: str = "figures.csv", parquet_name: str = "figures.parquet"):
-        self.outputs, self.csv_name, self.parquet_name = outputs, csv_name, parquet_name
+    CSV, PARQUET = "figures.csv", "figures.parquet"
+
+    def __init__(self, outputs):
+        self.outputs = outputs  # an extract.safety.OutputSet
         self.rows = 0
         self._csv = None
         self._parquet = None  # a pyarrow ParquetWriter, opened with the first rows (an empty part has no types)
 
     def add(self, frame: pd.DataFrame) -> None:
-        from extract.safety import neutralise_frame
+        import pyarrow
+        import pyarrow.parquet as pq
+
+        from extract.safety import csv_text
 
         if self._csv is None:
-            self._csv = open(self.outputs.begin(self.csv_name), "w", encoding="utf-8-sig", newline="")
-            self._csv.write(neutralise_frame(frame).to_csv(index=False, lineterminator="\n"))
+            self._csv = open(self.outputs.begin(self.CSV), "w", encoding="utf-8-sig", newline="")
+            self._csv.write(csv_text(frame))
         elif len(frame):
-            self._csv.write(neutralise_frame(frame).to_csv(index=False, header=False, lineterminator="\n"))
+            self._csv.write(csv_text(frame, header=False))
         if len(frame):
-            import pyarrow as pyarrow_
-            import pyarrow.parquet as pq
-
             if self._parquet is None:
-                table = pyarrow_.Table.from_pandas(frame, preserve_index=False)
-                self._parquet = pq.ParquetWriter(self.outputs.begin(self.parquet_name), table.schema)
+                table = pyarrow.Table.from_pandas(frame, preserve_index=False)
+                self._parquet = pq.ParquetWriter(self.outputs.begin(self.PARQUET), table.schema)
             else:
-                table = pyarrow_.Table.from_pandas(frame, schema=self._parquet.schema, preserve_index=False)
+                table = pyarrow.Table.from_pandas(frame, schema=self._parquet.schema, preserve_index=False)
             self._parquet.write_table(table)
         self.rows += len(frame)
 
@@ -285,11 +287,11 @@ class FiguresWriter:
             self.add(figures_table([]))
         self._csv.close()
         if self._parquet is None:
-            figures_table([]).to_parquet(self.outputs.begin(self.parquet_name), index=False)
+            figures_table([]).to_parquet(self.outputs.begin(self.PARQUET), index=False)
         else:
             self._parquet.close()
-        self.outputs.end(self.parquet_name)
-        self.outputs.end(self.csv_name)
+        self.outputs.end(self.PARQUET)
+        self.outputs.end(self.CSV)
 
 
 # The columns of figures.csv that metrics.csv and targets.csv are built from (select_metrics, pair_targets).

@@ -42,6 +42,9 @@ class LazyPattern:
     def match(self, text: str) -> re.Match | None:
         return self._get().match(text) if self._possible(text) else None
 
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r})"
+
 
 def required_chars(pattern: str) -> str:
     """The characters any match of ``pattern`` contains: its literals outside optional parts, alternatives and
@@ -68,9 +71,6 @@ def required_chars(pattern: str) -> str:
 
     walk(parsed)
     return "".join(dict.fromkeys(found))
-
-    def __repr__(self) -> str:
-        return f"LazyPattern({self.pattern!r})"
 
 
 @dataclass

@@ -658,24 +658,25 @@ def _probe_objects(count: int, get: Callable[[int], int], owners: set[int], prob
                            depth + 1)
 
 
-def text_owners(textpage: pdfium.PdfTextPage) -> set[int]:
+def text_owners(textpage: pdfium.PdfTextPage, codes: list[int] | None = None) -> set[int]:
     """The text objects (addresses) that hold a char of the text page with a code: those whose text
     (FPDFTextObj_GetText) is not empty. One pass over the chars instead of one over them per object (pdfium
-    finds an object's text by scanning every char of the page)."""
+    finds an object's text by scanning every char of the page). ``codes``: the page's _page_text_codes."""
     raw = textpage.raw
     handle = ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value)
-    n = pdfium_c.FPDFText_CountChars(raw)
+    if codes is None:
+        codes = _page_text_codes(raw, pdfium_c.FPDFText_CountChars(raw))
     get_text_object = _get_text_object_unchecked
-    owners = {get_text_object(handle, i) for i, code in enumerate(_page_text_codes(raw, n)) if code}
+    owners = {get_text_object(handle, i) for i, code in enumerate(codes) if code}
     owners.discard(None)
     return owners
 
 
-def _probe_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> _PageProbe:
+def _probe_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, codes: list[int]) -> _PageProbe:
     probe = _PageProbe()
     page_addr = ctypes.cast(page.raw, ctypes.c_void_p).value
-    _probe_objects(_page_count_objects(page_addr), lambda i: _page_get_object(page_addr, i), text_owners(textpage),
-                   probe, 0)
+    _probe_objects(_page_count_objects(page_addr), lambda i: _page_get_object(page_addr, i),
+                   text_owners(textpage, codes), probe, 0)
     probe.undecodable_font = any(empty >= _UNDECODABLE_MIN_EMPTY and empty > 2 * full
                                  for empty, full in probe.counts.values())
     return probe
@@ -754,31 +755,19 @@ def _add_rule(p: tuple[float, float] | None, q: tuple[float, float], rules: list
         rules.append((x0, min(y0, y1), x0, max(y0, y1)))
 
 
-_CHAR_CLASS: dict[int, int] = {}  # code point -> 0 keep, 1 blank (drop), 2 unreadable (drop, count)
-# One str per code point, shared by every char that has it: chr() makes a new 76-byte object for each CJK char,
-# and a long document's characters were a third of its memory.
-_CHAR_TEXT: dict[int, str] = {}
+# Code point -> (0 keep, 1 blank (drop), 2 unreadable (drop, count); its str). The str is shared by every char
+# that has the code: chr() makes a new 76-byte object for each CJK char, a third of a long document's memory.
+_CODES: dict[int, tuple[int, str]] = {}
 _CODE_CACHE_LIMIT = 100_000  # distinct code points kept (a file cycling through all of Unicode stays bounded)
 
 
-def _char_class(code: int) -> int:
-    kind = _CHAR_CLASS.get(code)
-    if kind is None:
-        text = chr(code)
-        kind = 2 if is_unreadable_text(text) else 1 if is_blank_text(text) else 0
-        if len(_CHAR_CLASS) >= _CODE_CACHE_LIMIT:
-            _CHAR_CLASS.clear()
-        _CHAR_CLASS[code] = kind
-    return kind
-
-
-def _char_text(code: int) -> str:
-    text = _CHAR_TEXT.get(code)
-    if text is None:
-        if len(_CHAR_TEXT) >= _CODE_CACHE_LIMIT:
-            _CHAR_TEXT.clear()
-        text = _CHAR_TEXT[code] = chr(code)
-    return text
+def _code_info(code: int) -> tuple[int, str]:
+    text = chr(code)
+    info = (2 if is_unreadable_text(text) else 1 if is_blank_text(text) else 0, text)
+    if len(_CODES) >= _CODE_CACHE_LIMIT:
+        _CODES.clear()
+    _CODES[code] = info
+    return info
 
 
 def _page_text_codes(raw, n: int) -> list[int]:
@@ -807,7 +796,7 @@ SPACE_CODES = frozenset({0x20, 0xA0, 0x3000})
 
 
 def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: dict,
-                       spaces: list | None = None) -> tuple[list[dict], int]:
+                       spaces: list | None = None, codes: list[int] | None = None) -> tuple[list[dict], int]:
     """Chars of one page as pdfplumber-style dicts, and the number of unreadable chars (kept as GARBLED_CHAR,
     with the glyph's ink box for the glyph rules).
 
@@ -817,8 +806,8 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
     raw = textpage.raw
     tp_addr = ctypes.cast(raw, ctypes.c_void_p).value
     handle = ctypes.c_void_p(tp_addr)  # for the unchecked prototypes below
-    n = pdfium_c.FPDFText_CountChars(raw)
-    codes = _page_text_codes(raw, n)
+    if codes is None:  # the page's code points (_page_text_codes), when the caller has not read them
+        codes = _page_text_codes(raw, pdfium_c.FPDFText_CountChars(raw))
     get_loose_box, get_origin, get_text_object = _get_loose_box, _get_origin, _get_text_object_unchecked
     get_font, get_matrix, get_font_size = _textobj_get_font, _get_matrix, _get_font_size
     has_map_error = _has_map_error
@@ -843,9 +832,7 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
                 get_loose_box(handle, i, rect_ref)
                 spaces.append((xa * rect[0] + xc, tb * rect[1] + tc, xa * rect[2] + xc, tb * rect[3] + tc))
             continue
-        kind = _CHAR_CLASS.get(code)
-        if kind is None:
-            kind = _char_class(code)
+        kind, text = _CODES.get(code) or _code_info(code)
         if kind == 1:
             continue
         obj = get_text_object(handle, i)
@@ -883,7 +870,7 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
                 x0, top, x1, bottom = _box_to_plumber(geo, rect[0], y_low, rect[2], y_low + size)
         else:  # rotated or mirrored text: pdfium's loose box, axis-aligned (pdfminer's differs slightly)
             x0, top, x1, bottom = _box_to_plumber(geo, rect[0], rect[3], rect[2], rect[1])
-        char = {"text": _char_text(code), "x0": x0, "top": top, "x1": x1, "bottom": bottom, "size": size,
+        char = {"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom, "size": size,
                 "fontname": fontname, "baseline": baseline}
         if unmapped or kind == 2:
             unreadable += 1
@@ -955,7 +942,8 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
                     n_raw = pdfium_c.FPDFText_CountChars(textpage.raw)
                     if n_raw > max_chars_per_page:
                         raise too_many_chars(page_number, n_raw, max_chars_per_page)
-                    probe = _probe_page(page, textpage)
+                    codes = _page_text_codes(textpage.raw, n_raw)  # for the probe and the chars
+                    probe = _probe_page(page, textpage, codes)
                     if probe.undecodable_font:
                         if plumber_doc is None:
                             plumber_doc = _open_plumber_or_fail(path)
@@ -967,7 +955,7 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
                         _pdfium_ink_boxes(page, chars)
                     else:
                         # fonts are cached per page: pdfium may free a font with its page and reuse the address
-                        chars, unreadable = _pdfium_page_chars(textpage, geo, {}, spaces)
+                        chars, unreadable = _pdfium_page_chars(textpage, geo, {}, spaces, codes)
                 finally:
                     textpage.close()
                 ocred = ocr is not None and is_scanned(len(chars) + unreadable, probe.has_image)
