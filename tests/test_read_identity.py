@@ -66,6 +66,19 @@ def test_reader_reads_what_it_read_before(corpus, name):
     assert document_digest(path) == json.loads(EXPECTED.read_text(encoding="utf-8"))[name]
 
 
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_pages_packed_between_the_passes_read_the_same(corpus, name, monkeypatch):
+    """A long document's pages wait for the layout's second pass pickled (layout.PACK_AFTER_PAGES): packing
+    every page from the first reads what the unpacked path read."""
+    from extract.read import layout
+
+    path = corpus / name
+    if not path.is_file():
+        pytest.skip(f"{path} not in the shared corpus")
+    monkeypatch.setattr(layout, "PACK_AFTER_PAGES", 0)
+    assert document_digest(path) == json.loads(EXPECTED.read_text(encoding="utf-8"))[name]
+
+
 if __name__ == "__main__" and "--update" in sys.argv:
     EXPECTED.write_text(json.dumps({n: document_digest(SHARED_CORPUS / n) for n in DOCUMENTS}, indent=1) + "\n",
                         encoding="utf-8")

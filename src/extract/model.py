@@ -13,6 +13,8 @@ This module imports nothing of the package: every other module may import it.
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 
 # ------------------------------------------------------------------------------------------- vocabularies
@@ -68,6 +70,92 @@ def heading_level(text: str) -> int:
 
 # (page 1-based, x0, top, x1, bottom) in PDF points, pdfplumber's coordinates.
 Box = tuple[int, float, float, float, float]
+_NO_PAGE = -1  # the page of a char without a box in Boxes
+
+
+class Boxes:
+    """A box (or None) per character, as a list of them reads, held in two flat arrays: a page number and four
+    coordinates per char. A box as a tuple of four floats costs ~180 bytes and a long document has millions
+    (a 5,000-page report: 3 million chars); here it costs 36. Indexing gives the Box tuple (or None), slicing a
+    Boxes; it compares, prints and pickles like the list."""
+
+    __slots__ = ("pages", "coords")
+
+    def __init__(self, boxes: Iterable[Box | None] = ()) -> None:
+        self.pages = array("i")
+        self.coords = array("d")
+        self.extend(boxes)
+
+    @classmethod
+    def on_page(cls, page: int, coords: Iterable[float]) -> Boxes:
+        """The boxes of chars all on ``page``, from their coordinates (x0, top, x1, bottom, x0, top, …)."""
+        out = cls()
+        out.coords = array("d", coords)
+        out.pages = array("i", [page]) * (len(out.coords) // 4)
+        return out
+
+    def append(self, box: Box | None) -> None:
+        if box is None:
+            self.pages.append(_NO_PAGE)
+            self.coords.extend((0.0, 0.0, 0.0, 0.0))
+        else:
+            self.pages.append(box[0])
+            self.coords.extend(box[1:])
+
+    def extend(self, boxes: Iterable[Box | None]) -> None:
+        if isinstance(boxes, Boxes):
+            self.pages.extend(boxes.pages)
+            self.coords.extend(boxes.coords)
+        else:
+            for box in boxes:
+                self.append(box)
+
+    def __len__(self) -> int:
+        return len(self.pages)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self.pages))
+            if step != 1:
+                return Boxes(list(self)[index])
+            out = Boxes()
+            out.pages = self.pages[start:stop]
+            out.coords = self.coords[4 * start:4 * max(start, stop)]
+            return out
+        page = self.pages[index]  # IndexError as a list's
+        if page == _NO_PAGE:
+            return None
+        k = 4 * (index if index >= 0 else index + len(self.pages))
+        c = self.coords
+        return (page, c[k], c[k + 1], c[k + 2], c[k + 3])
+
+    def __iter__(self) -> Iterator[Box | None]:
+        c = self.coords
+        for page, x0, top, x1, bottom in zip(self.pages, c[0::4], c[1::4], c[2::4], c[3::4], strict=True):
+            yield None if page == _NO_PAGE else (page, x0, top, x1, bottom)
+
+    def __add__(self, other: Iterable[Box | None]) -> Boxes:
+        out = self[:]
+        out.extend(other)
+        return out
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Boxes):
+            return self.pages == other.pages and self.coords == other.coords
+        if isinstance(other, list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # mutable, as a list
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+    def __getstate__(self) -> tuple[array, array]:
+        return self.pages, self.coords
+
+    def __setstate__(self, state: tuple[array, array]) -> None:
+        self.pages, self.coords = state
 
 
 class DocumentError(Exception):
@@ -119,7 +207,7 @@ class Block:
     """
 
     text: str
-    boxes: list[Box | None]
+    boxes: list[Box | None] | Boxes  # Boxes from the PDF reader (flat arrays), lists from the other formats
     kind: str = "body"  # "body" | "heading" | "title" | "caption" | "table"
     level: int = 0  # heading_level(text) when kind == "heading" (set here), else 0
     table: Table | None = None

@@ -26,13 +26,15 @@ settings:
 from __future__ import annotations
 
 import bisect
+import itertools
+import pickle
 import re
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from extract.model import UNNUMBERED_LEVEL, Block, Box, Document, heading_level, table_block
+from extract.model import UNNUMBERED_LEVEL, Block, Box, Boxes, Document, heading_level, table_block
 from extract.normalize import normalize_char
 from extract.read import tables as table_finder
 
@@ -40,6 +42,7 @@ from extract.read import tables as table_finder
 # The order makes sorted(chars) group copies of one glyph (text, then top, then x0).
 Char = tuple[str, float, float, float, float, float, str]
 TEXT, TOP, X0, X1, BOTTOM, SIZE, FAMILY = range(7)
+_COORDS = itemgetter(X0, TOP, X1, BOTTOM)  # a char's box, in Boxes' order
 FAKE_BOLD = " (fake bold)"  # appended to the font family of glyphs drawn several times over
 
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
@@ -88,6 +91,7 @@ def _prepare_chars(raw_chars: list[dict], bbox: tuple[float, float, float, float
     out: list[Char] = []
     append = out.append
     families: dict = {}
+    sizes: dict[float, float] = {}  # one float object per size: a page has a few sizes and thousands of chars
     for c in raw_chars:
         text = c["text"]
         x0, top, x1, bottom = c["x0"], c["top"], c["x1"], c["bottom"]
@@ -98,6 +102,7 @@ def _prepare_chars(raw_chars: list[dict], bbox: tuple[float, float, float, float
         if fam is None:
             fam = families[fontname] = _family(fontname)
         size = c["size"] or (bottom - top) or 1.0
+        size = sizes.setdefault(size, size)
         baseline = c.get("baseline")
         if baseline is not None and not -0.1 * size <= bottom - baseline <= MAX_DESCENT * size:
             # The box hangs from the origin by the font's descent; a broken descent (Founder's digit font E-BZ
@@ -208,7 +213,7 @@ def _make_line(chars: list[Char], page: int) -> Line:
         bottom=max([c[BOTTOM] for c in chars]),
         size=cjk_sizes[len(cjk_sizes) // 2],
         text=[c[TEXT] for c in chars],
-        boxes=[(page, c[X0], c[TOP], c[X1], c[BOTTOM]) for c in chars],
+        boxes=Boxes.on_page(page, itertools.chain.from_iterable(map(_COORDS, chars))),
         families=[c[FAMILY] for c in chars],
         sizes=sizes,
     )
@@ -390,57 +395,61 @@ def _margin_key(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
-def _drop_margins(
-    pages: list[list[Line]], extents: list[tuple[float, float]], body_size: float
-) -> list[list[Line]]:
-    """Remove running headers/footers, page numbers and jump marks from every page."""
-    ranks = [_edge_rank(lines) for lines in pages]
-    # A line counts as running when its text (digits folded) sits in the outer rows of several pages.
-    seen: Counter = Counter()
-    for lines, rank in zip(pages, ranks, strict=False):
-        keys = {_margin_key(ln.string) for ln in lines if rank[id(ln)] <= 1}
-        seen.update(keys)
-    repeat_min = 2 if len(pages) <= 4 else max(2, len(pages) // 4)
-    out = []
-    for lines, rank, (page_top, height) in zip(pages, ranks, extents, strict=False):
-        drop: set[int] = set()
-        for k, ln in enumerate(lines):
+def _margin_keys(lines: list[Line], rank: dict[int, int]) -> set[str]:
+    """The texts (digits folded) of a page's outer rows: a line counts as running when its key is in the outer
+    rows of several pages."""
+    return {_margin_key(ln.string) for ln in lines if rank[id(ln)] <= 1}
+
+
+def _repeat_min(n_pages: int) -> int:
+    """On how many pages a margin text must stand to be a running header or footer."""
+    return 2 if n_pages <= 4 else max(2, n_pages // 4)
+
+
+def _drop_margins(lines: list[Line], extent: tuple[float, float], body_size: float, seen: Counter,
+                  n_pages: int) -> list[Line]:
+    """Remove running headers/footers, page numbers and jump marks from a page; ``seen`` counts the pages
+    whose outer rows hold each margin key (_margin_keys) in a document of ``n_pages``."""
+    rank = _edge_rank(lines)
+    repeat_min = _repeat_min(n_pages)
+    page_top, height = extent
+    drop: set[int] = set()
+    for k, ln in enumerate(lines):
+        s = ln.string
+        if _JUMP_MARK.match(s):
+            drop.add(id(ln))
+            continue
+        inline = _JUMP_AT_END.search(s) or _JUMP_AT_START.match(s)
+        if inline:  # keep the text, cut the mark (boxes stay aligned: the line is sliced)
+            at_end = inline.end() == len(s)
+            lo, hi = (0, inline.start()) if at_end else (inline.end(), len(s))
+            lines[k] = ln = _slice_line(ln, lo, hi)
+            ln.jump = 1 if at_end else 2
+            rank[id(ln)] = 99  # an inner line now: a text line is never a running header
             s = ln.string
-            if _JUMP_MARK.match(s):
-                drop.add(id(ln))
-                continue
-            inline = _JUMP_AT_END.search(s) or _JUMP_AT_START.match(s)
-            if inline:  # keep the text, cut the mark (boxes stay aligned: the line is sliced)
-                at_end = inline.end() == len(s)
-                lo, hi = (0, inline.start()) if at_end else (inline.end(), len(s))
-                lines[k] = ln = _slice_line(ln, lo, hi)
-                ln.jump = 1 if at_end else 2
-                rank[id(ln)] = 99  # an inner line now: a text line is never a running header
-                s = ln.string
-            if rank[id(ln)] > 1:
-                continue
-            in_top = ln.bottom - page_top < 0.12 * height
-            in_bottom = ln.top - page_top > 0.85 * height
-            if not (in_top or in_bottom):
-                continue
-            if _PAGE_NUMBER.match(s) or _CREDITS.match(s):
-                drop.add(id(ln))
-                continue
-            # Running heads and mastheads are short, never end a sentence, and stand apart from the text
-            # block; a page template repeated with other numbers (a bulletin's pages) is text, not a header.
-            if len(s) > 40 or _ends_sentence(ln.text) or not _set_apart(ln, lines, in_top):
-                continue
-            if len(pages) > 1 and seen[_margin_key(s)] >= repeat_min:
-                drop.add(id(ln))
-            elif in_top and _NEWSPAPER_HEADER.search(s):
-                # A newspaper page header (paper, date, 第n版): drop the whole row it sits on.
-                for other in lines:
-                    if rank[id(other)] <= 1 and other.top < ln.bottom and other.bottom > ln.top:
-                        drop.add(id(other))
-            elif in_top and rank[id(ln)] == 0 and _is_small_header(ln, lines, body_size):
-                drop.add(id(ln))
-        out.append([ln for ln in lines if id(ln) not in drop])
-    return out
+        if rank[id(ln)] > 1:
+            continue
+        in_top = ln.bottom - page_top < 0.12 * height
+        in_bottom = ln.top - page_top > 0.85 * height
+        if not (in_top or in_bottom):
+            continue
+        if _PAGE_NUMBER.match(s) or _CREDITS.match(s):
+            drop.add(id(ln))
+            continue
+        # Running heads and mastheads are short, never end a sentence, and stand apart from the text
+        # block; a page template repeated with other numbers (a bulletin's pages) is text, not a header.
+        if len(s) > 40 or _ends_sentence(ln.text) or not _set_apart(ln, lines, in_top):
+            continue
+        if n_pages > 1 and seen[_margin_key(s)] >= repeat_min:
+            drop.add(id(ln))
+        elif in_top and _NEWSPAPER_HEADER.search(s):
+            # A newspaper page header (paper, date, 第n版): drop the whole row it sits on.
+            for other in lines:
+                if rank[id(other)] <= 1 and other.top < ln.bottom and other.bottom > ln.top:
+                    drop.add(id(other))
+        elif in_top and rank[id(ln)] == 0 and _is_small_header(ln, lines, body_size):
+            drop.add(id(ln))
+    return [ln for ln in lines if id(ln) not in drop]
 
 
 def _set_apart(line: Line, lines: list[Line], top: bool) -> bool:
@@ -868,14 +877,16 @@ class _Style:
         return hit
 
 
-def _body_style(pages: list[list[Line]]) -> _Style:
-    """The (font family, size) most chars of the document are set in, and any other style of similar size
-    holding at least a fifth of the text."""
-    counts: Counter = Counter()
-    for lines in pages:
-        for ln in lines:
-            # All chars, counted in C; digits and latin in another font are a minority in Chinese text.
-            counts.update(zip(ln.families, ln.sizes, strict=True))
+def _count_styles(counts: Counter, lines: list[Line]) -> None:
+    """Add the (font family, size) of every char of ``lines`` to ``counts`` (for _body_style)."""
+    for ln in lines:
+        # All chars, counted in C; digits and latin in another font are a minority in Chinese text.
+        counts.update(zip(ln.families, ln.sizes, strict=True))
+
+
+def _body_style(counts: Counter) -> _Style:
+    """The (font family, size) most chars of the document are set in (``counts`` from _count_styles), and any
+    other style of similar size holding at least a fifth of the text."""
     if not counts:
         return _Style("", 0.0)
     rounded: Counter = Counter()
@@ -1043,39 +1054,43 @@ def _line_above(line: Line, by_bottom: list[Line], bottoms: list[float]) -> Line
     return None
 
 
-def _paragraphs(ordered: list[tuple[Line, _Edges]], style: _Style) -> list[_Para]:
-    paras: list[_Para] = []
+def _paragraphs(ordered: Iterable[tuple[Line | table_finder.FoundTable, _Edges]], style: _Style) -> Iterator[_Para]:
+    """The paragraphs of the lines in reading order, in the order they start, each given once no line can join
+    it any more (an aside's paragraph that starts inside a paragraph of the flow waits for that one): a long
+    document's lines need not all be held."""
+    started: deque[_Para] = deque()  # in the order they started; given from the front once closed
+    flow_para: _Para | None = None  # the paragraph the flow's next line may join
+    aside_para: _Para | None = None  # the caption the next aside line may join
     prev: tuple[Line, _Edges] | None = None  # last line of the flow (asides excluded)
     prev_aside: Line | None = None
-    flow_para: _Para | None = None
-    aside_para: _Para | None = None
     for line, edges in ordered:
         if isinstance(line, table_finder.FoundTable):  # a table stands apart from the paragraphs around it
-            paras.append(_Para([], None, line))
+            started.append(_Para([], None, line))
             prev, flow_para = None, None
-            continue
-        if _is_aside(line, style):
+        elif _is_aside(line, style):
             if aside_para is None or prev_aside is None or _ends_paragraph(prev_aside, edges, line, edges):
                 aside_para = _Para([line], edges)
-                paras.append(aside_para)
+                started.append(aside_para)
             else:
                 aside_para.lines.append(line)
             prev_aside = line
-            continue
-        prev_aside = None
-        aside_para = None
-        if prev is None or flow_para is None or _ends_paragraph(prev[0], prev[1], line, edges):
-            flow_para = _Para([line], edges)
-            paras.append(flow_para)
         else:
-            flow_para.lines.append(line)
-        prev = (line, edges)
-    return paras
+            prev_aside = None
+            aside_para = None
+            if prev is None or flow_para is None or _ends_paragraph(prev[0], prev[1], line, edges):
+                flow_para = _Para([line], edges)
+                started.append(flow_para)
+            else:
+                flow_para.lines.append(line)
+            prev = (line, edges)
+        while started and started[0] is not flow_para and started[0] is not aside_para:
+            yield started.popleft()
+    yield from started
 
 
-def _join(lines: list[Line]) -> tuple[list[str], list[Box | None], list[bool], list[float]]:
+def _join(lines: list[Line]) -> tuple[list[str], Boxes, list[bool], list[float]]:
     text: list[str] = []
-    boxes: list[Box | None] = []
+    boxes = Boxes()
     body: list[bool] = []
     sizes: list[float] = []
     prev: Line | None = None
@@ -1182,34 +1197,32 @@ def _is_centred_line(para: _Para) -> bool:
     )
 
 
-def _split_title_matter(paras: list[_Para]) -> list[_Para]:
+def _split_title_matter(paras: Iterable[_Para]) -> Iterator[_Para]:
     """Split the page-1 title matter before the first body paragraph into its lines where a line is short and
     centred ("——2026年2月5日在……会议上" / "省人民政府省长 王清宪"): those are separate items, where a long
     title wrapped onto two lines fills its first line."""
-    out: list[_Para] = []
     in_front = True
     for para in paras:
         lines = para.lines
         if para.table is not None:
-            out.append(para)
+            yield para
             continue
         if in_front and any(any(ln.body) for ln in lines):
             in_front = False
         if not in_front or lines[0].page > 1 or len(lines) < 2 or para.edges is None:
-            out.append(para)
+            yield para
             continue
         width = para.edges.right - para.edges.left
         group: list[Line] = []
         for ln in lines:
             if group and group[-1].x1 - group[-1].x0 < 0.75 * width and ln.top > group[-1].bottom:
-                out.append(_Para(group, para.edges))
+                yield _Para(group, para.edges)
                 group = []
             group.append(ln)
-        out.append(_Para(group, para.edges))
-    return out
+        yield _Para(group, para.edges)
 
 
-def _blocks_from_paragraphs(paras: list[_Para], style: _Style) -> list[Block]:
+def _blocks_from_paragraphs(paras: Iterable[_Para], style: _Style) -> list[Block]:
     out: list[Block] = []
     front = True  # page-1 material before the first body paragraph is the title page matter
     for para in _split_title_matter(paras):
@@ -1238,25 +1251,65 @@ def _blocks_from_paragraphs(paras: list[_Para], style: _Style) -> list[Block]:
                 t, b = t[1:], b[1:]
             while t and t[-1] == " " and b[-1] is None:
                 t, b = t[:-1], b[:-1]
-            out.append(Block(text="".join(t), boxes=list(b), kind=kind))
+            out.append(Block(text="".join(t), boxes=b, kind=kind))
     return out
 
 
 # ---------------------------------------------------------------------------------------------- public
 
 
+# Pages after the first PACK_AFTER_PAGES wait for the second pass pickled. The second pass needs the body style
+# and the running heads of all pages, so a long document's lines were all held at once: ~100 bytes a char as
+# objects (5,000 pages: 300 MB), ~45 pickled. Shorter documents never pay for the pickling.
+PACK_AFTER_PAGES = 100
+
+
+@dataclass
+class _ReadPage:
+    """A page between the two passes: its lines (ruled tables taken out; pickled when packed), its rules, the
+    tables found on it and its box's (top, height)."""
+
+    lines: list[Line] | bytes | None
+    rules: list
+    tables: list[table_finder.FoundTable]
+    extent: tuple[float, float]
+
+    def take_lines(self) -> list[Line]:
+        """The lines, unpacked; the page keeps none (the second pass takes each page once)."""
+        lines, self.lines = self.lines, None
+        return pickle.loads(lines) if isinstance(lines, bytes) else lines or []
+
+
+def _ordered_lines(read: list[_ReadPage], style: _Style, seen: Counter) -> Iterator[tuple]:
+    """The second pass, a page at a time: margins dropped, body chars and asides marked, unruled tables found,
+    and each page's lines and tables given in reading order with their column edges."""
+    for page in read:
+        lines = _drop_margins(page.take_lines(), page.extent, style.size, seen, len(read))
+        for ln in lines:
+            _mark_body_chars(ln, style)
+        _mark_asides(lines, style)
+        unruled, lines = _take_tables(lines, page.rules, lines[0].page if lines else 0, False)
+        page.tables.extend(unruled)
+        table_finder.describe_tables(page.tables, lines)
+        for block in _ordered_blocks(_page_blocks(lines, page.tables), style):
+            if block.table is not None:
+                yield block.table, block.edges
+            yield from ((ln, block.edges) for ln in block.lines)
+
+
 def document_from_pages(pages: Iterable, path: str = "") -> Document:
-    """A Document from pages of plain char dicts (extract.read.pdf.PageChars): pure, so tests can feed made-up chars."""
-    page_lines: list[list[Line]] = []
-    page_rules: list = []
-    heights: list[tuple[float, float]] = []  # (top, height) of each page box
+    """A Document from pages of plain char dicts (extract.read.pdf.PageChars): pure, so tests can feed made-up chars.
+
+    Two passes: the first reads each page into lines and counts what needs the whole document (the body style,
+    the texts in the pages' margins); the second lays out a page at a time and joins paragraphs across pages."""
+    read: list[_ReadPage] = []
+    styles: Counter = Counter()  # (family, size) of every char, margins and tables included: _body_style
+    seen: Counter = Counter()  # margin key -> pages whose outer rows hold it: _drop_margins
     warnings: list[str] = []
-    n_pages = 0
     duplicates = total = 0
     ocr_pages: list[int] = []
     confidence: dict[tuple[int, float, float], float] = {}  # (page, x0, top) of an OCR char -> its confidence
     for page in pages:
-        n_pages += 1
         bbox = getattr(page, "bbox", None) or (0.0, 0.0, page.width, page.height)
         if getattr(page, "ocr", False):
             ocr_pages.append(page.page_number)
@@ -1265,42 +1318,28 @@ def document_from_pages(pages: Iterable, path: str = "") -> Document:
         chars, dropped = _drop_duplicate_glyphs(chars)
         duplicates += dropped
         total += len(chars) + dropped
-        page_lines.append(_page_lines(chars, page.page_number, getattr(page, "spaces", ())))
-        page_rules.append(getattr(page, "rules", None) or [])
-        heights.append((bbox[1], bbox[3] - bbox[1]))
+        lines = _page_lines(chars, page.page_number, getattr(page, "spaces", ()))
+        _count_styles(styles, lines)  # before margins go: they are a few chars and rarely in body style
+        rules = getattr(page, "rules", None) or []
+        # Ruled tables before the margins: a table's last row of numbers is not a column of page numbers.
+        found, lines = _take_tables(lines, rules, lines[0].page if lines else 0, True)
+        seen.update(_margin_keys(lines, _edge_rank(lines)))
+        packed = pickle.dumps(lines, pickle.HIGHEST_PROTOCOL) if len(read) >= PACK_AFTER_PAGES else lines
+        read.append(_ReadPage(packed, rules, found, (bbox[1], bbox[3] - bbox[1])))
     if total and duplicates >= max(20, 0.05 * total):
         warnings.append(
             f"text layer looks doubled (fake bold): {duplicates} repeated glyphs of {total} dropped"
         )
 
-    style = _body_style(page_lines)  # before margins go: they are a few chars and rarely in body style
-    # Ruled tables before the margins: a table's last row of numbers is not a column of page numbers.
-    page_tables: list[list[table_finder.FoundTable]] = []
-    for k, rules in enumerate(page_rules):
-        found, page_lines[k] = _take_tables(page_lines[k], rules, page_lines[k][0].page if page_lines[k] else 0, True)
-        page_tables.append(found)
-    page_lines = _drop_margins(page_lines, heights, style.size)
-    ordered: list[tuple[Line | table_finder.FoundTable, _Edges]] = []
-    for lines, rules, found in zip(page_lines, page_rules, page_tables, strict=True):
-        for ln in lines:
-            _mark_body_chars(ln, style)
-        _mark_asides(lines, style)
-        unruled, lines = _take_tables(lines, rules, lines[0].page if lines else 0, False)
-        found.extend(unruled)
-        table_finder.describe_tables(found, lines)
-        for block in _ordered_blocks(_page_blocks(lines, found), style):
-            if block.table is not None:
-                ordered.append((block.table, block.edges))
-            ordered.extend((ln, block.edges) for ln in block.lines)
-    table_finder.link_continuations(page_tables)
-    paras = _paragraphs(ordered, style)
-    blocks = _blocks_from_paragraphs(paras, style)
+    style = _body_style(styles)
+    blocks = _blocks_from_paragraphs(_paragraphs(_ordered_lines(read, style, seen), style), style)
+    table_finder.link_continuations([page.tables for page in read])
     if confidence:
         for block in blocks:
             if any(b is not None and b[0] in ocr_pages for b in block.boxes):
                 block.confidence = [1.0 if b is None else confidence.get((b[0], b[1], b[2]), 1.0)
                                     for b in block.boxes]
-    return Document(path=path, n_pages=n_pages, blocks=blocks, warnings=warnings, ocr_pages=ocr_pages)
+    return Document(path=path, n_pages=len(read), blocks=blocks, warnings=warnings, ocr_pages=ocr_pages)
 
 
 def document_from_text(text: str, path: str = "") -> Document:
