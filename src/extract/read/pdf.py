@@ -72,6 +72,10 @@ BACKENDS = ("pdfium", "pdfplumber")
 DEFAULT_BACKEND = "pdfium"
 # A dense newspaper page has ~10,000 chars; 200,000 leaves room for tables in tiny type and stops bombs.
 DEFAULT_MAX_CHARS_PER_PAGE = 200_000
+# pdfium keeps every font and image it has loaded until its document is closed: where each page has fonts of
+# its own (a book merged from per-page prints) that is ~0.3 MB a page, 1.5 GB for 5,000. The reader opens the
+# document again every REOPEN_EVERY_PAGES pages (flat at ~50 MB on such a file; an opening costs milliseconds).
+REOPEN_EVERY_PAGES = 100
 # A page with fewer chars than this and an image is treated as a scan without a text layer.
 MIN_TEXT_CHARS_PER_PAGE = 10
 # Share of unreadable chars ((cid:N), private-use, U+FFFD) above which the document is refused / warned about.
@@ -926,6 +930,9 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
         guard = ContentGuard(path, max_chars_per_page)
         for index in range(n_pages):
             page_number = index + 1
+            if index and index % REOPEN_EVERY_PAGES == 0:
+                doc.close()  # what pdfium cached for the pages so far goes with it
+                doc = _pdfium_open(path)
             guard.check(index, page_number)
             try:
                 page = doc[index]
