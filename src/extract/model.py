@@ -225,13 +225,13 @@ class Block:
         return 0
 
 
-def table_text(table: Table) -> tuple[str, list[Box | None], dict[tuple[int, int], int]]:
+def table_text(table: Table) -> tuple[str, Boxes, dict[tuple[int, int], int]]:
     """The text of a table block: its cells row by row (by their top-left grid position), a tab between cells
     and a newline between rows; a cell's own line breaks become spaces. Returns the text, the box of every char
     (None for the separators) and where each cell's text starts, by (row, col). Every reader builds its table
     blocks with this, so a cell's offset in Document.text is the same in every format."""
     text: list[str] = []
-    boxes: list[Box | None] = []
+    boxes = Boxes()
     starts: dict[tuple[int, int], int] = {}
     rows: dict[int, list[Cell]] = {}
     for cell in table.cells:
@@ -246,8 +246,7 @@ def table_text(table: Table) -> tuple[str, list[Box | None], dict[tuple[int, int
                 boxes.append(None)
             starts[(cell.row, cell.col)] = len(text)
             text.extend(" " if ch == "\n" else ch for ch in cell.text)
-            cell_boxes = list(cell.boxes) if len(cell.boxes) == len(cell.text) else [None] * len(cell.text)
-            boxes.extend(cell_boxes)
+            boxes.extend(cell.boxes if len(cell.boxes) == len(cell.text) else [None] * len(cell.text))
     return "".join(text), boxes, starts
 
 

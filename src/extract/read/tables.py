@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from extract.model import Box, Cell, Table
+from extract.model import Box, Boxes, Cell, Table
 
 Rule = tuple[float, float, float, float]  # x0, top, x1, bottom (extract.read.pdf.Rule)
 
@@ -143,7 +143,7 @@ def _cell_from_chars(chars: list[_Char], page: int, row: int, col: int, rowspan:
                      bbox: tuple[float, float, float, float] | None = None) -> Cell:
     """A cell's text row by row ("\\n" between text rows, without a box) and the box of every char."""
     text: list[str] = []
-    boxes: list[Box | None] = []
+    boxes = Boxes()
     for k, trow in enumerate(_text_rows(chars)):
         if k:
             text.append("\n")
