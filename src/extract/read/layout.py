@@ -21,6 +21,10 @@ settings:
    an indented next line, a blank line or a short last line that ends a sentence; captions sit outside the
    flow. Headings, titles and captions are told apart by style (font family/size against the document's
    body style), numbering and position.
+
+Steps 1-2 (and the ruled tables) run as pages arrive; 3-6 need the whole document's body style and margin
+texts, so they run in a second pass, a page at a time, each paragraph given as soon as it closes: memory
+follows the pages in flight, not the document's length (a long document's pages wait pickled in between).
 """
 
 from __future__ import annotations
