@@ -168,8 +168,8 @@ def _child_run(write_fd: int, work: Callable[[], Outcome], limits: Limits, close
         with contextlib.suppress(OSError):
             os.close(fd)
     # What the worker inherited is never garbage here: left out of the collector, whose full passes would
-    # otherwise walk (and, by touching, copy) every object of the process it was forked from (measured: 4-5% of
-    # the CPU of a 30-document -j 1 run, in 9 alternating pairs).
+    # otherwise walk (and, by touching, copy) every object of the process it was forked from (measured: 3-5% of
+    # the CPU of a 30-document -j 1 run: median and mean of 9 alternating pairs).
     gc.freeze()
     _die_with_parent()
     faulthandler.disable()  # a crash is reported by the parent in one line, not as a C-level dump
