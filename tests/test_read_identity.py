@@ -58,27 +58,21 @@ def document_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+@pytest.mark.parametrize("long_document_paths", [False, True], ids=["as-read", "packed-and-reopened"])
 @pytest.mark.parametrize("name", DOCUMENTS)
-def test_reader_reads_what_it_read_before(corpus, name):
-    path = corpus / name
-    if not path.is_file():
-        pytest.skip(f"{path} not in the shared corpus")
-    assert document_digest(path) == json.loads(EXPECTED.read_text(encoding="utf-8"))[name]
-
-
-@pytest.mark.parametrize("name", DOCUMENTS)
-def test_what_keeps_long_documents_flat_reads_the_same(corpus, name, monkeypatch):
-    """A long document's pages wait for the layout's second pass pickled (layout.PACK_AFTER_PAGES) and pdfium's
-    document is opened again every pdf.REOPEN_EVERY_PAGES pages: packing every page and reopening before every
-    page reads what the short-document path read."""
+def test_reader_reads_what_it_read_before(corpus, name, long_document_paths, monkeypatch):
+    """Also with what keeps a long document's memory flat forced on from the first page: its pages wait for the
+    layout's second pass pickled (layout.PACK_AFTER_PAGES) and pdfium's document is opened again every
+    pdf.REOPEN_EVERY_PAGES pages; packing every page and reopening before every page reads the same."""
     from extract.read import layout
     from extract.read import pdf as reader
 
     path = corpus / name
     if not path.is_file():
         pytest.skip(f"{path} not in the shared corpus")
-    monkeypatch.setattr(layout, "PACK_AFTER_PAGES", 0)
-    monkeypatch.setattr(reader, "REOPEN_EVERY_PAGES", 1)
+    if long_document_paths:
+        monkeypatch.setattr(layout, "PACK_AFTER_PAGES", 0)
+        monkeypatch.setattr(reader, "REOPEN_EVERY_PAGES", 1)
     assert document_digest(path) == json.loads(EXPECTED.read_text(encoding="utf-8"))[name]
 
 

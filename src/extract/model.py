@@ -71,6 +71,7 @@ def heading_level(text: str) -> int:
 # (page 1-based, x0, top, x1, bottom) in PDF points, pdfplumber's coordinates.
 Box = tuple[int, float, float, float, float]
 _NO_PAGE = -1  # the page of a char without a box in Boxes
+_NO_COORDS = (0.0, 0.0, 0.0, 0.0)  # and its coordinates
 
 
 class Boxes:
@@ -87,17 +88,22 @@ class Boxes:
         self.extend(boxes)
 
     @classmethod
+    def _of(cls, pages: array, coords: array) -> Boxes:
+        """A Boxes holding these arrays (not copied)."""
+        out = cls.__new__(cls)
+        out.pages, out.coords = pages, coords
+        return out
+
+    @classmethod
     def on_page(cls, page: int, coords: Iterable[float]) -> Boxes:
         """The boxes of chars all on ``page``, from their coordinates (x0, top, x1, bottom, x0, top, …)."""
-        out = cls()
-        out.coords = array("d", coords)
-        out.pages = array("i", [page]) * (len(out.coords) // 4)
-        return out
+        flat = array("d", coords)
+        return cls._of(array("i", [page]) * (len(flat) // 4), flat)
 
     def append(self, box: Box | None) -> None:
         if box is None:
             self.pages.append(_NO_PAGE)
-            self.coords.extend((0.0, 0.0, 0.0, 0.0))
+            self.coords.extend(_NO_COORDS)
         else:
             self.pages.append(box[0])
             self.coords.extend(box[1:])
@@ -106,9 +112,15 @@ class Boxes:
         if isinstance(boxes, Boxes):
             self.pages.extend(boxes.pages)
             self.coords.extend(boxes.coords)
-        else:
-            for box in boxes:
-                self.append(box)
+            return
+        pages, coords = self.pages, self.coords
+        for box in boxes:
+            if box is None:
+                pages.append(_NO_PAGE)
+                coords.extend(_NO_COORDS)
+            else:
+                pages.append(box[0])
+                coords.extend(box[1:])
 
     def __len__(self) -> int:
         return len(self.pages)
@@ -118,10 +130,7 @@ class Boxes:
             start, stop, step = index.indices(len(self.pages))
             if step != 1:
                 return Boxes(list(self)[index])
-            out = Boxes()
-            out.pages = self.pages[start:stop]
-            out.coords = self.coords[4 * start:4 * max(start, stop)]
-            return out
+            return Boxes._of(self.pages[start:stop], self.coords[4 * start:4 * max(start, stop)])
         page = self.pages[index]  # IndexError as a list's
         if page == _NO_PAGE:
             return None
@@ -131,8 +140,10 @@ class Boxes:
 
     def __iter__(self) -> Iterator[Box | None]:
         c = self.coords
-        for page, x0, top, x1, bottom in zip(self.pages, c[0::4], c[1::4], c[2::4], c[3::4], strict=True):
-            yield None if page == _NO_PAGE else (page, x0, top, x1, bottom)
+        boxes = zip(self.pages, c[0::4], c[1::4], c[2::4], c[3::4], strict=True)  # the tuples built in C
+        if _NO_PAGE not in self.pages:  # a line's boxes, most of a block's
+            return boxes
+        return (None if box[0] == _NO_PAGE else box for box in boxes)
 
     def __add__(self, other: Iterable[Box | None]) -> Boxes:
         out = self[:]
