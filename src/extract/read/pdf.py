@@ -649,53 +649,40 @@ class _PageProbe:
 _UNDECODABLE_MIN_EMPTY = 5
 
 
-def _probe_objects(count: int, get: Callable[[int], int], owners: set[int], probe: _PageProbe, depth: int) -> None:
-    for i in range(count):
-        obj = get(i)
-        kind = _pageobj_get_type(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            probe.has_image = True
-        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            probe.counts.setdefault(_textobj_get_font(obj), [0, 0])[obj in owners] += 1
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _FORM_DEPTH_LIMIT:
-            _probe_objects(_form_count_objects(obj), lambda j, o=obj: _form_get_object(o, j), owners, probe,
-                           depth + 1)
-
-
 def text_owners(textpage: pdfium.PdfTextPage, codes: list[int] | None = None) -> set[int]:
     """The text objects (addresses) that hold a char of the text page with a code: those whose text
     (FPDFTextObj_GetText) is not empty. One pass over the chars instead of one over them per object (pdfium
     finds an object's text by scanning every char of the page). ``codes``: the page's _page_text_codes."""
     raw = textpage.raw
-    handle = ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value)
     if codes is None:
         codes = _page_text_codes(raw, pdfium_c.FPDFText_CountChars(raw))
-    get_text_object = _get_text_object_unchecked
-    owners = {get_text_object(handle, i) for i, code in enumerate(codes) if code}
+    owners = set(_char_text_objects(raw, codes))
     owners.discard(None)
     return owners
 
 
-def _probe_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, codes: list[int]) -> _PageProbe:
+def _char_text_objects(raw, codes: list[int]) -> list[int | None]:
+    """The text object (address) of each char of the text page that has a code (None for the others): asked
+    once, for the probe's owners and the chars' fonts alike."""
+    handle = ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value)
+    get_text_object = _get_text_object_unchecked
+    return [get_text_object(handle, i) if code else None for i, code in enumerate(codes)]
+
+
+def _walk_page(page: pdfium.PdfPage, owners: set[int], geo: _PageGeometry) -> tuple[_PageProbe, list[Rule]]:
+    """One walk over the page's objects (and those of its forms, to _FORM_DEPTH_LIMIT) for the probe (images; per
+    font, the text objects without and with text) and the ruling lines: every horizontal and vertical straight
+    piece of the page's painted paths, in pdfplumber's coordinates, i.e. the sides of rectangles and the segments
+    of lines and polylines (pdfplumber's ``page.edges`` of lines, rects and curves; Bezier pieces and slanted
+    segments are left out). Paths inside form XObjects are mapped through the form's matrix."""
     probe = _PageProbe()
-    page_addr = ctypes.cast(page.raw, ctypes.c_void_p).value
-    _probe_objects(_page_count_objects(page_addr), lambda i: _page_get_object(page_addr, i),
-                   text_owners(textpage, codes), probe, 0)
-    probe.undecodable_font = any(empty >= _UNDECODABLE_MIN_EMPTY and empty > 2 * full
-                                 for empty, full in probe.counts.values())
-    return probe
-
-
-def _page_rules(page: pdfium.PdfPage, geo: _PageGeometry) -> list[Rule]:
-    """Every horizontal and vertical straight piece of the page's painted paths, in pdfplumber's coordinates:
-    the sides of rectangles and the segments of lines and polylines (pdfplumber's ``page.edges`` of lines,
-    rects and curves; Bezier pieces and slanted segments are left out). Paths inside form XObjects are mapped
-    through the form's matrix."""
     rules: list[Rule] = []
     page_addr = ctypes.cast(page.raw, ctypes.c_void_p).value
-    count = _page_count_objects(page_addr)
-    _collect_rules(count, lambda i: _page_get_object(page_addr, i), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), geo, rules, 0)
-    return rules
+    _walk_objects(_page_count_objects(page_addr), lambda i: _page_get_object(page_addr, i),
+                  (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), geo, owners, probe, rules, 0)
+    probe.undecodable_font = any(empty >= _UNDECODABLE_MIN_EMPTY and empty > 2 * full
+                                 for empty, full in probe.counts.values())
+    return probe, rules
 
 
 def _compose(inner: tuple, outer: tuple) -> tuple:
@@ -705,19 +692,26 @@ def _compose(inner: tuple, outer: tuple) -> tuple:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _collect_rules(count: int, get: Callable[[int], int], outer: tuple, geo: _PageGeometry, rules: list[Rule],
-                   depth: int) -> None:
+def _walk_objects(count: int, get: Callable[[int], int], outer: tuple, geo: _PageGeometry, owners: set[int],
+                  probe: _PageProbe, rules: list[Rule], depth: int) -> None:
     matrix = (ctypes.c_float * 6)()
     x, y = ctypes.c_float(), ctypes.c_float()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
+    counts = probe.counts
     for i in range(count):
         obj = get(i)
         kind = _pageobj_get_type(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            counts.setdefault(_textobj_get_font(obj), [0, 0])[obj in owners] += 1
+            continue
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            probe.has_image = True
+            continue
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _FORM_DEPTH_LIMIT:
             handle = ctypes.c_void_p(obj)
             _pageobj_get_matrix(handle, ctypes.byref(matrix))
-            _collect_rules(_form_count_objects(obj), lambda j, o=obj: _form_get_object(o, j),
-                           _compose(tuple(matrix), outer), geo, rules, depth + 1)
+            _walk_objects(_form_count_objects(obj), lambda j, o=obj: _form_get_object(o, j),
+                          _compose(tuple(matrix), outer), geo, owners, probe, rules, depth + 1)
             continue
         if kind != pdfium_c.FPDF_PAGEOBJ_PATH or len(rules) > _MAX_RULE_SEGMENTS:
             continue
@@ -800,19 +794,23 @@ SPACE_CODES = frozenset({0x20, 0xA0, 0x3000})
 
 
 def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: dict,
-                       spaces: list | None = None, codes: list[int] | None = None) -> tuple[list[dict], int]:
+                       spaces: list | None = None, codes: list[int] | None = None,
+                       objects: list[int | None] | None = None) -> tuple[list[dict], int]:
     """Chars of one page as pdfplumber-style dicts, and the number of unreadable chars (kept as GARBLED_CHAR,
     with the glyph's ink box for the glyph rules).
 
-    Hot loop: three ctypes calls per char (text object, loose box, origin); font, size and orientation are
-    looked up once per text object.
+    Hot loop: two ctypes calls per char (loose box, origin) and its text object (``objects``: the page's
+    _char_text_objects, asked here when the caller has not); font, size and orientation are looked up once per
+    text object.
     """
     raw = textpage.raw
     tp_addr = ctypes.cast(raw, ctypes.c_void_p).value
     handle = ctypes.c_void_p(tp_addr)  # for the unchecked prototypes below
     if codes is None:  # the page's code points (_page_text_codes), when the caller has not read them
         codes = _page_text_codes(raw, pdfium_c.FPDFText_CountChars(raw))
-    get_loose_box, get_origin, get_text_object = _get_loose_box, _get_origin, _get_text_object_unchecked
+    if objects is None:
+        objects = _char_text_objects(raw, codes)
+    get_loose_box, get_origin = _get_loose_box, _get_origin
     get_font, get_matrix, get_font_size = _textobj_get_font, _get_matrix, _get_font_size
     has_map_error = _has_map_error
     rect = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
@@ -839,7 +837,7 @@ def _pdfium_page_chars(textpage: pdfium.PdfTextPage, geo: _PageGeometry, fonts: 
         kind, text = _CODES.get(code) or _code_info(code)
         if kind == 1:
             continue
-        obj = get_text_object(handle, i)
+        obj = objects[i]
         if obj != last_obj:  # a new text object (every few chars): font, size and orientation
             last_obj = obj
             font = get_font(obj) if obj else None
@@ -950,7 +948,10 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
                     if n_raw > max_chars_per_page:
                         raise too_many_chars(page_number, n_raw, max_chars_per_page)
                     codes = _page_text_codes(textpage.raw, n_raw)  # for the probe and the chars
-                    probe = _probe_page(page, textpage, codes)
+                    objects = _char_text_objects(textpage.raw, codes)
+                    owners = set(objects)
+                    owners.discard(None)
+                    probe, page_rules = _walk_page(page, owners, geo)
                     if probe.undecodable_font:
                         if plumber_doc is None:
                             plumber_doc = _open_plumber_or_fail(path)
@@ -962,13 +963,14 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
                         _pdfium_ink_boxes(page, chars)
                     else:
                         # fonts are cached per page: pdfium may free a font with its page and reuse the address
-                        chars, unreadable = _pdfium_page_chars(textpage, geo, {}, spaces, codes)
+                        chars, unreadable = _pdfium_page_chars(textpage, geo, {}, spaces, codes, objects)
                 finally:
                     textpage.close()
                 ocred = ocr is not None and is_scanned(len(chars) + unreadable, probe.has_image)
                 if ocred:
                     chars = _ocr(page, geo.bbox, page_number, n_pages, ocr, stats)
-                page_rules = [] if ocred else _page_rules(page, geo)
+                if ocred:
+                    page_rules = []
             finally:
                 page.close()
             if not ocred:
