@@ -29,9 +29,12 @@ MIN_CHARS foreign characters (no real page has more than 3) keep their figures u
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
-from extract.model import GARBLED_CHAR, Block, Document, DocumentError
+from extract.model import GARBLED_CHAR, Block, Boxes, Document, DocumentError
 
 FOREIGN_SHARE = 0.02
 RARE_SHARE = 0.10
@@ -87,15 +90,15 @@ class Counts:
     rare: int = 0
 
     def add(self, text: str) -> None:
-        for ch in text:
+        for ch, n in Counter(text).items():  # each distinct character once (counted in C)
             if ch.isspace():
                 continue
-            self.chars += 1
+            self.chars += n
             k = kind(ch)
             if k == "foreign":
-                self.foreign += 1
+                self.foreign += n
             elif k == "rare":
-                self.rare += 1
+                self.rare += n
 
     @property
     def garbled(self) -> bool:
@@ -123,10 +126,16 @@ def page_counts(blocks: list[Block]) -> dict[int, Counts]:
     """Counts per page (0: characters without a page, all of a format without pages)."""
     pages: dict[int, Counts] = {}
     for block in blocks:
-        for ch, box in zip(block.text, block.boxes, strict=False):
-            pages.setdefault(box[0] if box is not None else 0, Counts()).add(ch)
-        if len(block.boxes) < len(block.text):  # a format without boxes
-            pages.setdefault(0, Counts()).add(block.text[len(block.boxes):])
+        text, boxes = block.text, block.boxes
+        n = min(len(text), len(boxes))
+        numbers = boxes.pages[:n] if isinstance(boxes, Boxes) else [b[0] if b is not None else 0 for b in boxes[:n]]
+        if n and min(numbers) == max(numbers):  # the usual block: all on one page
+            pages.setdefault(max(numbers[0], 0), Counts()).add(text[:n])
+        elif n:
+            for number, run in groupby(zip(numbers, text[:n], strict=True), key=itemgetter(0)):
+                pages.setdefault(max(number, 0), Counts()).add("".join(ch for _, ch in run))
+        if len(boxes) < len(text):  # a format without boxes
+            pages.setdefault(0, Counts()).add(text[len(boxes):])
     return pages
 
 
