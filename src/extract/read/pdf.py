@@ -511,6 +511,24 @@ class GlyphRules:
         self.repaired = 0
 
     def apply(self, chars: list[dict]) -> None:
+        # most pages have no char a rule reads: no rows to build
+        if any(self._may_read(c) for c in chars if "code" in c or c["text"] in FULL_WIDTH_PUNCTUATION):
+            self._read_rows(chars)
+        if self.learned:
+            for c in chars:
+                text = self.learned.get((c["fontname"], c["code"])) if "code" in c else None
+                if text is not None:
+                    c["text"] = text
+                    del c["code"]
+                    self.repaired += 1
+
+    def _may_read(self, c: dict) -> bool:
+        """Whether a rule of _read_rows looks at ``c`` (as its own tests there say)."""
+        if "code" in c and "ink" in c and (c["fontname"], c["code"]) not in self.learned:
+            return True
+        return c["text"] in FULL_WIDTH_PUNCTUATION and c["x1"] - c["x0"] >= 0.9 * c["size"]
+
+    def _read_rows(self, chars: list[dict]) -> None:
         for row in _baseline_rows(chars):
             for k, c in enumerate(row):
                 if "code" in c and "ink" in c and (c["fontname"], c["code"]) not in self.learned:
@@ -522,13 +540,6 @@ class GlyphRules:
                     if c["text"] in "()" or any(n is not None and _is_han(n["text"]) for n in near):
                         c["text"] = FULL_WIDTH_PUNCTUATION[c["text"]]
                         self.repaired += 1
-        if self.learned:
-            for c in chars:
-                text = self.learned.get((c["fontname"], c["code"])) if "code" in c else None
-                if text is not None:
-                    c["text"] = text
-                    del c["code"]
-                    self.repaired += 1
 
 
 def _baseline_rows(chars: list[dict]) -> list[list[dict]]:
@@ -678,8 +689,8 @@ def _walk_page(page: pdfium.PdfPage, owners: set[int], geo: _PageGeometry) -> tu
     probe = _PageProbe()
     rules: list[Rule] = []
     page_addr = ctypes.cast(page.raw, ctypes.c_void_p).value
-    _walk_objects(_page_count_objects(page_addr), lambda i: _page_get_object(page_addr, i),
-                  (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), geo, owners, probe, rules, 0)
+    _walk_objects(page_addr, _page_count_objects, _page_get_object, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), geo, owners,
+                  probe, rules, 0)
     probe.undecodable_font = any(empty >= _UNDECODABLE_MIN_EMPTY and empty > 2 * full
                                  for empty, full in probe.counts.values())
     return probe, rules
@@ -692,14 +703,17 @@ def _compose(inner: tuple, outer: tuple) -> tuple:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _walk_objects(count: int, get: Callable[[int], int], outer: tuple, geo: _PageGeometry, owners: set[int],
-                  probe: _PageProbe, rules: list[Rule], depth: int) -> None:
+def _walk_objects(holder: int, count_objects: Callable[[int], int], get_object: Callable[[int, int], int],
+                  outer: tuple, geo: _PageGeometry, owners: set[int], probe: _PageProbe, rules: list[Rule],
+                  depth: int) -> None:
+    """_walk_page's walk over the objects of ``holder`` (a page, or a form object: ``count_objects`` and
+    ``get_object`` are pdfium's functions for it), drawn through the matrix ``outer``."""
     matrix = (ctypes.c_float * 6)()
     x, y = ctypes.c_float(), ctypes.c_float()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     counts = probe.counts
-    for i in range(count):
-        obj = get(i)
+    for i in range(count_objects(holder)):
+        obj = get_object(holder, i)
         kind = _pageobj_get_type(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
             counts.setdefault(_textobj_get_font(obj), [0, 0])[obj in owners] += 1
@@ -710,8 +724,8 @@ def _walk_objects(count: int, get: Callable[[int], int], outer: tuple, geo: _Pag
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _FORM_DEPTH_LIMIT:
             handle = ctypes.c_void_p(obj)
             _pageobj_get_matrix(handle, ctypes.byref(matrix))
-            _walk_objects(_form_count_objects(obj), lambda j, o=obj: _form_get_object(o, j),
-                          _compose(tuple(matrix), outer), geo, owners, probe, rules, depth + 1)
+            _walk_objects(obj, _form_count_objects, _form_get_object, _compose(tuple(matrix), outer), geo, owners,
+                          probe, rules, depth + 1)
             continue
         if kind != pdfium_c.FPDF_PAGEOBJ_PATH or len(rules) > _MAX_RULE_SEGMENTS:
             continue
