@@ -512,7 +512,8 @@ class GlyphRules:
 
     def apply(self, chars: list[dict]) -> None:
         # most pages have no char a rule reads: no rows to build
-        if any(self._may_read(c) for c in chars if "code" in c or c["text"] in FULL_WIDTH_PUNCTUATION):
+        if any(self._unlearned_glyph(c) or _is_wide_ascii_punctuation(c)
+               for c in chars if "code" in c or c["text"] in FULL_WIDTH_PUNCTUATION):
             self._read_rows(chars)
         if self.learned:
             for c in chars:
@@ -522,24 +523,27 @@ class GlyphRules:
                     del c["code"]
                     self.repaired += 1
 
-    def _may_read(self, c: dict) -> bool:
-        """Whether a rule of _read_rows looks at ``c`` (as its own tests there say)."""
-        if "code" in c and "ink" in c and (c["fontname"], c["code"]) not in self.learned:
-            return True
-        return c["text"] in FULL_WIDTH_PUNCTUATION and c["x1"] - c["x0"] >= 0.9 * c["size"]
+    def _unlearned_glyph(self, c: dict) -> bool:
+        """A private-use glyph with its ink, of a (font, code) not read yet: the decimal-point rule looks at it."""
+        return "code" in c and "ink" in c and (c["fontname"], c["code"]) not in self.learned
 
     def _read_rows(self, chars: list[dict]) -> None:
         for row in _baseline_rows(chars):
             for k, c in enumerate(row):
-                if "code" in c and "ink" in c and (c["fontname"], c["code"]) not in self.learned:
+                if self._unlearned_glyph(c):
                     if _is_decimal_point(c, _neighbour(row, k, -1), _neighbour(row, k, 1)):
                         self.learned[(c["fontname"], c["code"])] = "."
-                elif c["text"] in FULL_WIDTH_PUNCTUATION and c["x1"] - c["x0"] >= 0.9 * c["size"]:
+                elif _is_wide_ascii_punctuation(c):
                     near = (_neighbour(row, k, -1), _neighbour(row, k, 1))
                     # a bracket is never an em wide in a latin font; a full-em dot between digits could be ．
                     if c["text"] in "()" or any(n is not None and _is_han(n["text"]) for n in near):
                         c["text"] = FULL_WIDTH_PUNCTUATION[c["text"]]
                         self.repaired += 1
+
+
+def _is_wide_ascii_punctuation(c: dict) -> bool:
+    """ASCII punctuation drawn an em wide: the full-width rule looks at it."""
+    return c["text"] in FULL_WIDTH_PUNCTUATION and c["x1"] - c["x0"] >= 0.9 * c["size"]
 
 
 def _baseline_rows(chars: list[dict]) -> list[list[dict]]:
@@ -667,7 +671,12 @@ def text_owners(textpage: pdfium.PdfTextPage, codes: list[int] | None = None) ->
     raw = textpage.raw
     if codes is None:
         codes = _page_text_codes(raw, pdfium_c.FPDFText_CountChars(raw))
-    owners = set(_char_text_objects(raw, codes))
+    return _owners(_char_text_objects(raw, codes))
+
+
+def _owners(objects: list[int | None]) -> set[int]:
+    """The text objects among a page's _char_text_objects."""
+    owners = set(objects)
     owners.discard(None)
     return owners
 
@@ -963,9 +972,7 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
                         raise too_many_chars(page_number, n_raw, max_chars_per_page)
                     codes = _page_text_codes(textpage.raw, n_raw)  # for the probe and the chars
                     objects = _char_text_objects(textpage.raw, codes)
-                    owners = set(objects)
-                    owners.discard(None)
-                    probe, page_rules = _walk_page(page, owners, geo)
+                    probe, page_rules = _walk_page(page, _owners(objects), geo)
                     if probe.undecodable_font:
                         if plumber_doc is None:
                             plumber_doc = _open_plumber_or_fail(path)
@@ -983,14 +990,12 @@ def _iter_pdfium(doc: pdfium.PdfDocument, path: Path, max_pages: int | None, max
                 ocred = ocr is not None and is_scanned(len(chars) + unreadable, probe.has_image)
                 if ocred:
                     chars = _ocr(page, geo.bbox, page_number, n_pages, ocr, stats)
-                if ocred:
-                    page_rules = []
             finally:
                 page.close()
             if not ocred:
                 rules.apply(chars)
                 stats.add_page(page_number, len(chars), unreadable, probe.has_image)
-            yield PageChars(page_number, geo.width, geo.height, chars, geo.bbox, page_rules, ocr=ocred,
+            yield PageChars(page_number, geo.width, geo.height, chars, geo.bbox, [] if ocred else page_rules, ocr=ocred,
                             spaces=[] if ocred else spaces)
         if guard.pdfminer_pages is not None:
             stats.tree_mismatch = (n_pages, guard.pdfminer_pages)
