@@ -13,6 +13,7 @@ docs/labels.md; the metric taxonomy is taxonomy.yaml.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -110,6 +111,13 @@ def time_refs(text: str, meta: DocMeta, in_heading: bool = False) -> list[tuple[
     Years (2021年), spans (2021—2025年), five-year plans (“十四五”时期; in a heading any mention), counted
     spans (五年来, 过去五年: the N years ending with the covered year), 今年/去年/明年 (against ``published``).
     """
+    # The same heading and opening clause are asked once per figure under them (3 in 4 calls repeat one):
+    # the answer depends on the text and two facts of the document only.
+    return list(_time_refs(text, in_heading, last_covered_year(meta), meta.published))
+
+
+@functools.lru_cache(maxsize=4096)
+def _time_refs(text: str, in_heading: bool, last: int | None, published: int | None) -> tuple[tuple[int, TimeRef], ...]:
     text = fold(text)
     refs: list[tuple[int, TimeRef]] = []
     taken: list[tuple[int, int]] = []
@@ -133,7 +141,6 @@ def time_refs(text: str, meta: DocMeta, in_heading: bool = False) -> list[tuple[
         quoted = after.startswith("”") or text[max(0, m.start() - 1):m.start()] == "“"
         if re.match(r"”?(?:时期|期间|以来|末)", after) or (in_heading and quoted):
             add(m.start(), m.end(), plan_span(10 + CN_SMALL[m.group(1)]))
-    last = last_covered_year(meta)
     for m in N_YEARS_RE.finditer(text):
         n = _small_number(m.group(1) or m.group(2))
         prefix = text[max(0, m.start() - 2):m.start()]
@@ -149,12 +156,12 @@ def time_refs(text: str, meta: DocMeta, in_heading: bool = False) -> list[tuple[
         n = _small_number(m.group(1))
         if n is not None and last is not None and n <= 30:
             add(m.start(), m.end(), TimeRef(last + 1, last + n))
-    if meta.published:
+    if published:
         for m in RELATIVE_RE.finditer(text):
-            year = meta.published + RELATIVE_YEARS[m.group(0)]
+            year = published + RELATIVE_YEARS[m.group(0)]
             add(m.start(), m.end(), TimeRef(year, year))
     refs.sort(key=lambda r: r[0])
-    return refs
+    return tuple(refs)
 
 
 VOCATIVE_RE = re.compile(r"^(?:各位代表|各位委员|同志们|代表们)[，,！!：:]")  # 各位代表，刚刚过去的2025年…
