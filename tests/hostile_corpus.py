@@ -186,6 +186,24 @@ def filter_chain_bomb(data: bytes, filters: tuple[str, ...] = ("FlateDecode", "F
     return update(data, {number: content, target: _with_contents(data, target, number)})
 
 
+def font_program_bomb(data: bytes, gib: float = 0.25, escaped: bool = False, which: int = 0) -> bytes:
+    """Top-level font ``which`` gets a descriptor whose TrueType program is a Flate bomb: pdfium inflates a
+    font's program when a page uses the font. ``escaped``: the key written /FontDes#63riptor (the same name)."""
+    font = font_objects(data)[which]
+    descriptor, program = new_number(data), new_number(data, 1)
+    inner = bomb_content(gib)
+    key = b"/FontDes#63riptor" if escaped else b"/FontDescriptor"
+    text = re.sub(rb"/FontDescriptor\s+\d+\s+\d+\s+R", b"", body(data, font))
+    text = text[: text.rindex(b">>")] + key + b" %d 0 R >>" % descriptor
+    return update(data, {
+        font: text,
+        descriptor: b"<< /Type /FontDescriptor /FontName /Bomb /Flags 4 /FontBBox [0 0 1000 1000] /ItalicAngle 0 "
+                    b"/Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 /FontFile2 %d 0 R >>" % program,
+        program: b"<< /Length %d /Length1 %d /Filter /FlateDecode >>\nstream\n" % (len(inner), 1 << 30) + inner
+                 + b"\nendstream",
+    })
+
+
 def kids_cycle(data: bytes) -> bytes:
     """The root page-tree node lists itself among its kids."""
     pages = pages_object(data)

@@ -40,6 +40,8 @@ def hostile_cases(base: bytes) -> dict[str, bytes]:
     cases.update({
         "double-flate": hc.filter_chain_bomb(base, ("FlateDecode", "FlateDecode"), gib=0.25),
         "a85-flate": hc.filter_chain_bomb(base, ("ASCII85Decode", "FlateDecode"), gib=0.25),
+        "font-program": hc.font_program_bomb(base),
+        "font-program-escaped": hc.font_program_bomb(base, escaped=True),
         "kids-cycle": hc.kids_cycle(base),
         "page-tree": hc.page_becomes_tree(base),
         "self-length": hc.self_length(base),
@@ -93,7 +95,7 @@ def test_run_each_hostile_file_fails_alone_in_one_line(hostile_run, hostile_raw)
     failed = errors[errors["severity"] == "error"]
     assert not failed["doc_id"].duplicated().any(), "one line per failed document"
     by_doc = failed.set_index("doc_id")["error"]
-    for bomb in ("double-flate", "a85-flate"):
+    for bomb in ("double-flate", "a85-flate", "font-program", "font-program-escaped"):
         assert "MB when unpacked" in by_doc[bomb]
     assert "too many pages: 100000" in by_doc["count"]
     assert by_doc["font1"].startswith("text garbled")
@@ -401,6 +403,36 @@ def test_the_guards_ascii85_decoder_reads_as_the_standard_library(data):
             a85decode(data)
         return
     assert a85decode(data) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (b"<< /Type /Font /Subtype /TrueType /BaseFont /ABC+Song /Widths [500 500 1000] /FontDescriptor 9 0 R "
+     b"/ToUnicode 12 0 R >>", {"FontDescriptor": 9, "ToUnicode": 12}),
+    (b"<< /Type /Font /Subtype /Type0 /DescendantFonts [ 7 0 R ] /Encoding /Identity-H >>", {"DescendantFonts": [7]}),
+    (b"<< /Type /Font /Subtype /Type0 /DescendantFonts 8 0 R >>", {"DescendantFonts": 8}),
+    (b"<< /Type /Font /Subtype /CIDFontType2 /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) >> "
+     b"/W [1 [500] 3 10 1000] /FontDescriptor 5 0 R >>", {"FontDescriptor": 5}),
+    # doubts: parsed by pdfminer instead
+    (b"<< /Subtype /TrueType /FontDescriptor 9 0 R /FontDescriptor 10 0 R >>", None),  # the name twice
+    (b"<< /Subtype /TrueType /FontDes#63riptor 9 0 R >>", None),  # a name spelt with an escape
+    (b"<< /Subtype /TrueType /BaseFont (x /FontDescriptor 9 0 R) >>", None),  # inside a string
+    (b"<< /Subtype /TrueType /BaseFont (x\\) /FontDescriptor 9 0 R) >>", None),  # an escaped parenthesis
+    (b"<< /Subtype /TrueType % /FontDescriptor 9 0 R\n/FontDescriptor 10 0 R >>", None),  # a comment
+    (b"<< /Subtype /Type3 /CharProcs 4 0 R /Resources 5 0 R >>", None),  # glyphs the guard must walk
+    (b"<< /Subtype /Type0 /DescendantFonts [ << /FontDescriptor << /FontFile2 6 0 R >> >> ] >>", None),  # inline
+    (b"<< /Subtype /TrueType /FontDescriptor 9 0 R", None),  # not one whole dictionary
+])
+def test_font_references_are_read_from_bytes_only_without_doubt(raw, expected):
+    """The guard reads a font dictionary's references from its bytes (issue 18: pdfminer parsing every /Widths
+    and /W was 3% of reading our renderings) only where no reading can give others; else None: parsed."""
+    from extract.read.guard import _font_references
+
+    found = _font_references(raw, None)
+    if expected is None:
+        assert found is None
+        return
+    objids = {k: [r.objid for r in v] if isinstance(v, list) else v.objid for k, v in found.items()}
+    assert objids == expected
 
 
 @pytest.mark.parametrize("filters", [["FlateDecode", "FlateDecode"], ["ASCII85Decode", "FlateDecode"],

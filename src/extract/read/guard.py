@@ -28,7 +28,7 @@ import mmap
 import re
 import struct
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from pdfminer.pdfdocument import PDFDocument, PDFObjectNotFound
@@ -462,6 +462,7 @@ class ContentGuard:
         self._seen: list = []
         self._checked: set[int] = set()  # streams (by object number) already decoded: shared fonts and forms
         self.pdfminer_pages: int | None = None  # set when pdfminer's page tree ended before the reader's pages
+        self._fonts: dict[int, dict] = {}  # font dictionary (object number) -> what _font_entries read of it
         try:
             self._file = open(self.path, "rb")  # noqa: SIM115 - closed in close()
             self._doc = SafeDocument(BoundedParser(self._file))
@@ -511,7 +512,7 @@ class ContentGuard:
             budget.content(self._pieces(stream, page_number))
         forms: list[PDFStream] = []
         shared: list[PDFStream] = []
-        _resource_streams(page.resources, forms, shared, set(), 0, self._checked)
+        _resource_streams(page.resources, forms, shared, set(), 0, self._checked, self._font_entries)
         for stream in forms:  # drawn by this page: their strings count towards its characters
             if self._first_time(stream):
                 budget.content(self._pieces(stream, page_number))
@@ -519,6 +520,46 @@ class ContentGuard:
             if self._first_time(stream):
                 for _piece in self._pieces(stream, page_number):
                     pass
+
+    def _font_entries(self, font: object) -> dict:
+        """What the guard reads of a font dictionary (ToUnicode, FontDescriptor, DescendantFonts, and for a
+        Type 3 font its glyphs and resources). A simple font's dictionary holds its /Widths and a CID font's its
+        /W (thousands of numbers), which pdfminer parses token by token (3% of reading our renderings): the
+        references are read from the object's bytes where they leave no doubt (_font_references), else the
+        dictionary is parsed. Fonts are shared by pages: each is read once."""
+        if not isinstance(font, PDFObjRef) or self._doc is None:
+            return _dict(font)
+        entries = self._fonts.get(font.objid)
+        if entries is None:
+            if font.objid not in getattr(self._doc, "_cached_objs", {}):
+                entries = _font_references(self._raw_object(font.objid), self._doc)
+            self._fonts[font.objid] = entries = entries if entries is not None else _dict(font)
+        return entries
+
+    def _raw_object(self, objid: int) -> bytes | None:
+        """The bytes of object ``objid`` between ``obj`` and ``endobj``, where pdfminer would parse it from the
+        file itself (not from an object stream, not encrypted) and it ends within RAW_OBJECT_LIMIT; else None."""
+        doc = self._doc
+        if doc is None or self._file is None or doc.decipher is not None:
+            return None
+        for xref in doc.xrefs:  # pdfminer's order: the first cross-reference section that lists the object
+            try:
+                strmid, offset, genno = xref.get_pos(objid)
+            except KeyError:
+                continue
+            if strmid is not None:
+                return None
+            self._file.seek(offset)
+            head, size = b"", 1 << 14
+            while True:  # most font dictionaries end within the first read
+                head += self._file.read(size - len(head))
+                end = head.find(b"endobj")
+                if end >= 0 or len(head) < size or size >= RAW_OBJECT_LIMIT:
+                    break
+                size *= 8
+            header = re.match(rb"\s*%d\s+%d\s+obj\b" % (objid, genno), head)
+            return head[header.end() : end] if header and end >= 0 else None
+        return None
 
     def _first_time(self, stream: PDFStream) -> bool:
         key = stream.objid if stream.objid is not None else id(stream)
@@ -584,29 +625,88 @@ def _name(value: object) -> str:
 
 
 def _resource_streams(resources: object, forms: list, shared: list, visited: set, depth: int,
-                      known: set[int]) -> None:
+                      known: set[int], font_entries: Callable[[object], dict] = _dict) -> None:
     """The streams a reader decodes to read text drawn with ``resources``: form XObjects and Type 3 glyph
-    procedures (content: ``forms``), font programs and Unicode maps (``shared``), recursively."""
+    procedures (content: ``forms``), font programs and Unicode maps (``shared``), recursively.
+    ``font_entries``: a font (or descendant font) dictionary, usually a reference -> its entries."""
     resources = _dict(resources)
     if id(resources) in visited or depth > FORM_DEPTH_LIMIT:
         return
     visited.add(id(resources))
     for font_ref in _dict(resources.get("Font")).values():
-        font = _dict(font_ref)
+        font = font_entries(font_ref)
         shared += _streams([font.get("ToUnicode")], known)
         descendants = _resolve(font.get("DescendantFonts"))
-        for part in [font, *(_dict(d) for d in (descendants if isinstance(descendants, list) else []))]:
+        for part in [font, *(font_entries(d) for d in (descendants if isinstance(descendants, list) else []))]:
             descriptor = _dict(part.get("FontDescriptor"))
             shared += _streams([descriptor.get(k) for k in ("FontFile", "FontFile2", "FontFile3")], known)
         if _name(font.get("Subtype")) == "Type3":
             forms += _streams(_dict(font.get("CharProcs")).values(), known)
-            _resource_streams(font.get("Resources"), forms, shared, visited, depth + 1, known)
+            _resource_streams(font.get("Resources"), forms, shared, visited, depth + 1, known, font_entries)
     for stream in _streams(_dict(resources.get("XObject")).values(), known):
         if _name(stream.get("Subtype")) == "Form":
             forms.append(stream)
-            _resource_streams(stream.get("Resources"), forms, shared, visited, depth + 1, known)
+            _resource_streams(stream.get("Resources"), forms, shared, visited, depth + 1, known, font_entries)
         elif stream.objid is not None:  # an image: readers do not decode it for text; never resolved again
             known.add(stream.objid)
+
+
+RAW_OBJECT_LIMIT = 1 << 20  # a font dictionary is read from its bytes (_font_references) when it ends within this
+_REFERENCE = rb"\s+(\d+)\s+(\d+)\s+R(?=[\s/<>\[\]()]|$)"
+_FONT_REFERENCES = {
+    "ToUnicode": re.compile(rb"/ToUnicode" + _REFERENCE),
+    "FontDescriptor": re.compile(rb"/FontDescriptor" + _REFERENCE),
+    # an array of references written in place, or a reference to one (resolved as any value)
+    "DescendantFonts": re.compile(rb"/DescendantFonts\s*(?:\[((?:\s*\d+\s+\d+\s+R)*)\s*\]|" + _REFERENCE[3:] + rb")"),
+}
+_REFERENCES_IN_ARRAY = re.compile(rb"(\d+)\s+\d+\s+R")
+_PARENTHESIS = re.compile(rb"[()]")
+# Bytes that could hide a name or where a string ends (# escapes spell a name another way; backslashes escape
+# parentheses; comments), and what makes a font one the guard must walk (Type 3 glyphs and their resources).
+_FONT_DOUBTS = (b"#", b"\\", b"%", b"stream", b"endobj", b"Type3", b"CharProcs", b"Resources")
+
+
+def _font_references(raw: bytes | None, doc: PDFDocument) -> dict | None:
+    """The entries the guard reads of a font dictionary given as its bytes (between ``obj`` and ``endobj``),
+    as references, when no reading of them can give others: one dictionary; each name written once, plainly,
+    outside every string (literal strings balanced), its value a plain reference; no bytes of _FONT_DOUBTS.
+    None (parse it) when any of that fails. A name found only where a reader would not look for it (a nested
+    dictionary, a string) gives pdfium nothing to decode, so checking what it names is harmless."""
+    if raw is None:
+        return None
+    body = raw.strip()
+    if not (body.startswith(b"<<") and body.endswith(b">>")) or any(mark in raw for mark in _FONT_DOUBTS):
+        return None
+    outside: list[tuple[int, int]] = []  # spans of the bytes outside literal strings
+    depth, start = 0, 0
+    for m in _PARENTHESIS.finditer(raw):
+        if raw[m.start()] == 0x28:
+            if depth == 0:
+                outside.append((start, m.start()))
+            depth += 1
+        else:
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == 0:
+                start = m.end()
+    if depth:
+        return None
+    outside.append((start, len(raw)))
+    entries: dict = {}
+    for key, pattern in _FONT_REFERENCES.items():
+        name = b"/" + key.encode()
+        count = raw.count(name)
+        if count == 0:
+            continue
+        found = pattern.search(raw)
+        if count > 1 or found is None or not any(a <= found.start() and found.end() <= b for a, b in outside):
+            return None
+        if key == "DescendantFonts" and found.group(1) is not None:
+            entries[key] = [PDFObjRef(doc, int(n)) for n in _REFERENCES_IN_ARRAY.findall(found.group(1))]
+        else:
+            entries[key] = PDFObjRef(doc, int(found.group(found.lastindex - 1)))
+    return entries
 
 
 # "stream" after a dictionary, then the end of line the specification requires.
