@@ -653,7 +653,8 @@ def _font_descent_per_point(font: int) -> float:
 class _PageProbe:
     has_image: bool = False
     undecodable_font: bool = False  # pdfium drops this font's chars: read the page with pdfplumber
-    counts: dict = field(default_factory=dict)  # font -> [text objects without text, with text]
+    empty: Counter = field(default_factory=Counter)  # font -> text objects without text
+    full: list = field(default_factory=list)  # the text objects with text
 
 
 # pdfium gives no text (and no glyph boxes) for codes of fonts whose CMap it lacks (predefined CJK CMaps such as
@@ -700,9 +701,18 @@ def _walk_page(page: pdfium.PdfPage, owners: set[int], geo: _PageGeometry) -> tu
     page_addr = ctypes.cast(page.raw, ctypes.c_void_p).value
     _walk_objects(page_addr, _page_count_objects, _page_get_object, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), geo, owners,
                   probe, rules, 0)
-    probe.undecodable_font = any(empty >= _UNDECODABLE_MIN_EMPTY and empty > 2 * full
-                                 for empty, full in probe.counts.values())
+    probe.undecodable_font = _undecodable(probe)
     return probe, rules
+
+
+def _undecodable(probe: _PageProbe) -> bool:
+    """Is a font of the page undecodable (most of its text objects there empty)? The walk asked the font of the
+    empty objects only: those with text are asked here, when a font has enough empty ones to matter."""
+    suspects = {font: empty for font, empty in probe.empty.items() if empty >= _UNDECODABLE_MIN_EMPTY}
+    if not suspects:
+        return False
+    full = Counter(_textobj_get_font(obj) for obj in probe.full)
+    return any(empty > 2 * full[font] for font, empty in suspects.items())
 
 
 def _compose(inner: tuple, outer: tuple) -> tuple:
@@ -720,12 +730,15 @@ def _walk_objects(holder: int, count_objects: Callable[[int], int], get_object: 
     matrix = (ctypes.c_float * 6)()
     x, y = ctypes.c_float(), ctypes.c_float()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    counts = probe.counts
+    empty, full = probe.empty, probe.full
     for i in range(count_objects(holder)):
         obj = get_object(holder, i)
         kind = _pageobj_get_type(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            counts.setdefault(_textobj_get_font(obj), [0, 0])[obj in owners] += 1
+            if obj in owners:
+                full.append(obj)
+            else:
+                empty[_textobj_get_font(obj)] += 1
             continue
         if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             probe.has_image = True

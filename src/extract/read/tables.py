@@ -81,7 +81,7 @@ class FoundTable:
 # ------------------------------------------------------------------------------------------------- chars
 
 
-@dataclass
+@dataclass(slots=True)
 class _Char:
     text: str
     x0: float
@@ -313,8 +313,12 @@ def _grid_cells(chars: list[_Char], xs: list[float], ys: list[float], hs: list, 
         r = min(max(bisect.bisect_right(tops, c.cy) - 1, 0), n_rows - 1)
         grid[r][_column_of(xs, c.cx)].append(c)
 
+    spans_at: dict[float, list[tuple[float, float]]] = {}  # row boundary -> horizontal rule spans along it
+
     def h_rule(y: float, x0: float, x1: float) -> bool:
-        spans = [(a, b) for yy, a, b in hs if abs(yy - y) <= SNAP]
+        spans = spans_at.get(y)
+        if spans is None:
+            spans = spans_at[y] = [(a, b) for yy, a, b in hs if abs(yy - y) <= SNAP]
         return _covered(spans, x0, x1)
 
     def joins_right(r: int, j: int) -> bool:
@@ -325,7 +329,8 @@ def _grid_cells(chars: list[_Char], xs: list[float], ys: list[float], hs: list, 
             return False
         x = xs[j + 1]
         left, right_ = grid[r][j], grid[r][j + 1]
-        if any(c.x0 < x - 0.5 and c.x1 > x + 0.5 for c in left + right_):
+        lo, hi = x - 0.5, x + 0.5
+        if any(c.x0 < lo and c.x1 > hi for c in left) or any(c.x0 < lo and c.x1 > hi for c in right_):
             return True
         if band.numeric:
             return False
