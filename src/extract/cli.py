@@ -152,6 +152,18 @@ def _verbosity_arguments(p: argparse.ArgumentParser) -> None:
                    default=argparse.SUPPRESS, help="say more about each step")
 
 
+class _VersionAction(argparse.Action):
+    """--version, its text found when asked (the installed distribution's metadata is looked up only then)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):  # noqa: A002
+        super().__init__(option_strings, dest=dest, default=default, nargs=0,
+                         help=help or "show the program's version number and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text())  # on stdout, as argparse's own version action
+        parser.exit()
+
+
 def version_text() -> str:
     """The installed distribution's version (pyproject.toml's), the extractor version keying the cache, Python's."""
     from importlib.metadata import PackageNotFoundError, version
@@ -166,7 +178,7 @@ def version_text() -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reviewfigs", description=DESCRIPTION, epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=version_text())
+    parser.add_argument("--version", action=_VersionAction)
     _verbosity_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_module, help_text) in SUBCOMMANDS.items():
@@ -273,7 +285,8 @@ def extract_limited(path: Path, meta, limits) -> list[dict] | None:
     from extract.corpus.workers import Task, run_isolated
     from extract.figures import extract_document
 
-    outcome = run_isolated(Task(str(path), meta, "extract"), extract_document, limits)
+    # one document per process: its worker imports what it needs, no warm-up for later documents
+    outcome = run_isolated(Task(str(path), meta, "extract"), extract_document, limits, warm=False)
     for warning in outcome.warnings:
         print(f"reviewfigs: {path}: warning: {warning}", file=sys.stderr)
     if not outcome.ok:
