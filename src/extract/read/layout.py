@@ -46,7 +46,6 @@ from extract.read import tables as table_finder
 # The order makes sorted(chars) group copies of one glyph (text, then top, then x0).
 Char = tuple[str, float, float, float, float, float, str]
 TEXT, TOP, X0, X1, BOTTOM, SIZE, FAMILY = range(7)
-_COORDS = itemgetter(X0, TOP, X1, BOTTOM)  # a char's box, in Boxes' order
 FAKE_BOLD = " (fake bold)"  # appended to the font family of glyphs drawn several times over
 
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
@@ -207,19 +206,19 @@ class Line:
 
 def _make_line(chars: list[Char], page: int) -> Line:
     """A line from chars sorted by x0."""
-    sizes = [c[SIZE] for c in chars]
-    cjk_sizes = sorted([c[SIZE] for c in chars if "\u3400" <= c[TEXT] <= "\u9fff"] or sizes)
+    text, top, x0, x1, bottom, sizes, families = zip(*chars, strict=True)  # the char tuples' columns, in C
+    cjk_sizes = sorted([s for t, s in zip(text, sizes, strict=True) if "\u3400" <= t <= "\u9fff"] or sizes)
     return Line(
         page=page,
-        x0=chars[0][X0],
-        top=min([c[TOP] for c in chars]),
-        x1=max([c[X1] for c in chars]),
-        bottom=max([c[BOTTOM] for c in chars]),
+        x0=x0[0],
+        top=min(top),
+        x1=max(x1),
+        bottom=max(bottom),
         size=cjk_sizes[len(cjk_sizes) // 2],
-        text=[c[TEXT] for c in chars],
-        boxes=Boxes.on_page(page, itertools.chain.from_iterable(map(_COORDS, chars))),
-        families=[c[FAMILY] for c in chars],
-        sizes=sizes,
+        text=list(text),
+        boxes=Boxes.on_page(page, itertools.chain.from_iterable(zip(x0, top, x1, bottom, strict=True))),
+        families=list(families),
+        sizes=list(sizes),
     )
 
 
