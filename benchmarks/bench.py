@@ -86,9 +86,12 @@ def _work_chars(files: list[str]) -> dict:
 
 def _extractor():
     """extract.figures.extract (figures, tables and what they add up to), or the layout stage alone when the
-    figures stage is not there yet."""
+    figures stage is not there yet. Its modules are imported before the timing starts, as pdfplumber's are
+    (``import pdfplumber`` in _work_plumber_text): the PDF reader too, which extract would import on the first
+    document (pypdfium2 and pdfminer, 0.06 CPU-s, counted against it alone until now)."""
     try:
         from extract.figures import extract
+        from extract.read import pdf  # noqa: F401
 
         return extract, "extract.figures.extract (tables included)"
     except ImportError:
