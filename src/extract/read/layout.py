@@ -908,10 +908,13 @@ def _mark_body_chars(line: Line, style: _Style) -> None:
     """Per char: in the body style? Judged on CJK chars; digits/latin (often another font) follow their
     neighbours. A title one point larger than the body in the same font is not body."""
     is_body = style.is_body
-    flags: list[bool | None] = [
-        is_body(f, s) if "\u3400" <= t <= "\u9fff" else None
-        for t, f, s in zip(line.text, line.families, line.sizes, strict=True)
-    ]
+    families, sizes = line.families, line.sizes
+    if len(set(families)) == 1 and len(set(sizes)) == 1:  # most lines: one style, judged once
+        body = is_body(families[0], sizes[0])
+        flags: list[bool | None] = [body if "\u3400" <= t <= "\u9fff" else None for t in line.text]
+    else:
+        flags = [is_body(f, s) if "\u3400" <= t <= "\u9fff" else None
+                 for t, f, s in zip(line.text, families, sizes, strict=True)]
     if None not in flags:
         line.body = flags  # type: ignore[assignment]
         return
