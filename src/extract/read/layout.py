@@ -95,12 +95,11 @@ def _prepare_chars(raw_chars: list[dict], bbox: tuple[float, float, float, float
     append = out.append
     families: dict = {}
     sizes: dict[float, float] = {}  # one float object per size: a page has a few sizes and thousands of chars
+    fields = itemgetter("text", "x0", "top", "x1", "bottom", "fontname")  # one call in C for six lookups
     for c in raw_chars:
-        text = c["text"]
-        x0, top, x1, bottom = c["x0"], c["top"], c["x1"], c["bottom"]
+        text, x0, top, x1, bottom, fontname = fields(c)
         if x1 < left or bottom < upper or x0 > right or top > lower or not text or text.isspace():
             continue  # blank, or clipped away: not on the page
-        fontname = c["fontname"]
         fam = families.get(fontname)
         if fam is None:
             fam = families[fontname] = _family(fontname)
@@ -306,7 +305,7 @@ def _row_spaces(row: list[Char], spaces: list[tuple[float, float, float, float]]
     """(x0, x1) of the space glyphs whose vertical centre lies within the row (spaces sorted by centre)."""
     if not spaces:
         return []
-    top, bottom = min(c[TOP] for c in row), max(c[BOTTOM] for c in row)
+    top, bottom = min(row, key=itemgetter(TOP))[TOP], max(row, key=itemgetter(BOTTOM))[BOTTOM]
     lo, hi = bisect.bisect_left(centres, top), bisect.bisect_right(centres, bottom)
     return [(s[0], s[2]) for s in spaces[lo:hi]]
 
