@@ -124,19 +124,19 @@ def is_garbled(text: str) -> bool:
 
 def page_counts(blocks: list[Block]) -> dict[int, Counts]:
     """Counts per page (0: characters without a page, all of a format without pages)."""
-    pages: dict[int, Counts] = {}
+    texts: dict[int, list[str]] = {}  # a page's text, counted at the end: one Counter a page, not one a block
     for block in blocks:
         text, boxes = block.text, block.boxes
         n = min(len(text), len(boxes))
         numbers = boxes.pages[:n] if isinstance(boxes, Boxes) else [b[0] if b is not None else 0 for b in boxes[:n]]
         if n and min(numbers) == max(numbers):  # the usual block: all on one page
-            pages.setdefault(max(numbers[0], 0), Counts()).add(text[:n])
+            texts.setdefault(max(numbers[0], 0), []).append(text[:n])
         elif n:
             for number, run in groupby(zip(numbers, text[:n], strict=True), key=itemgetter(0)):
-                pages.setdefault(max(number, 0), Counts()).add("".join(ch for _, ch in run))
+                texts.setdefault(max(number, 0), []).append("".join(ch for _, ch in run))
         if len(boxes) < len(text):  # a format without boxes
-            pages.setdefault(0, Counts()).add(text[len(boxes):])
-    return pages
+            texts.setdefault(0, []).append(text[len(boxes):])
+    return {number: counts("".join(parts)) for number, parts in texts.items()}
 
 
 def apply(document: Document) -> Document:

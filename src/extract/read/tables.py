@@ -37,6 +37,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from extract.model import Box, Boxes, Cell, Table
@@ -114,16 +115,19 @@ def _chars_of(lines: Sequence[Any]) -> list[_Char]:
     return out
 
 
+_BY_TOP_X0, _BY_X0, _BY_X1 = attrgetter("top", "x0"), attrgetter("x0"), attrgetter("x1")  # sort keys in C
+
+
 def _text_rows(chars: list[_Char]) -> list[list[_Char]]:
     """Chars grouped into text rows (a new row starts half a char below the current row's first top), each
     row left to right."""
     rows: list[list[_Char]] = []
-    for c in sorted(chars, key=lambda c: (c.top, c.x0)):
+    for c in sorted(chars, key=_BY_TOP_X0):
         if rows and c.top - rows[-1][0].top <= 0.5 * max(rows[-1][0].bottom - rows[-1][0].top, 1.0):
             rows[-1].append(c)
         else:
             rows.append([c])
-    return [sorted(r, key=lambda c: c.x0) for r in rows]
+    return [sorted(r, key=_BY_X0) for r in rows]
 
 
 def _row_text(row: list[_Char]) -> str:
@@ -337,8 +341,8 @@ def _grid_cells(chars: list[_Char], xs: list[float], ys: list[float], hs: list, 
         if not (left and right_):
             return True
         # text on both sides: one heading if it runs on over the boundary (202|5年 centred over four columns)
-        last = max(left, key=lambda c: c.x1)
-        first = min(right_, key=lambda c: c.x0)
+        last = max(left, key=_BY_X1)
+        first = min(right_, key=_BY_X0)
         return abs(first.cy - last.cy) < 0.5 * first.size and first.x0 - last.x1 < 0.5 * first.size
 
     def joins_down(r: int, j: int) -> bool:
