@@ -303,6 +303,7 @@ class _Columns:
     kinds: list[str]  # label | serial | formula | unit | value
     numbering: dict[str, int] = field(default_factory=dict)  # "1" / "A" of a numbering row -> column
     formulas: dict[int, str] = field(default_factory=dict)  # column -> formula of the numbering row
+    parts: dict[int, list[str]] = field(default_factory=dict, repr=False, compare=False)  # _path_parts, memo
 
 
 def _columns(table: Table, grid: list[list[Cell | None]], n_head: int) -> _Columns:
@@ -627,7 +628,12 @@ def _classify(subject: str, unit: str, is_change: bool, region: str, doctype: st
 
 
 def _path_parts(cols: _Columns, c: int) -> list[str]:
-    return [clean_label(cell.text) for cell in cols.paths[c] if not TABLE_UNIT_RE.search(cell.text)]
+    """Column c's headings, cleaned (asked for every cell of the column: worked out once)."""
+    parts = cols.parts.get(c)
+    if parts is None:
+        parts = cols.parts[c] = [clean_label(cell.text) for cell in cols.paths[c]
+                                 if not TABLE_UNIT_RE.search(cell.text)]
+    return parts
 
 
 @dataclass
@@ -704,6 +710,11 @@ COLUMN_NOISE_RE = re.compile(
 
 
 def _column_subject(parts: list[str]) -> str:
+    return _column_subject_of(tuple(parts))
+
+
+@lru_cache(maxsize=4096)
+def _column_subject_of(parts: tuple[str, ...]) -> str:  # the same headings for every cell of a column
     return "".join(COLUMN_NOISE_RE.sub("", clean_label(p)) for p in parts)
 
 
@@ -852,6 +863,7 @@ def read_table(parts: Table | Sequence[Table], meta: DocMeta) -> TableReading:
     rows = _rows(parts, grids, heads, columns, meta)
     reading = TableReading()
     at: dict[tuple[int, int], int] = {}  # (row index, column) -> figure index
+    headings: dict[tuple[int, int], tuple] = {}  # (part, column) -> what its headings say, for all its cells
     for i, row in enumerate(rows):
         cols = columns[row.part]
         table = parts[row.part]
@@ -860,18 +872,16 @@ def read_table(parts: Table | Sequence[Table], meta: DocMeta) -> TableReading:
             if cell is None or cell.col != c or cell.row != row.row or cols.kinds[c] not in ("value", "text"):
                 continue
             column_label = cols.labels[c]
-            is_change = any(CHANGE_RE.search(_strip_comparisons(p)) or CHANGE_RE.search(p)
-                            for p in _path_parts(cols, c)[-2:])
-            decline = any(DECLINE_HEAD_RE.match(p) for p in _path_parts(cols, c)[-1:])
-            head_unit = next((u for u in (label_unit(p) for p in reversed(_path_parts(cols, c))) if u), None)
+            said = headings.get((row.part, c))
+            if said is None:
+                said = headings[row.part, c] = _column_heading_facts(cols, c, meta)
+            is_change, decline, head_unit, column_region = said
             cell_unit = head_unit or row_unit or ctx.unit
             values = _cell_values(cell, cell_unit, is_change, decline)
             if not values:
                 continue
             labels = _figure_labels(row, rows, cols, c, ctx)
-            column_place, column_own = (None, False)
-            if row.region is None:
-                column_place, column_own = _region(cols.labels[c].split(" / ")[-1], meta) if cols.labels[c] else (None, False)
+            column_place = column_region if row.region is None else None
             for v in values:
                 metric = _metric(labels, v.unit, is_change, meta, row, rows)
                 place = row.region or column_place
@@ -893,6 +903,16 @@ def read_table(parts: Table | Sequence[Table], meta: DocMeta) -> TableReading:
                 reading.figures.append(CellFigure(fig, cell, v.start, v.end, row.part, v.printed, v.decimals))
     reading.relations = _relations(rows, columns, parts, at, reading.figures)
     return reading
+
+
+def _column_heading_facts(cols: _Columns, c: int, meta: DocMeta) -> tuple:
+    """(is a change, a decline, the unit, the region) that column c's headings give each of its cells."""
+    paths = _path_parts(cols, c)
+    is_change = any(CHANGE_RE.search(_strip_comparisons(p)) or CHANGE_RE.search(p) for p in paths[-2:])
+    decline = any(DECLINE_HEAD_RE.match(p) for p in paths[-1:])
+    head_unit = next((u for u in (label_unit(p) for p in reversed(paths)) if u), None)
+    region = _region(cols.labels[c].split(" / ")[-1], meta)[0] if cols.labels[c] else None
+    return is_change, decline, head_unit, region
 
 
 def table_figures(parts: Table | Sequence[Table], meta: DocMeta) -> list[CellFigure]:
