@@ -14,6 +14,9 @@ gigabytes, so:
   content exceeds the size limit, or whose strings hold more characters than allowed, is refused. When
   pdfminer cannot walk the page tree (a cycle, a page it does not see, an object it cannot parse), every stream
   of the file is checked instead, found by scanning the bytes: there is no way around the guard.
+- A font dictionary is read for its references only (ToUnicode, FontDescriptor, DescendantFonts): from its bytes
+  where nothing in them could hide another reading (``_font_references``), else by pdfminer; pdfminer would
+  parse every number of its width arrays, which pdfium reads anyway.
 - ``BoundedParser`` / ``SafeDocument`` / ``open_plumber``: pdfminer with linear token building (a 20 MB
   document title: 0.1 s instead of 30 s) and reference chains cut after ``MAX_REFERENCE_CHAIN`` links (an
   object that is a reference to itself made pdfminer loop forever).
