@@ -460,6 +460,7 @@ class ContentGuard:
         self.limit = limit
         self.whole_file_checked = False
         self._file = None
+        self._raw = None  # read by _raw_object
         self._doc: SafeDocument | None = None
         self._pages: Iterator | None = None
         self._seen: list = []
@@ -545,6 +546,8 @@ class ContentGuard:
         doc = self._doc
         if doc is None or self._file is None or doc.decipher is not None:
             return None
+        if self._raw is None:  # a handle of its own: pdfminer's parser reads through self._file
+            self._raw = open(self.path, "rb")  # noqa: SIM115 - closed in close()
         for xref in doc.xrefs:  # pdfminer's order: the first cross-reference section that lists the object
             try:
                 strmid, offset, genno = xref.get_pos(objid)
@@ -552,10 +555,10 @@ class ContentGuard:
                 continue
             if strmid is not None:
                 return None
-            self._file.seek(offset)
+            self._raw.seek(offset)
             head, size = b"", 1 << 14
             while True:  # most font dictionaries end within the first read
-                head += self._file.read(size - len(head))
+                head += self._raw.read(size - len(head))
                 end = head.find(b"endobj")
                 if end >= 0 or len(head) < size or size >= RAW_OBJECT_LIMIT:
                     break
@@ -599,8 +602,9 @@ class ContentGuard:
                     pass
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
+        for handle in (self._file, self._raw):
+            if handle is not None:
+                handle.close()
 
 
 def _reraise_as(pieces: Iterator[bytes], page_number: int | None, limit: int) -> Iterator[bytes]:
