@@ -303,7 +303,12 @@ class _Columns:
     kinds: list[str]  # label | serial | formula | unit | value
     numbering: dict[str, int] = field(default_factory=dict)  # "1" / "A" of a numbering row -> column
     formulas: dict[int, str] = field(default_factory=dict)  # column -> formula of the numbering row
-    parts: dict[int, list[str]] = field(default_factory=dict, repr=False, compare=False)  # _path_parts, memo
+    # each column's headings cleaned, units left out (what every cell of the column reads): from ``paths``
+    parts: list[list[str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.parts = [[clean_label(cell.text) for cell in path if not TABLE_UNIT_RE.search(cell.text)]
+                      for path in self.paths]
 
 
 def _columns(table: Table, grid: list[list[Cell | None]], n_head: int) -> _Columns:
@@ -628,12 +633,7 @@ def _classify(subject: str, unit: str, is_change: bool, region: str, doctype: st
 
 
 def _path_parts(cols: _Columns, c: int) -> list[str]:
-    """Column c's headings, cleaned (asked for every cell of the column: worked out once)."""
-    parts = cols.parts.get(c)
-    if parts is None:
-        parts = cols.parts[c] = [clean_label(cell.text) for cell in cols.paths[c]
-                                 if not TABLE_UNIT_RE.search(cell.text)]
-    return parts
+    return cols.parts[c]
 
 
 @dataclass

@@ -34,6 +34,8 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from pdfminer.ascii85 import end_re as a85_end
+from pdfminer.ascii85 import start_re as a85_start
 from pdfminer.pdfdocument import PDFDocument, PDFObjectNotFound
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
@@ -124,16 +126,14 @@ def _ascii85(pieces: Iterator[bytes]) -> Iterator[bytes]:
     data = _whole(pieces)
     end = data.find(b"~>")
     data = data[:end] if end >= 0 else data
-    # pdfminer's ascii85decode: a leading "<~" or "~" and a trailing "~" or "~>" go, then base64.a85decode
-    data = _A85_END.sub(b"", _A85_START.sub(b"", data))
+    # as pdfminer's ascii85decode: a leading "<~" or "~" and a trailing "~" or "~>" go, then base64.a85decode
+    data = a85_end.sub(b"", a85_start.sub(b"", data))
     try:
         yield from _in_chunks([a85decode(data)])
     except ValueError:
         return
 
 
-_A85_START = re.compile(rb"^\s*<?\s*~\s*")
-_A85_END = re.compile(rb"\s*~\s*>?\s*$")
 _A85_IGNORED = b" \t\n\r\x0b"  # base64.a85decode's default ignorechars
 _A85_DIGITS = bytes(range(33, 118))  # "!" to "u"
 _MINUS_33 = bytes((b - 33) & 0xFF for b in range(256))
@@ -563,8 +563,10 @@ class ContentGuard:
                 if end >= 0 or len(head) < size or size >= RAW_OBJECT_LIMIT:
                     break
                 size *= 8
-            header = re.match(rb"\s*%d\s+%d\s+obj\b" % (objid, genno), head)
-            return head[header.end() : end] if header and end >= 0 else None
+            header = _OBJECT_HEADER.match(head)
+            if header is None or end < 0 or (int(header.group(1)), int(header.group(2))) != (objid, genno):
+                return None
+            return head[header.end() : end]
         return None
 
     def _first_time(self, stream: PDFStream) -> bool:
@@ -658,6 +660,7 @@ def _resource_streams(resources: object, forms: list, shared: list, visited: set
             known.add(stream.objid)
 
 
+_OBJECT_HEADER = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b")
 RAW_OBJECT_LIMIT = 1 << 20  # a font dictionary is read from its bytes (_font_references) when it ends within this
 _REFERENCE = rb"\s+(\d+)\s+(\d+)\s+R(?=[\s/<>\[\]()]|$)"
 _FONT_REFERENCES = {
@@ -670,7 +673,7 @@ _REFERENCES_IN_ARRAY = re.compile(rb"(\d+)\s+\d+\s+R")
 _PARENTHESIS = re.compile(rb"[()]")
 # Bytes that could hide a name or where a string ends (# escapes spell a name another way; backslashes escape
 # parentheses; comments), and what makes a font one the guard must walk (Type 3 glyphs and their resources).
-_FONT_DOUBTS = (b"#", b"\\", b"%", b"stream", b"endobj", b"Type3", b"CharProcs", b"Resources")
+_FONT_DOUBTS = (b"#", b"\\", b"%", b"stream", b"Type3", b"CharProcs", b"Resources")
 
 
 def _font_references(raw: bytes | None, doc: PDFDocument) -> dict | None:

@@ -46,6 +46,7 @@ from extract.read import tables as table_finder
 # The order makes sorted(chars) group copies of one glyph (text, then top, then x0).
 Char = tuple[str, float, float, float, float, float, str]
 TEXT, TOP, X0, X1, BOTTOM, SIZE, FAMILY = range(7)
+_TOP_OF, _BOTTOM_OF = itemgetter(TOP), itemgetter(BOTTOM)
 FAKE_BOLD = " (fake bold)"  # appended to the font family of glyphs drawn several times over
 
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
@@ -305,7 +306,7 @@ def _row_spaces(row: list[Char], spaces: list[tuple[float, float, float, float]]
     """(x0, x1) of the space glyphs whose vertical centre lies within the row (spaces sorted by centre)."""
     if not spaces:
         return []
-    top, bottom = min(row, key=itemgetter(TOP))[TOP], max(row, key=itemgetter(BOTTOM))[BOTTOM]
+    top, bottom = min(row, key=_TOP_OF)[TOP], max(row, key=_BOTTOM_OF)[BOTTOM]
     lo, hi = bisect.bisect_left(centres, top), bisect.bisect_right(centres, bottom)
     return [(s[0], s[2]) for s in spaces[lo:hi]]
 
