@@ -194,3 +194,42 @@ def test_every_figure_carries_a_subject_key():
     doc = document_from_text("全市地区生产总值[2]1500亿元，规上工业增加值增长7%，新建口袋公园（含改造）12个。")
     figs = find_figures(doc, DocMeta(region="湖州市", published=2026, covers="2025", doctype="stats-bulletin"))
     assert [f.subject_key for f in figs] == ["地区生产总值", "规模以上工业增加值", "新建口袋公园"]
+
+
+def test_extraction_paces_the_collector_and_restores_it(monkeypatch, tmp_path):
+    """While a document is extracted the collector's young threshold is COLLECT_AFTER (its passes over the
+    document's live containers cost 5% of the CPU); the process's thresholds come back after, also when the
+    document is refused, and a collector that is off stays off."""
+    import gc
+
+    from extract import config, figures
+    from extract.model import DocumentError
+    from extract.read import layout
+
+    seen: list[tuple[int, int, int]] = []
+    read = layout.document_from_pages
+
+    def spy(pages, path=""):
+        seen.append(gc.get_threshold())
+        return read(pages, path)
+
+    monkeypatch.setattr(layout, "document_from_pages", spy)
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 9, 8)
+        figures.extract(config.RAW_DIR / "fuyang_2025_npc-report.pdf")
+        assert seen == [(figures.COLLECT_AFTER, 9, 8)]
+        assert gc.get_threshold() == (700, 9, 8)
+        empty = tmp_path / "empty.pdf"
+        empty.write_bytes(b"")
+        with pytest.raises(DocumentError):
+            figures.extract(empty)
+        assert gc.get_threshold() == (700, 9, 8)
+        gc.set_threshold(50_000, 9, 8)  # a process that set a slower pace itself keeps it
+        with figures.collector_paced():
+            assert gc.get_threshold() == (50_000, 9, 8)
+        gc.set_threshold(0, 9, 8)  # the collector off: not turned on
+        with figures.collector_paced():
+            assert gc.get_threshold()[0] == 0
+    finally:
+        gc.set_threshold(*before)
