@@ -84,3 +84,19 @@ def test_early_skip_changes_nothing(text: str) -> None:
     fast = find_quantities(text)
     with mock.patch.object(quantity, "_hopeless", lambda m, t: False):
         assert quantity.find_quantities(text) == fast
+
+
+@settings(max_examples=300, deadline=None)
+@given(mixed)
+def test_candidate_lookahead_only_skips_positions_where_nothing_matches(text):
+    """_CANDIDATE_RE opens with a lookahead on the first chars a candidate can have (a speed-up): without it the
+    pattern finds the same hits, so the set misses no prefix, sign or numeral."""
+    import re
+
+    from extract.grammar import quantity
+
+    lookahead = f"(?=[{re.escape(quantity._CANDIDATE_FIRST)}])"
+    assert quantity._CANDIDATE_RE.pattern.startswith(lookahead)
+    plain = re.compile(quantity._CANDIDATE_RE.pattern[len(lookahead):])
+    hits = [(m.span(), m.groupdict()) for m in quantity._CANDIDATE_RE.finditer(text)]
+    assert hits == [(m.span(), m.groupdict()) for m in plain.finditer(text)]
