@@ -169,8 +169,21 @@ MAX_OPENING_OFFSET = 6  # “在刚刚过去的2025年，” still opens with it
 
 
 # A sentence that opens with a time sets the time of the rest of its paragraph (“2025年，…” “五年来，…”).
+# What the time rules read of a document: its covered span, publication year and doctype (covers_ref,
+# last_covered_year, budget_section_time). Opening clauses and headings are asked again for every figure after
+# them, so their times are cached under the text and these facts alone.
+def _time_facts(meta: DocMeta) -> tuple[str, int | None, str]:
+    return meta.covers, meta.published, meta.doctype
+
+
 def opening_time(sentence: str, meta: DocMeta) -> TimeRef | None:
     """The time named in the sentence's first clause (“2025年是…”, “刚刚过去的2017年，”), if any."""
+    return _opening_time(sentence, _time_facts(meta))
+
+
+@functools.lru_cache(maxsize=4096)
+def _opening_time(sentence: str, facts: tuple[str, int | None, str]) -> TimeRef | None:
+    meta = DocMeta(covers=facts[0], published=facts[1], doctype=facts[2])
     sentence = VOCATIVE_RE.sub("", sentence)
     first_clause = re.split(r"[，,；;：:。！？]", sentence, maxsplit=1)[0]
     refs = time_refs(first_clause, meta)
@@ -202,6 +215,12 @@ def budget_section_time(heading: str, meta: DocMeta) -> TimeRef | None:
 
 def heading_time(heading: str, meta: DocMeta) -> TimeRef | None:
     """The time a heading sets for its section: an explicit year wins over a plan span it also names."""
+    return _heading_time(heading, _time_facts(meta))
+
+
+@functools.lru_cache(maxsize=4096)
+def _heading_time(heading: str, facts: tuple[str, int | None, str]) -> TimeRef | None:
+    meta = DocMeta(covers=facts[0], published=facts[1], doctype=facts[2])
     heading = fold(heading)
     refs = [r for _, r in time_refs(heading, meta, in_heading=True)]
     if not refs:
@@ -464,10 +483,12 @@ def context_time(context: Context) -> TimeRef | None:
     return covers_ref(meta)
 
 
-def _sentences_of(text: str) -> list[str]:
+@functools.lru_cache(maxsize=1024)
+def _sentences_of(text: str) -> tuple[str, ...]:
+    """The sentences of ``text`` (a paragraph up to a figure's sentence: asked again for every figure after)."""
     from extract.grammar.sentences import split_sentences
 
-    return [text[a:b] for a, b in split_sentences(text)] if text else []
+    return tuple(text[a:b] for a, b in split_sentences(text)) if text else ()
 
 
 def is_future(ref: TimeRef | None, meta: DocMeta) -> bool:
