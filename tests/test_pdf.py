@@ -520,3 +520,38 @@ def test_pages_are_yielded_one_at_a_time(tmp_path):
     first = next(pages)
     assert first.page_number == 1
     pages.close()
+
+
+def test_pdfminer_debug_lines_are_not_asked_for_while_a_document_is_read_unless_shown(tmp_path):
+    """While a document is read, pdfminer loggers that show no debug line answer debug() with a no-op (200,000
+    asks on the real PDFs' pages pdfminer reads); after, the loggers are as they were; a logger set to show debug
+    lines keeps them, and its warnings are still counted."""
+    import logging
+
+    from extract.read import guard
+    from extract.read.pdf import read_pages
+
+    path = tmp_path / "one.pdf"
+    path.write_bytes(one_page_pdf(stream(b"BT /F1 12 Tf 72 720 Td (Hello 2021) Tj ET")))
+    quiet, shown = logging.getLogger("pdfminer.psparser"), logging.getLogger("pdfminer.pdfparser")
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    keep = Keep(logging.DEBUG)
+    shown.setLevel(logging.DEBUG)
+    shown.addHandler(keep)
+    try:
+        with guard.library_log() as counted:
+            assert quiet.debug is guard._no_debug
+            assert "debug" not in vars(shown)
+            pages = read_pages(path, backend="pdfplumber")
+            shown.warning("a problem")
+        assert pages and counted.count == 1 and counted.first == "a problem"
+        assert "debug" not in vars(quiet) and quiet.debug.__func__ is logging.Logger.debug
+        assert any(r.levelno == logging.DEBUG for r in records)  # pdfminer's parser said what it did
+    finally:
+        shown.removeHandler(keep)
+        shown.setLevel(logging.NOTSET)
