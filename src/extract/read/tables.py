@@ -92,14 +92,8 @@ class _Char:
     size: float
     line: int  # index of its line
     index: int  # index in its line
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) * 0.5
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) * 0.5
+    cx: float  # centre, (x0 + x1) / 2: every table finder asks it of each char several times
+    cy: float  # middle, (top + bottom) / 2
 
     @property
     def box(self) -> Box:
@@ -111,7 +105,7 @@ def _chars_of(lines: Sequence[Any]) -> list[_Char]:
     for k, ln in enumerate(lines):
         size = ln.size
         for i, (ch, b) in enumerate(zip(ln.text, ln.boxes, strict=True)):
-            out.append(_Char(ch, b[1], b[2], b[3], b[4], size, k, i))
+            out.append(_Char(ch, b[1], b[2], b[3], b[4], size, k, i, (b[1] + b[3]) * 0.5, (b[2] + b[4]) * 0.5))
     return out
 
 
@@ -122,11 +116,16 @@ def _text_rows(chars: list[_Char]) -> list[list[_Char]]:
     """Chars grouped into text rows (a new row starts half a char below the current row's first top), each
     row left to right."""
     rows: list[list[_Char]] = []
+    row: list[_Char] = []
+    first_top = reach = 0.0  # the current row's first top, and half its first char's height (at least 0.5)
     for c in sorted(chars, key=_BY_TOP_X0):
-        if rows and c.top - rows[-1][0].top <= 0.5 * max(rows[-1][0].bottom - rows[-1][0].top, 1.0):
-            rows[-1].append(c)
+        if row and c.top - first_top <= reach:
+            row.append(c)
         else:
-            rows.append([c])
+            row = [c]
+            rows.append(row)
+            first_top, height = c.top, c.bottom - c.top
+            reach = 0.5 * (1.0 if 1.0 > height else height)  # max(height, 1.0), as max() keeps its first
     return [sorted(r, key=_BY_X0) for r in rows]
 
 
@@ -148,6 +147,7 @@ def _cell_from_chars(chars: list[_Char], page: int, row: int, col: int, rowspan:
     """A cell's text row by row ("\\n" between text rows, without a box) and the box of every char."""
     text: list[str] = []
     boxes = Boxes()
+    add_page, add_coords = boxes.pages.append, boxes.coords.extend  # Boxes.append's two steps, without its call
     for k, trow in enumerate(_text_rows(chars)):
         if k:
             text.append("\n")
@@ -160,7 +160,8 @@ def _cell_from_chars(chars: list[_Char], page: int, row: int, col: int, rowspan:
                 text.append(" ")
                 boxes.append(None)
             text.append(c.text)
-            boxes.append((page, c.x0, c.top, c.x1, c.bottom))
+            add_page(page)
+            add_coords((c.x0, c.top, c.x1, c.bottom))
             prev = c
     return Cell(text="".join(text), row=row, col=col, rowspan=rowspan, colspan=colspan, boxes=boxes, bbox=bbox)
 
@@ -289,7 +290,11 @@ def _ruled_tables(chars: list[_Char], groups: list[tuple[list, list]],
 
 
 def _column_of(xs: list[float], x: float) -> int:
-    return min(max(bisect.bisect_right(xs, x) - 1, 0), len(xs) - 2)
+    k = bisect.bisect_right(xs, x) - 1
+    if k < 0:
+        k = 0
+    last = len(xs) - 2
+    return last if k > last else k
 
 
 def _grid_cells(chars: list[_Char], xs: list[float], ys: list[float], hs: list, vs: list,
@@ -304,18 +309,24 @@ def _grid_cells(chars: list[_Char], xs: list[float], ys: list[float], hs: list, 
             v_at[k].append((top, bottom))
     bands: list[_Band] = []
     by_band: list[list[_Char]] = [[] for _ in range(len(ys) - 1)]
+    last_band = len(ys) - 2
     for c in chars:
-        k = min(max(bisect.bisect_right(ys, c.cy) - 1, 0), len(ys) - 2)
-        by_band[k].append(c)
+        k = bisect.bisect_right(ys, c.cy) - 1  # min(max(k, 0), last_band), spelt out: once per char
+        if k < 0:
+            k = 0
+        by_band[last_band if k > last_band else k].append(c)
     for k in range(len(ys) - 1):
         bands.extend(_cut_band(ys[k], ys[k + 1], by_band[k], xs))
     rows = bands
     n_rows = len(rows)
     tops = [b.top for b in rows]
     grid: list[list[list[_Char]]] = [[[] for _ in range(n_cols)] for _ in range(n_rows)]
+    last_row = n_rows - 1
     for c in chars:
-        r = min(max(bisect.bisect_right(tops, c.cy) - 1, 0), n_rows - 1)
-        grid[r][_column_of(xs, c.cx)].append(c)
+        r = bisect.bisect_right(tops, c.cy) - 1
+        if r < 0:
+            r = 0
+        grid[last_row if r > last_row else r][_column_of(xs, c.cx)].append(c)
 
     spans_at: dict[float, list[tuple[float, float]]] = {}  # row boundary -> horizontal rule spans along it
 
