@@ -37,7 +37,7 @@ def test_boxes_add_extend_and_pickle(a, b):
 
 
 def test_boxes_out_of_range_and_of_one_page():
-    held = Boxes.on_page(3, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0])
+    held = Boxes.on_page(3, (1.0, 5.0), (2.0, 6.0), (3.0, 7.0), (4.0, 8.0))  # column by column
     assert list(held) == [(3, 1.0, 2.0, 3.0, 4.0), (3, 5.0, 6.0, 7.0, 8.0)]
     for k in (2, -3):
         try:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 
 # ------------------------------------------------------------------------------------------- vocabularies
@@ -95,10 +95,15 @@ class Boxes:
         return out
 
     @classmethod
-    def on_page(cls, page: int, coords: Iterable[float]) -> Boxes:
-        """The boxes of chars all on ``page``, from their coordinates (x0, top, x1, bottom, x0, top, …)."""
-        flat = array("d", coords)
-        return cls._of(array("i", [page]) * (len(flat) // 4), flat)
+    def on_page(cls, page: int, x0: Sequence[float], top: Sequence[float], x1: Sequence[float],
+                bottom: Sequence[float]) -> Boxes:
+        """The boxes of chars all on ``page``, from their coordinates column by column (x0 of each char, …). Each
+        column goes into every fourth place in one C-level step: twice as fast as interleaving them in Python."""
+        n = len(x0)
+        flat = array("d", bytes(32 * n))
+        flat[0::4], flat[1::4], flat[2::4], flat[3::4] = (array("d", x0), array("d", top), array("d", x1),
+                                                          array("d", bottom))
+        return cls._of(array("i", [page]) * n, flat)
 
     def append(self, box: Box | None) -> None:
         if box is None:

@@ -30,7 +30,6 @@ follows the pages in flight, not the document's length (a long document's pages 
 from __future__ import annotations
 
 import bisect
-import itertools
 import pickle
 import re
 from collections import Counter, deque
@@ -207,16 +206,20 @@ class Line:
 def _make_line(chars: list[Char], page: int) -> Line:
     """A line from chars sorted by x0."""
     text, top, x0, x1, bottom, sizes, families = zip(*chars, strict=True)  # the char tuples' columns, in C
-    cjk_sizes = sorted([s for t, s in zip(text, sizes, strict=True) if "\u3400" <= t <= "\u9fff"] or sizes)
+    if min(sizes) == max(sizes):  # most lines are set in one size: the median of the CJK chars' sizes is that
+        size = sizes[0]
+    else:
+        cjk_sizes = sorted([s for t, s in zip(text, sizes, strict=True) if "\u3400" <= t <= "\u9fff"] or sizes)
+        size = cjk_sizes[len(cjk_sizes) // 2]
     return Line(
         page=page,
         x0=x0[0],
         top=min(top),
         x1=max(x1),
         bottom=max(bottom),
-        size=cjk_sizes[len(cjk_sizes) // 2],
+        size=size,
         text=list(text),
-        boxes=Boxes.on_page(page, itertools.chain.from_iterable(zip(x0, top, x1, bottom, strict=True))),
+        boxes=Boxes.on_page(page, x0, top, x1, bottom),
         families=list(families),
         sizes=list(sizes),
     )
