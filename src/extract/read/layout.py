@@ -30,6 +30,7 @@ follows the pages in flight, not the document's length (a long document's pages 
 from __future__ import annotations
 
 import bisect
+import functools
 import pickle
 import re
 from collections import Counter, deque
@@ -74,6 +75,7 @@ def _ends_sentence(text: list[str]) -> bool:
     return k >= 0 and (text[k] in _SENTENCE_END or text[k] == "…")
 
 
+@functools.lru_cache(maxsize=4096)  # a document's pages share a few fonts: each page asked again
 def _family(fontname) -> str:
     if isinstance(fontname, bytes):
         fontname = fontname.decode("latin-1")
