@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -168,22 +169,25 @@ VOCATIVE_RE = re.compile(r"^(?:各位代表|各位委员|同志们|代表们)[�
 MAX_OPENING_OFFSET = 6  # “在刚刚过去的2025年，” still opens with its year
 
 
+def _cached_per_time_facts(rule: Callable[[str, DocMeta], TimeRef | None]) -> Callable[[str, DocMeta], TimeRef | None]:
+    """``rule(text, meta)`` cached under the text and what the time rules read of a document: its covered span,
+    publication year and doctype (covers_ref, last_covered_year, budget_section_time). Opening clauses and
+    headings are asked again for every figure after them."""
+    @functools.lru_cache(maxsize=4096)
+    def cached(text: str, covers: str, published: int | None, doctype: str) -> TimeRef | None:
+        return rule(text, DocMeta(covers=covers, published=published, doctype=doctype))
+
+    @functools.wraps(rule)
+    def ask(text: str, meta: DocMeta) -> TimeRef | None:
+        return cached(text, meta.covers, meta.published, meta.doctype)
+
+    return ask
+
+
 # A sentence that opens with a time sets the time of the rest of its paragraph (“2025年，…” “五年来，…”).
-# What the time rules read of a document: its covered span, publication year and doctype (covers_ref,
-# last_covered_year, budget_section_time). Opening clauses and headings are asked again for every figure after
-# them, so their times are cached under the text and these facts alone.
-def _time_facts(meta: DocMeta) -> tuple[str, int | None, str]:
-    return meta.covers, meta.published, meta.doctype
-
-
+@_cached_per_time_facts
 def opening_time(sentence: str, meta: DocMeta) -> TimeRef | None:
     """The time named in the sentence's first clause (“2025年是…”, “刚刚过去的2017年，”), if any."""
-    return _opening_time(sentence, _time_facts(meta))
-
-
-@functools.lru_cache(maxsize=4096)
-def _opening_time(sentence: str, facts: tuple[str, int | None, str]) -> TimeRef | None:
-    meta = DocMeta(covers=facts[0], published=facts[1], doctype=facts[2])
     sentence = VOCATIVE_RE.sub("", sentence)
     first_clause = re.split(r"[，,；;：:。！？]", sentence, maxsplit=1)[0]
     refs = time_refs(first_clause, meta)
@@ -213,14 +217,9 @@ def budget_section_time(heading: str, meta: DocMeta) -> TimeRef | None:
     return None
 
 
+@_cached_per_time_facts
 def heading_time(heading: str, meta: DocMeta) -> TimeRef | None:
     """The time a heading sets for its section: an explicit year wins over a plan span it also names."""
-    return _heading_time(heading, _time_facts(meta))
-
-
-@functools.lru_cache(maxsize=4096)
-def _heading_time(heading: str, facts: tuple[str, int | None, str]) -> TimeRef | None:
-    meta = DocMeta(covers=facts[0], published=facts[1], doctype=facts[2])
     heading = fold(heading)
     refs = [r for _, r in time_refs(heading, meta, in_heading=True)]
     if not refs:

@@ -157,8 +157,9 @@ _NOT_AFTER_DIGIT = r"(?<![0-9０-９.．])(?<![0-9０-９],)"
 # The first char of every candidate: of a prefix (百分之, a qualifier), a minus sign or a number. The pattern opens
 # with optional groups, so re tries every alternative at every position of a text; a leading lookahead on this
 # set turns most positions away with one test (the hits are the same: 3.6x faster over the corpora's blocks).
+_CN_NUMERAL_CHARS = frozenset("〇零一二两三四五六七八九十百千万亿")
 _CANDIDATE_FIRST = "".join(sorted({"百", *(w[0] for w in PREFIX_QUALIFIERS)} | set("-－−0123456789０１２３４５６７８９")
-                                  | set("〇零一二两三四五六七八九十百千万亿")))
+                                  | _CN_NUMERAL_CHARS))
 _CANDIDATE_RE = re.compile(
     rf"(?=[{re.escape(_CANDIDATE_FIRST)}])"
     rf"(?P<pre>百分之|{_alt(PREFIX_QUALIFIERS)})?"
@@ -172,7 +173,6 @@ _CANDIDATE_RE = re.compile(
     rf"(?P<unit>{_alt(UNITS)})?"
     rf"(?P<suf>{_alt(SUFFIX_QUALIFIERS)})?"
 )
-_CN_NUMERAL_CHARS = frozenset("〇零一二两三四五六七八九十百千万亿")
 _ASCII_LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 _TITLE_RE = re.compile(r"《[^《》]{0,80}》|〈[^〈〉]{0,80}〉")
 _QUOTE_RE = re.compile(r"“[^“”]{1,16}”|「[^「」]{1,16}」|‘[^‘’]{1,16}’|\"[^\"]{1,16}\"")

@@ -632,10 +632,6 @@ def _classify(subject: str, unit: str, is_change: bool, region: str, doctype: st
     return classify_metric(subject, unit, is_change, region, doctype)
 
 
-def _path_parts(cols: _Columns, c: int) -> list[str]:
-    return cols.parts[c]
-
-
 @dataclass
 class _Context:
     meta: DocMeta
@@ -647,7 +643,7 @@ class _Context:
 def _figure_labels(row: _Row, rows: list[_Row], cols: _Columns, c: int, ctx: _Context) -> dict:
     """Year, period, stance, subject and metric inputs of the cell at (row, column c)."""
     meta = ctx.meta
-    parts = [p for p in _path_parts(cols, c) if not NUMBERING_CELL_RE.match(p)]
+    parts = [p for p in cols.parts[c] if not NUMBERING_CELL_RE.match(p)]
     chain = []
     j = row.parent
     while j is not None and len(chain) < 6:
@@ -693,7 +689,7 @@ def _figure_labels(row: _Row, rows: list[_Row], cols: _Columns, c: int, ctx: _Co
         for k in range(c - 1, -1, -1):
             if cols.kinds[k] != "value":
                 break
-            before = [p for p in _path_parts(cols, k) if not NUMBERING_CELL_RE.match(p)]
+            before = [p for p in cols.parts[k] if not NUMBERING_CELL_RE.match(p)]
             if _column_subject(before) and not any(CHANGE_RE.search(p) for p in before[-1:]):
                 left = _column_subject(before)
                 break
@@ -907,7 +903,7 @@ def read_table(parts: Table | Sequence[Table], meta: DocMeta) -> TableReading:
 
 def _column_heading_facts(cols: _Columns, c: int, meta: DocMeta) -> tuple:
     """(is a change, a decline, the unit, the region) that column c's headings give each of its cells."""
-    paths = _path_parts(cols, c)
+    paths = cols.parts[c]
     is_change = any(CHANGE_RE.search(_strip_comparisons(p)) or CHANGE_RE.search(p) for p in paths[-2:])
     decline = any(DECLINE_HEAD_RE.match(p) for p in paths[-1:])
     head_unit = next((u for u in (label_unit(p) for p in reversed(paths)) if u), None)

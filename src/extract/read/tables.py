@@ -289,11 +289,12 @@ def _ruled_tables(chars: list[_Char], groups: list[tuple[list, list]],
     return out
 
 
-def _column_of(xs: list[float], x: float) -> int:
-    k = bisect.bisect_right(xs, x) - 1
+def _slot(starts: list[float], v: float, last: int) -> int:
+    """Which of the slots beginning at ``starts`` (sorted) holds ``v``, clamped to 0..``last``: the column of a
+    char's centre, the band or row of its middle. min(max(k, 0), last) spelt out: it is asked for every char."""
+    k = bisect.bisect_right(starts, v) - 1
     if k < 0:
         k = 0
-    last = len(xs) - 2
     return last if k > last else k
 
 
@@ -309,24 +310,17 @@ def _grid_cells(chars: list[_Char], xs: list[float], ys: list[float], hs: list, 
             v_at[k].append((top, bottom))
     bands: list[_Band] = []
     by_band: list[list[_Char]] = [[] for _ in range(len(ys) - 1)]
-    last_band = len(ys) - 2
+    last_band, last_col = len(ys) - 2, n_cols - 1
     for c in chars:
-        k = bisect.bisect_right(ys, c.cy) - 1  # min(max(k, 0), last_band), spelt out: once per char
-        if k < 0:
-            k = 0
-        by_band[last_band if k > last_band else k].append(c)
+        by_band[_slot(ys, c.cy, last_band)].append(c)
     for k in range(len(ys) - 1):
         bands.extend(_cut_band(ys[k], ys[k + 1], by_band[k], xs))
     rows = bands
     n_rows = len(rows)
     tops = [b.top for b in rows]
     grid: list[list[list[_Char]]] = [[[] for _ in range(n_cols)] for _ in range(n_rows)]
-    last_row = n_rows - 1
     for c in chars:
-        r = bisect.bisect_right(tops, c.cy) - 1
-        if r < 0:
-            r = 0
-        grid[last_row if r > last_row else r][_column_of(xs, c.cx)].append(c)
+        grid[_slot(tops, c.cy, n_rows - 1)][_slot(xs, c.cx, last_col)].append(c)
 
     spans_at: dict[float, list[tuple[float, float]]] = {}  # row boundary -> horizontal rule spans along it
 
@@ -399,8 +393,9 @@ def _cut_band(top: float, bottom: float, chars: list[_Char], xs: list[float]) ->
     """One band between two row rules, or one per text row when two or more columns hold several numbers
     stacked in it (body rows printed without rules between them). Cuts lie midway between text rows."""
     by_col: dict[int, list[_Char]] = {}
+    last_col = len(xs) - 2
     for c in chars:
-        by_col.setdefault(_column_of(xs, c.cx), []).append(c)
+        by_col.setdefault(_slot(xs, c.cx, last_col), []).append(c)
     stacked = 0
     numeric_cols = 0
     number_rows: list[tuple[float, float]] = []
