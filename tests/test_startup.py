@@ -77,6 +77,37 @@ def test_extract_path_imports_no_pandas_numpy_or_pyarrow(tmp_path):
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr[-2000:]
 
 
+def test_pdfminer_is_imported_without_its_version_lookup():
+    """The pinned pdfminer's __init__ is the version lookup alone (else extract.read runs it as usual): reading a PDF
+    (what `extract`'s worker does) then never imports importlib.metadata, and pdfminer.__version__ is still the installed version."""
+    probe = ("import sys\nfrom extract.figures import extract_document\nextract_document(sys.argv[1])\n"
+             "print('pdfminer.pdfparser' in sys.modules, 'importlib.metadata' in sys.modules, file=sys.stderr)\n"
+             "import pdfminer, importlib.metadata\n"
+             "print(pdfminer.__version__ == importlib.metadata.version('pdfminer.six'), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", probe, str(PDF)], capture_output=True, text=True, timeout=300)
+    assert done.stderr.strip().splitlines()[-2:] == ["True False", "True"], done.stderr[-2000:]
+
+
+def test_a_changed_pdfminer_init_is_run_as_usual(tmp_path, monkeypatch):
+    import importlib.util
+
+    from extract import read
+
+    fake = tmp_path / "pdfminer"
+    fake.mkdir()
+    (fake / "__init__.py").write_bytes(read._PDFMINER_INIT + b"EXTRA = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "pdfminer")
+    importlib.invalidate_caches()
+    read.register_pdfminer_package()
+    assert "pdfminer" not in sys.modules  # left for the import system: its __init__ will run
+    (fake / "__init__.py").write_bytes(read._PDFMINER_INIT)
+    read.register_pdfminer_package()
+    assert sys.modules["pdfminer"].__path__ == [str(fake)]
+    with pytest.raises(AttributeError):
+        _ = sys.modules["pdfminer"].EXTRA
+
+
 def _reading_order_numpy(boxes):
     """The numpy reading order the layout used before issue 18 (the reference)."""
     n = len(boxes)
