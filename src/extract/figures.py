@@ -320,26 +320,29 @@ class _TableChains:
             self.root[number] = self.root.get(table.continues, table.continues) if table.continues in self.by_number \
                 else number
         self.readings: dict[int, object] = {}
+        self.parts: dict[int, list[Table]] = {}  # root -> the tables of its chain, in order
+        self.by_part: dict[int, dict[int, list[tuple[int, object]]]] = {}  # root -> part -> (index, cell figure)
         self.placed: dict[tuple[int, int], int] = {}  # (root, index in its reading) -> index in the document
 
     def _reading(self, root: int):
         if root not in self.readings:
             parts = [t for n, t in sorted(self.by_number.items()) if self.root.get(n) == root]
-            self.readings[root] = read_table(parts, self.meta)
+            reading = read_table(parts, self.meta)
+            by_part: dict[int, list[tuple[int, object]]] = {}
+            for k, cf in enumerate(reading.figures):  # handed out part by part: grouped once, not per part
+                by_part.setdefault(cf.part, []).append((k, cf))
+            self.readings[root], self.parts[root], self.by_part[root] = reading, parts, by_part
         return self.readings[root]
 
     def figures_of(self, block: Block, state: _State, first_index: int) -> list[Figure]:
         table = block.table
         number = table.number or next(n for n, t in self.by_number.items() if t is table)
         root = self.root.get(number, number)
-        reading = self._reading(root)
-        parts = [t for n, t in sorted(self.by_number.items()) if self.root.get(n) == root]
-        part = next(k for k, t in enumerate(parts) if t is table)
+        self._reading(root)
+        part = next(k for k, t in enumerate(self.parts[root]) if t is table)
         starts = _cell_offsets(block)
         figures = []
-        for k, cf in enumerate(reading.figures):
-            if cf.part != part:
-                continue
+        for k, cf in self.by_part[root].get(part, ()):
             fig = cf.figure
             offset = starts.get((cf.cell.row, cf.cell.col))
             boxes = [b for b in cf.cell.boxes[cf.start:cf.end] if b is not None] if cf.cell.boxes else []

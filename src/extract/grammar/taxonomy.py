@@ -264,6 +264,7 @@ def _synonyms() -> tuple[tuple[re.Pattern, str], ...]:
     return tuple((re.compile(pattern), canonical) for pattern, canonical in (data.get("synonyms") or {}).items())
 
 
+@lru_cache(maxsize=1024)  # a process reads one taxonomy (load_taxonomy's default file); asked once per figure
 def metric_key(metric: str) -> str:
     """The subject key of a metric: its ``key``, else the key of its level (gdp_growth -> gdp's), else its
     display name. A level and its growth rate share a key; the unit tells them apart."""

@@ -13,7 +13,6 @@ space and comments) is a web page, any other decodable text is plain text.
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from extract.model import DocumentError
@@ -78,6 +77,8 @@ def sniff_bytes(head: bytes, path: Path | None = None) -> str:
 
 
 def _zip_format(path: Path | None) -> str:
+    import zipfile  # here, not at the top: only a ZIP's sniffing needs it (2 ms of every PDF's start-up)
+
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
