@@ -61,7 +61,7 @@ def register_pdfminer_package() -> None:
         return
     package = importlib.util.module_from_spec(spec)
 
-    def version(name: str) -> str:  # PEP 562: asked only for names the module does not have
+    def version_when_asked(name: str) -> str:  # PEP 562: asked only for names the module does not have
         if name != "__version__":
             raise AttributeError(f"module 'pdfminer' has no attribute {name!r}")
         from importlib.metadata import PackageNotFoundError
@@ -73,7 +73,7 @@ def register_pdfminer_package() -> None:
             package.__version__ = "0.0"
         return package.__version__
 
-    package.__getattr__ = version
+    package.__getattr__ = version_when_asked
     sys.modules["pdfminer"] = package
 
 
