@@ -23,7 +23,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from extract.grammar import labels as lab
 from extract.grammar.quantity import find_quantities
@@ -305,6 +305,14 @@ def read_figures(document: Document, meta: DocMeta) -> Extraction:
     return out
 
 
+class _Chain(NamedTuple):
+    """A table with the parts that continue it, read once: the reading, its parts in order, and the reading's
+    figures by part (each with its index in the reading)."""
+    reading: object
+    parts: list[Table]
+    by_part: dict[int, list[tuple[int, object]]]
+
+
 class _TableChains:
     """The document's tables, each read once with the parts that continue it (Table.continues), its figures
     handed out block by block in reading order."""
@@ -319,30 +327,28 @@ class _TableChains:
         for number, table in sorted(self.by_number.items()):
             self.root[number] = self.root.get(table.continues, table.continues) if table.continues in self.by_number \
                 else number
-        self.readings: dict[int, object] = {}
-        self.parts: dict[int, list[Table]] = {}  # root -> the tables of its chain, in order
-        self.by_part: dict[int, dict[int, list[tuple[int, object]]]] = {}  # root -> part -> (index, cell figure)
+        self.chains: dict[int, _Chain] = {}  # root -> its chain, read when its first part comes
         self.placed: dict[tuple[int, int], int] = {}  # (root, index in its reading) -> index in the document
 
-    def _reading(self, root: int):
-        if root not in self.readings:
+    def _chain(self, root: int) -> _Chain:
+        if root not in self.chains:
             parts = [t for n, t in sorted(self.by_number.items()) if self.root.get(n) == root]
             reading = read_table(parts, self.meta)
             by_part: dict[int, list[tuple[int, object]]] = {}
             for k, cf in enumerate(reading.figures):  # handed out part by part: grouped once, not per part
                 by_part.setdefault(cf.part, []).append((k, cf))
-            self.readings[root], self.parts[root], self.by_part[root] = reading, parts, by_part
-        return self.readings[root]
+            self.chains[root] = _Chain(reading, parts, by_part)
+        return self.chains[root]
 
     def figures_of(self, block: Block, state: _State, first_index: int) -> list[Figure]:
         table = block.table
         number = table.number or next(n for n, t in self.by_number.items() if t is table)
         root = self.root.get(number, number)
-        self._reading(root)
-        part = next(k for k, t in enumerate(self.parts[root]) if t is table)
+        chain = self._chain(root)
+        part = next(k for k, t in enumerate(chain.parts) if t is table)
         starts = _cell_offsets(block)
         figures = []
-        for k, cf in self.by_part[root].get(part, ()):
+        for k, cf in chain.by_part.get(part, ()):
             fig = cf.figure
             offset = starts.get((cf.cell.row, cf.cell.col))
             boxes = [b for b in cf.cell.boxes[cf.start:cf.end] if b is not None] if cf.cell.boxes else []
@@ -365,8 +371,8 @@ class _TableChains:
 
     def relations(self) -> list[Relation]:
         out = []
-        for root, reading in self.readings.items():
-            for rel in reading.relations:
+        for root, chain in self.chains.items():
+            for rel in chain.reading.relations:
                 total = self.placed.get((root, rel.total))
                 parts = [(self.placed.get((root, i)), sign) for i, sign in rel.parts]
                 if total is None or any(i is None for i, _ in parts):

@@ -32,15 +32,12 @@ if TYPE_CHECKING:  # imported where a frame is written: a run reads its catalog 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TEMP_MARK = ".tmp-"
 
-# Letters, digits, ._- and CJK ideographs; never starting with a dot (no "..", no hidden names).
-DOC_ID_SOURCE = r"[A-Za-z0-9_\-\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][A-Za-z0-9._\-\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{0,199}"
-
-
 @functools.cache
 def _doc_id_pattern() -> re.Pattern[str]:
-    # compiled when first asked for: its CJK ranges cost re 5 ms to compile, paid by every start-up of
-    # `reviewfigs extract`, which names no document ids
-    return re.compile(DOC_ID_SOURCE)
+    # Letters, digits, ._- and CJK ideographs; never starting with a dot (no "..", no hidden names). Compiled when
+    # first asked for: its CJK ranges cost re 5 ms, paid by every start-up of `reviewfigs extract`, which names
+    # no document ids.
+    return re.compile(r"[A-Za-z0-9_\-\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][A-Za-z0-9._\-\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{0,199}")
 
 
 def neutralise_cell(value: object) -> object:

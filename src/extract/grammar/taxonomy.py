@@ -264,11 +264,16 @@ def _synonyms() -> tuple[tuple[re.Pattern, str], ...]:
     return tuple((re.compile(pattern), canonical) for pattern, canonical in (data.get("synonyms") or {}).items())
 
 
-@lru_cache(maxsize=1024)  # a process reads one taxonomy (load_taxonomy's default file); asked once per figure
+@lru_cache(maxsize=1)
+def metrics_by_id() -> dict[str, Metric]:
+    """The metrics of taxonomy.yaml by id (ids are unique), built once: each lookup by id goes through it."""
+    return {m.id: m for m in load_taxonomy()}
+
+
 def metric_key(metric: str) -> str:
     """The subject key of a metric: its ``key``, else the key of its level (gdp_growth -> gdp's), else its
     display name. A level and its growth rate share a key; the unit tells them apart."""
-    by_id = {m.id: m for m in load_taxonomy()}
+    by_id = metrics_by_id()
     entry = by_id.get(metric)
     if entry is None:
         return metric
@@ -301,15 +306,11 @@ def subject_key(subject: str, region: str = "", metric: str = "", doctype: str =
 
 def metric_direction(metric: str) -> str:
     """"higher" or "lower": which way a result of ``metric`` beats its target (unknown ids: higher)."""
-    for entry in load_taxonomy():
-        if entry.id == metric:
-            return entry.better
-    return "higher"
+    entry = metrics_by_id().get(metric)
+    return entry.better if entry is not None else "higher"
 
 
 def display_name(metric: str) -> str:
     """The name charts give ``metric`` (the taxonomy's ``display``, else its first name; unknown ids as they are)."""
-    for entry in load_taxonomy():
-        if entry.id == metric:
-            return entry.display_name
-    return metric
+    entry = metrics_by_id().get(metric)
+    return entry.display_name if entry is not None else metric
